@@ -1,0 +1,155 @@
+package topology
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Setting keys. Load looks each one up as DOCMETA_<PROFILE>_<KEY> first (for
+// example DOCMETA_PROD_CERTIFICATE_ARN) and then as DOCMETA_<KEY>, so a value
+// can be set for one profile or for all of them.
+const (
+	KeyRegion               = "REGION"
+	KeyVPCCIDR              = "VPC_CIDR"
+	KeyAZCount              = "AZ_COUNT"
+	KeyInstanceType         = "INSTANCE_TYPE"
+	KeyNATMode              = "NAT_MODE"
+	KeyASGMin               = "ASG_MIN"
+	KeyASGMax               = "ASG_MAX"
+	KeyASGDesired           = "ASG_DESIRED"
+	KeyInterfaceEndpoints   = "INTERFACE_ENDPOINTS"
+	KeyEndpointAZCount      = "ENDPOINT_AZ_COUNT"
+	KeyCertificateARN       = "CERTIFICATE_ARN"
+	KeyAPIKeyParameter      = "API_KEYS_SSM_PARAMETER"
+	KeyStateBucket          = "STATE_BUCKET"
+	KeyStateKey             = "STATE_KEY"
+	KeyStateRegion          = "STATE_REGION"
+	KeyStateLockTable       = "STATE_LOCK_TABLE"
+	KeyDeletionProtection   = "DELETION_PROTECTION"
+	KeyRootVolumeGiB        = "ROOT_VOLUME_GIB"
+	KeyRootVolumeType       = "ROOT_VOLUME_TYPE"
+	KeyScaleInProtection    = "SCALE_IN_PROTECTION"
+	KeyTargetRequests       = "TARGET_REQUESTS_PER_INSTANCE"
+	KeyHealthCheckGrace     = "HEALTH_CHECK_GRACE_SECONDS"
+	KeyDeregistrationDelay  = "DEREGISTRATION_DELAY_SECONDS"
+	KeyExportIADays         = "EXPORT_TRANSITION_IA_DAYS"
+	KeyExportNoncurrentDays = "EXPORT_NONCURRENT_EXPIRATION_DAYS"
+)
+
+// Keys lists every setting key Load reads, for documentation and tests.
+var Keys = []string{
+	KeyRegion, KeyVPCCIDR, KeyAZCount, KeyInstanceType, KeyNATMode,
+	KeyASGMin, KeyASGMax, KeyASGDesired, KeyInterfaceEndpoints, KeyEndpointAZCount,
+	KeyCertificateARN, KeyAPIKeyParameter, KeyStateBucket, KeyStateKey, KeyStateRegion,
+	KeyStateLockTable, KeyDeletionProtection, KeyRootVolumeGiB, KeyRootVolumeType,
+	KeyScaleInProtection, KeyTargetRequests, KeyHealthCheckGrace, KeyDeregistrationDelay,
+	KeyExportIADays, KeyExportNoncurrentDays,
+}
+
+// EnvName is the profile-specific variable of a setting, e.g.
+// DOCMETA_PROD_CERTIFICATE_ARN.
+func EnvName(p Profile, key string) string {
+	return "DOCMETA_" + strings.ToUpper(string(p)) + "_" + key
+}
+
+func (c Config) envName(key string) string {
+	return EnvName(c.Profile, key) + " or DOCMETA_" + key
+}
+
+func (c Config) hint(key string) string {
+	return strings.ToLower(strings.ReplaceAll(key, "_", " "))
+}
+
+// Load builds the configuration of a profile: its Defaults overridden by
+// whatever lookup returns for the setting keys (the environment, cdktf
+// context, or a map in tests), then validated. lookup returns "" for unset.
+func Load(p Profile, lookup func(string) string) (Config, error) {
+	c, err := Defaults(p)
+	if err != nil {
+		return Config{}, err
+	}
+	get := func(key string) (string, string) {
+		if v := strings.TrimSpace(lookup(EnvName(p, key))); v != "" {
+			return v, EnvName(p, key)
+		}
+		return strings.TrimSpace(lookup("DOCMETA_" + key)), "DOCMETA_" + key
+	}
+	var errs []error
+	str := func(key string, dst *string) {
+		if v, _ := get(key); v != "" {
+			*dst = v
+		}
+	}
+	num := func(key string, dst *int) {
+		if v, name := get(key); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: not a whole number", name, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	flag := func(key string, dst *bool) {
+		if v, name := get(key); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: want true or false", name, v))
+				return
+			}
+			*dst = b
+		}
+	}
+
+	str(KeyRegion, &c.Region)
+	str(KeyVPCCIDR, &c.VPCCIDR)
+	num(KeyAZCount, &c.AZCount)
+	str(KeyInstanceType, &c.InstanceType)
+	var nat string
+	str(KeyNATMode, &nat)
+	if nat != "" {
+		c.NATMode = NATMode(nat)
+	}
+	num(KeyASGMin, &c.ASG.Min)
+	num(KeyASGMax, &c.ASG.Max)
+	num(KeyASGDesired, &c.ASG.Desired)
+	if v, _ := get(KeyInterfaceEndpoints); v != "" {
+		c.InterfaceEndpoints = nil
+		for _, e := range strings.Split(v, ",") {
+			if e = strings.TrimSpace(e); e != "" {
+				c.InterfaceEndpoints = append(c.InterfaceEndpoints, e)
+			}
+		}
+	}
+	num(KeyEndpointAZCount, &c.EndpointAZCount)
+	str(KeyCertificateARN, &c.CertificateARN)
+	str(KeyAPIKeyParameter, &c.APIKeyParameter)
+	var st RemoteState
+	str(KeyStateBucket, &st.Bucket)
+	str(KeyStateKey, &st.Key)
+	str(KeyStateRegion, &st.Region)
+	str(KeyStateLockTable, &st.LockTable)
+	if st != (RemoteState{}) {
+		if st.Region == "" {
+			st.Region = c.Region
+		}
+		c.RemoteState = &st
+	}
+	flag(KeyDeletionProtection, &c.DeletionProtection)
+	num(KeyRootVolumeGiB, &c.RootVolume.SizeGiB)
+	str(KeyRootVolumeType, &c.RootVolume.Type)
+	flag(KeyScaleInProtection, &c.ScaleInProtection)
+	num(KeyTargetRequests, &c.Scaling.TargetRequestsPerInstance)
+	num(KeyHealthCheckGrace, &c.Scaling.HealthCheckGraceSeconds)
+	num(KeyDeregistrationDelay, &c.Scaling.DeregistrationDelaySeconds)
+	num(KeyExportIADays, &c.Export.TransitionToIADays)
+	num(KeyExportNoncurrentDays, &c.Export.NoncurrentExpirationDays)
+	if len(errs) > 0 {
+		return Config{}, fmt.Errorf("invalid %s configuration:\n  %w", c.StackName(), joinIndented(errs))
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}

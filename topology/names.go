@@ -1,0 +1,36 @@
+package topology
+
+// StackName is the cdktf stack of the profile's application resources.
+func (c Config) StackName() string { return "docmeta-" + string(c.Profile) }
+
+// ExportStackName is the separate stack holding the export bucket, so that
+// `cdktf destroy docmeta-<profile>` never removes the table exports.
+func (c Config) ExportStackName() string { return c.StackName() + "-exports" }
+
+// NamePrefix prefixes the names of AWS resources of this deployment.
+func (c Config) NamePrefix() string { return c.StackName() }
+
+// TableName is the DynamoDB table the server is configured with.
+func (c Config) TableName() string { return c.NamePrefix() + "-documents" }
+
+// StateKey is the remote-state object key of a stack, defaulting to
+// "docmeta/<stack>.tfstate" when RemoteState.Key is empty.
+func (c Config) StateKey(stack string) string {
+	if c.RemoteState != nil && c.RemoteState.Key != "" {
+		if stack == c.StackName() {
+			return c.RemoteState.Key
+		}
+		return c.RemoteState.Key + "." + stack
+	}
+	return "docmeta/" + stack + ".tfstate"
+}
+
+// The DynamoDB table schema of the data model (see shared DESIGN.md): items
+// keyed by id, listed newest first through a GSI keyed by the upload-day
+// bucket ("DOCS#yyyy-mm-dd") and sorted by "uploaded_at#id".
+const (
+	TableHashKey     = "id"
+	ListingIndexName = "by-day"
+	ListingIndexHash = "day"
+	ListingIndexSort = "uploaded_at_id"
+)

@@ -1,0 +1,211 @@
+package topology
+
+import (
+	"strings"
+	"testing"
+)
+
+const testCert = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestDefaultsValidate(t *testing.T) {
+	for _, p := range []Profile{Dev, Seed} {
+		c, err := Load(p, env(nil))
+		if err != nil {
+			t.Fatalf("%s defaults: %v", p, err)
+		}
+		if c.Profile != p {
+			t.Errorf("profile = %q, want %q", c.Profile, p)
+		}
+	}
+	c, err := Load(Prod, env(map[string]string{"DOCMETA_PROD_CERTIFICATE_ARN": testCert}))
+	if err != nil {
+		t.Fatalf("prod with certificate: %v", err)
+	}
+	if !c.DeletionProtection || c.ASG.Min < 2 || c.AZCount < 2 {
+		t.Errorf("prod defaults not highly available/protected: %+v", c)
+	}
+}
+
+func TestProdRequiresCertificate(t *testing.T) {
+	_, err := Load(Prod, env(nil))
+	if err == nil {
+		t.Fatal("prod without a certificate ARN validated")
+	}
+	if !strings.Contains(err.Error(), "DOCMETA_PROD_CERTIFICATE_ARN") {
+		t.Errorf("error does not name the variable to set: %v", err)
+	}
+}
+
+func TestProfileDefaultsMatchTheDesign(t *testing.T) {
+	dev, _ := Defaults(Dev)
+	if dev.InstanceType != "t4g.micro" || dev.Arch() != ARM64 || dev.NATMode != NATNone ||
+		dev.EndpointAZCount != 1 || dev.ASG.Desired != 1 || strings.Join(dev.InterfaceEndpoints, ",") != "ssm,ssmmessages" {
+		t.Errorf("dev is not the cost-minimal profile: %+v", dev)
+	}
+	seed, _ := Defaults(Seed)
+	if seed.InstanceType != "t3.micro" || seed.Arch() != AMD64 || seed.NATMode != NATSingle ||
+		seed.EndpointAZCount != 2 || seed.ASG != (ASGSize{1, 1, 1}) ||
+		strings.Join(seed.InterfaceEndpoints, ",") != "ssm,ssmmessages,ec2messages" {
+		t.Errorf("seed is not the original design: %+v", seed)
+	}
+}
+
+func TestLoadPrecedence(t *testing.T) {
+	c, err := Load(Dev, env(map[string]string{
+		"DOCMETA_INSTANCE_TYPE":       "t3.small",
+		"DOCMETA_DEV_INSTANCE_TYPE":   "t4g.small",
+		"DOCMETA_NAT_MODE":            "per-az",
+		"DOCMETA_INTERFACE_ENDPOINTS": " ssm, ssmmessages ,ec2messages",
+		"DOCMETA_STATE_BUCKET":        "my-state",
+		"DOCMETA_STATE_LOCK_TABLE":    "tf-locks",
+		"DOCMETA_SCALE_IN_PROTECTION": "true",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.InstanceType != "t4g.small" {
+		t.Errorf("profile-specific variable did not win: %q", c.InstanceType)
+	}
+	if c.NATMode != NATPerAZ || c.NATGateways() != 2 {
+		t.Errorf("nat = %q (%d gateways)", c.NATMode, c.NATGateways())
+	}
+	if got := strings.Join(c.InterfaceEndpoints, ","); got != "ssm,ssmmessages,ec2messages" {
+		t.Errorf("endpoints = %q", got)
+	}
+	if c.RemoteState == nil || c.RemoteState.Region != "us-east-1" || c.StateKey(c.StackName()) != "docmeta/docmeta-dev.tfstate" {
+		t.Errorf("remote state = %+v", c.RemoteState)
+	}
+	if !c.ScaleInProtection {
+		t.Error("scale-in protection not loaded")
+	}
+}
+
+func TestInvalidValuesNameTheVariable(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"DOCMETA_REGION": "useast1"}, "DOCMETA_DEV_REGION or DOCMETA_REGION"},
+		{map[string]string{"DOCMETA_VPC_CIDR": "10.0.0.0/8"}, "outside /16../24"},
+		{map[string]string{"DOCMETA_VPC_CIDR": "10.0.1.0/16"}, "did you mean 10.0.0.0/16"},
+		{map[string]string{"DOCMETA_VPC_CIDR": "banana"}, "not an IPv4 CIDR"},
+		{map[string]string{"DOCMETA_AZ_COUNT": "1"}, "at least 2 AZs"},
+		{map[string]string{"DOCMETA_AZ_COUNT": "two"}, "DOCMETA_AZ_COUNT=\"two\": not a whole number"},
+		{map[string]string{"DOCMETA_INSTANCE_TYPE": "micro"}, "not an EC2 instance type"},
+		{map[string]string{"DOCMETA_NAT_MODE": "double"}, "not one of none, single, per-az"},
+		{map[string]string{"DOCMETA_ASG_MIN": "3"}, "min <= desired <= max"},
+		{map[string]string{"DOCMETA_INTERFACE_ENDPOINTS": "ssm"}, `lacks "ssmmessages"`},
+		{map[string]string{"DOCMETA_INTERFACE_ENDPOINTS": "ssm,ssmmessages,s3"}, `"s3" is not one of`},
+		{map[string]string{"DOCMETA_INTERFACE_ENDPOINTS": "ssm,ssmmessages,ssm"}, "listed twice"},
+		{map[string]string{"DOCMETA_ENDPOINT_AZ_COUNT": "3"}, "outside 1..2"},
+		{map[string]string{"DOCMETA_CERTIFICATE_ARN": "arn:aws:acm:eu-west-1:123456789012:certificate/abc"}, "must be in the ALB's region"},
+		{map[string]string{"DOCMETA_CERTIFICATE_ARN": "cert"}, "not an ACM certificate ARN"},
+		{map[string]string{"DOCMETA_API_KEYS_SSM_PARAMETER": "keys"}, "hierarchical SSM parameter"},
+		{map[string]string{"DOCMETA_STATE_BUCKET": "b"}, "not an S3 bucket name"},
+		{map[string]string{"DOCMETA_STATE_BUCKET": "my-state"}, "lock table"},
+		{map[string]string{"DOCMETA_ROOT_VOLUME_TYPE": "gp2"}, "only gp3"},
+		{map[string]string{"DOCMETA_ROOT_VOLUME_GIB": "4"}, "outside 8..1024"},
+		{map[string]string{"DOCMETA_DELETION_PROTECTION": "maybe"}, "want true or false"},
+		{map[string]string{"DOCMETA_EXPORT_TRANSITION_IA_DAYS": "10"}, "at least 30 days"},
+	}
+	for _, tc := range cases {
+		_, err := Load(Dev, env(tc.env))
+		if err == nil {
+			t.Errorf("%v: validated", tc.env)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %q does not contain %q", tc.env, err, tc.want)
+		}
+	}
+}
+
+func TestValidateReportsEveryError(t *testing.T) {
+	_, err := Load(Dev, env(map[string]string{"DOCMETA_REGION": "x", "DOCMETA_NAT_MODE": "y"}))
+	if err == nil || !strings.Contains(err.Error(), "region") || !strings.Contains(err.Error(), "nat mode") {
+		t.Errorf("want both errors, got %v", err)
+	}
+}
+
+func TestProdRefusesWeakenedSettings(t *testing.T) {
+	_, err := Load(Prod, env(map[string]string{
+		"DOCMETA_PROD_CERTIFICATE_ARN":     testCert,
+		"DOCMETA_PROD_DELETION_PROTECTION": "false",
+		"DOCMETA_PROD_ASG_MIN":             "1",
+	}))
+	if err == nil || !strings.Contains(err.Error(), "deletion protection") || !strings.Contains(err.Error(), "at least 2 instances") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestArchOf(t *testing.T) {
+	cases := map[string]Arch{
+		"t4g.micro": ARM64, "m7g.large": ARM64, "c6gn.xlarge": ARM64, "r6gd.2xlarge": ARM64,
+		"x2gd.medium": ARM64, "a1.medium": ARM64, "t3.micro": AMD64, "t3a.nano": AMD64,
+		"m6i.large": AMD64, "g4dn.xlarge": AMD64, "m7a.medium": AMD64,
+	}
+	for typ, want := range cases {
+		got, err := ArchOf(typ)
+		if err != nil || got != want {
+			t.Errorf("ArchOf(%q) = %q, %v; want %q", typ, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "t4g", "T4G.micro", "t4g.", ".micro"} {
+		if _, err := ArchOf(bad); err == nil {
+			t.Errorf("ArchOf(%q) accepted", bad)
+		}
+	}
+}
+
+func TestFootprint(t *testing.T) {
+	seed, _ := Defaults(Seed)
+	f := seed.Footprint()
+	if f.NATGateways != 1 || f.InterfaceEndpointAZs != 6 || f.PublicIPv4Addresses != 3 ||
+		f.Instances != 1 || f.InstanceType != "t3.micro" || f.EBSVolumeGiB != 8 || f.LoadBalancers != 1 {
+		t.Errorf("seed footprint = %+v", f)
+	}
+	dev, _ := Defaults(Dev)
+	f = dev.Footprint()
+	if f.NATGateways != 0 || f.InterfaceEndpointAZs != 2 || f.PublicIPv4Addresses != 2 || f.Arch != ARM64 {
+		t.Errorf("dev footprint = %+v", f)
+	}
+	prod, _ := Defaults(Prod)
+	prod.NATMode = NATPerAZ
+	f = prod.Footprint()
+	if f.NATGateways != 2 || f.PublicIPv4Addresses != 4 || f.InterfaceEndpointAZs != 4 || f.EBSVolumes != 2 || f.EBSVolumeGiB != 16 {
+		t.Errorf("prod per-az footprint = %+v", f)
+	}
+}
+
+func TestSubnetCIDRs(t *testing.T) {
+	c, _ := Defaults(Dev)
+	c.AZCount = 3
+	s, err := c.SubnetCIDRs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(s.Public, " ") != "10.20.0.0/20 10.20.16.0/20 10.20.32.0/20" ||
+		strings.Join(s.Private, " ") != "10.20.128.0/20 10.20.144.0/20 10.20.160.0/20" {
+		t.Errorf("subnets = %+v", s)
+	}
+	c.VPCCIDR = "192.168.4.0/24"
+	c.AZCount = 2
+	s, _ = c.SubnetCIDRs()
+	if strings.Join(s.Public, " ") != "192.168.4.0/28 192.168.4.16/28" || s.Private[1] != "192.168.4.144/28" {
+		t.Errorf("/24 subnets = %+v", s)
+	}
+}
+
+func TestNames(t *testing.T) {
+	c, _ := Defaults(Prod)
+	if c.StackName() != "docmeta-prod" || c.ExportStackName() != "docmeta-prod-exports" || c.TableName() != "docmeta-prod-documents" {
+		t.Errorf("names: %s %s %s", c.StackName(), c.ExportStackName(), c.TableName())
+	}
+	if c.AMIParameter() != "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" {
+		t.Errorf("ami parameter %s", c.AMIParameter())
+	}
+}
