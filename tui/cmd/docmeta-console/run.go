@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/docmeta/docmeta/tui"
+	"github.com/docmeta/docmeta/tui/apiclient"
+	"github.com/docmeta/docmeta/tui/awsfleet"
+	"github.com/docmeta/docmeta/tui/awsnat"
+)
+
+// run parses the configuration, wires the data sources and runs the console
+// until the operator quits (nil) or ctx ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	tcfg, err := buildConsole(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	p := tea.NewProgram(tui.New(tcfg),
+		tea.WithContext(ctx), tea.WithInput(stdin), tea.WithOutput(stdout), tea.WithAltScreen())
+	if _, err := p.Run(); err != nil {
+		if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+			return nil // interrupted: a clean exit, like q
+		}
+		return fmt.Errorf("console: %w", err)
+	}
+	return nil
+}
+
+// buildConsole turns the configuration into the console's sources.
+func buildConsole(ctx context.Context, cfg config) (tui.Config, error) {
+	api, err := apiclient.New(cfg.url, cfg.apiKey, &http.Client{})
+	if err != nil {
+		return tui.Config{}, configErrorf("%v", err)
+	}
+	model, prices, err := costModel(cfg.model, regionOr(cfg.region, "us-east-1"))
+	if err != nil {
+		return tui.Config{}, err
+	}
+	t := tui.Config{
+		Mode:      cfg.mode,
+		Server:    api.URL(),
+		Stack:     cfg.stack,
+		Model:     cfg.model,
+		Region:    cfg.region,
+		Interval:  cfg.interval,
+		PageSize:  cfg.pageSize,
+		Documents: api,
+	}
+	if cfg.mode == "local" {
+		t.Stack = "local"
+		t.Fleet = api
+		t.Costs = tui.StaticCosts{Report: model}
+		return t, nil
+	}
+
+	t.Profile = regionOr(cfg.awsProfile, "default")
+	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(cfg.region)}
+	if cfg.awsProfile != "" {
+		opts = append(opts, awsconfig.WithSharedConfigProfile(cfg.awsProfile))
+	}
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return tui.Config{}, configErrorf("load AWS configuration (profile %q): %v; check ~/.aws/config or --profile", cfg.awsProfile, err)
+	}
+	asg := autoscaling.NewFromConfig(awsCfg, func(o *autoscaling.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.autoscaling) })
+	elb := elbv2.NewFromConfig(awsCfg, func(o *elbv2.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.elbv2) })
+	cw := cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.cloudwatch) })
+	t.Fleet = awsfleet.New(asg, elb, cfg.outputs.ASGName, cfg.outputs.TargetGroupARN)
+	t.Costs = tui.ObservedCosts{
+		Model:         model,
+		Metrics:       awsnat.New(cw),
+		NATGatewayIDs: cfg.outputs.NATGatewayIDs,
+		Prices:        prices,
+		Days:          14,
+		Now:           time.Now,
+	}
+	return t, nil
+}
+
+func endpoint(url string) *string {
+	if url == "" {
+		return nil
+	}
+	return aws.String(url)
+}
+
+func regionOr(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,242 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// costsMsg carries one cost fetch; seq identifies the refresh it answers.
+type costsMsg struct {
+	seq    int
+	report CostReport
+	err    error
+	at     time.Time
+}
+
+type costsKeys struct{ Up, Down key.Binding }
+
+// costsView shows the configured profile's modelled monthly cost line by
+// line beside the seed topology, and in AWS mode the observed NAT and
+// interface-endpoint spend of the last days with the month's projection.
+type costsView struct {
+	cfg     Config
+	keys    costsKeys
+	seq     int
+	loading bool
+	err     error
+	last    time.Time
+	report  CostReport
+	loaded  bool
+	vp      viewport.Model
+	width   int
+}
+
+func newCostsView(cfg Config) *costsView {
+	return &costsView{cfg: cfg, vp: viewport.New(0, 0), keys: costsKeys{
+		Up:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+	}}
+}
+
+func (v *costsView) Title() string             { return "Costs" }
+func (v *costsView) Loading() bool             { return v.loading }
+func (v *costsView) Err() error                { return v.err }
+func (v *costsView) LastRefresh() time.Time    { return v.last }
+func (v *costsView) Capturing() bool           { return false }
+func (v *costsView) ShortHelp() []key.Binding  { return []key.Binding{v.keys.Up, v.keys.Down} }
+func (v *costsView) FullHelp() [][]key.Binding { return [][]key.Binding{{v.keys.Up, v.keys.Down}} }
+
+func (v *costsView) Refresh() tea.Cmd {
+	if v.cfg.Costs == nil {
+		v.err = Errorf(ProblemOther, nil, "no cost source: the console was built without a cost model")
+		return nil
+	}
+	v.seq++
+	v.loading = true
+	seq, src, timeout, now := v.seq, v.cfg.Costs, v.cfg.RequestTimeout, v.cfg.Now
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		r, err := src.Costs(ctx)
+		return costsMsg{seq: seq, report: r, err: err, at: now()}
+	}
+}
+
+func (v *costsView) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case costsMsg:
+		if msg.seq != v.seq {
+			return nil
+		}
+		v.loading = false
+		v.last = msg.at
+		v.err = msg.err
+		// A failed CloudWatch call still returns the model; keep whatever
+		// came back, and the previous report when nothing did.
+		if len(msg.report.Profile.Lines) > 0 {
+			v.report = msg.report
+			v.loaded = true
+		}
+		v.vp.SetContent(v.content())
+		return nil
+	case tea.KeyMsg:
+		var cmd tea.Cmd
+		v.vp, cmd = v.vp.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+func (v *costsView) SetSize(width, height int) {
+	v.width = width
+	v.vp.Width, v.vp.Height = width, height
+	v.vp.SetContent(v.content())
+}
+
+func (v *costsView) View() string { return v.vp.View() }
+
+func (v *costsView) content() string {
+	if !v.loaded {
+		if v.err != nil {
+			return "Costs unavailable (see the status line)."
+		}
+		return "Loading costs..."
+	}
+	parts := []string{v.modelContent()}
+	if o := v.report.Observed; o != nil {
+		parts = append(parts, v.observedContent(*o))
+	} else {
+		parts = append(parts, labelStyle.Render("Observed NAT / endpoint spend: AWS mode only (start with --outputs)."))
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+func money(x float64) string { return fmt.Sprintf("$%.2f", x) }
+
+// modelContent lists every line item of the profile beside the seed's: rows
+// are matched by item name, profile lines first, seed-only lines after.
+func (v *costsView) modelContent() string {
+	p, s := v.report.Profile, v.report.Seed
+	type pair struct {
+		item   string
+		pq, sq string
+		pm, sm *float64
+	}
+	var rows []*pair
+	byItem := map[string]*pair{}
+	for _, l := range p.Lines {
+		l := l
+		r := &pair{item: l.Item, pq: l.Quantity, pm: &l.Monthly}
+		rows = append(rows, r)
+		byItem[l.Item] = r
+	}
+	for _, l := range s.Lines {
+		l := l
+		if r, ok := byItem[l.Item]; ok && r.sm == nil {
+			r.sq, r.sm = l.Quantity, &l.Monthly
+			continue
+		}
+		rows = append(rows, &pair{item: l.Item, sq: l.Quantity, sm: &l.Monthly})
+	}
+	cell := func(q string, m *float64) string {
+		if m == nil {
+			return "-"
+		}
+		return money(*m)
+	}
+	g := grid{headers: []string{"Line item", p.Name + " qty", p.Name + " $/mo", s.Name + " qty", s.Name + " $/mo"}, flex: 0}
+	for _, r := range rows {
+		g.rows = append(g.rows, []string{r.item, orDash(r.pq), cell(r.pq, r.pm), orDash(r.sq), cell(r.sq, r.sm)})
+	}
+	g.rows = append(g.rows, []string{"Total", "", money(p.Total()), "", money(s.Total())})
+
+	var b strings.Builder
+	b.WriteString(titleStyle.Render("Cost model") + labelStyle.Render(fmt.Sprintf(" %s, prices as of %s (idle, per month)", orDash(p.Region), orDash(p.PricesAsOf))) + "\n")
+	b.WriteString(g.render(v.width) + "\n")
+	b.WriteString(comparison(p, s))
+	return b.String()
+}
+
+// comparison is the one-line verdict, in the form `make cost` prints.
+func comparison(p, s CostModel) string {
+	pt, st := p.Total(), s.Total()
+	line := fmt.Sprintf("%s vs %s: %s vs %s per month", p.Name, s.Name, money(pt), money(st))
+	if st > 0 {
+		diff := (st - pt) / st * 100
+		if diff >= 0 {
+			line += fmt.Sprintf(" (%.0f%% less)", diff)
+		} else {
+			line += fmt.Sprintf(" (%.0f%% more)", -diff)
+		}
+	}
+	return line
+}
+
+// observedContent draws the daily NAT + endpoint spend as a bar chart and
+// projects the month; with no NAT gateway it says so and shows the saving.
+func (v *costsView) observedContent(o ObservedSpend) string {
+	var b strings.Builder
+	p, s := v.report.Profile, v.report.Seed
+	b.WriteString(titleStyle.Render("Observed spend") + labelStyle.Render(fmt.Sprintf(" last %d days (CloudWatch AWS/NATGateway bytes + interface-endpoint hours)", len(o.Days))) + "\n")
+	if len(o.NATGatewayIDs) == 0 {
+		saved := s.TotalOf(KindNAT) - p.TotalOf(KindNAT)
+		b.WriteString(okStyle.Render(fmt.Sprintf("No NAT gateway in this stack: %s per month saved against the seed's NAT lines (%s).",
+			money(saved), money(s.TotalOf(KindNAT)))) + "\n")
+	} else {
+		b.WriteString(labelStyle.Render("NAT gateways: ") + strings.Join(o.NATGatewayIDs, ", ") + "\n")
+	}
+	if len(o.Days) == 0 {
+		b.WriteString("No data points yet.")
+		return b.String()
+	}
+	peak := 0.0
+	for _, d := range o.Days {
+		peak = math.Max(peak, d.Dollars())
+	}
+	const labelW, valueW = 6, 30
+	barW := max(v.width-labelW-valueW-2, 5)
+	for _, d := range o.Days {
+		n := 0
+		if peak > 0 {
+			n = int(math.Round(d.Dollars() / peak * float64(barW)))
+		}
+		bar := strings.Repeat("█", n) + strings.Repeat("·", barW-n)
+		fmt.Fprintf(&b, "%s %s %s\n", d.Day.Format("01-02"), bar,
+			fmt.Sprintf("%7s  %s NAT", money(d.Dollars()), gb(d.NATBytes)))
+	}
+	mtd, projected := projectMonth(o.Days, v.cfg.Now())
+	fmt.Fprintf(&b, "%s %s so far this month, %s projected for %s (mean of the last %d days for the rest)",
+		labelStyle.Render("Month:"), money(mtd), money(projected), v.cfg.Now().Format("January"), min(7, len(o.Days)))
+	return b.String()
+}
+
+func gb(bytes float64) string { return fmt.Sprintf("%.2f GB", bytes/1e9) }
+
+// projectMonth returns the month-to-date spend of now's month and its
+// projection: days observed so far plus the mean of the last (up to) seven
+// days for each day left.
+func projectMonth(days []DailySpend, now time.Time) (mtd, projected float64) {
+	y, mo, _ := now.UTC().Date()
+	seen := 0
+	for _, d := range days {
+		if dy, dm, _ := d.Day.UTC().Date(); dy == y && dm == mo {
+			mtd += d.Dollars()
+			seen++
+		}
+	}
+	tail := days[max(len(days)-7, 0):]
+	var sum float64
+	for _, d := range tail {
+		sum += d.Dollars()
+	}
+	mean := sum / float64(len(tail))
+	daysInMonth := time.Date(y, mo+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return mtd, mtd + mean*float64(max(daysInMonth-seen, 0))
+}

@@ -1,0 +1,340 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/table"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/docmeta/docmeta/backend"
+)
+
+// documentsMsg carries one page fetch; seq identifies the refresh it answers.
+type documentsMsg struct {
+	seq    int
+	index  int // page number the fetch was for
+	cursor string
+	page   DocumentPage
+	err    error
+	at     time.Time
+}
+
+type documentsKeys struct {
+	Up, Down, NextPage, PrevPage, Filter, Detail, Back key.Binding
+}
+
+func newDocumentsKeys() documentsKeys {
+	return documentsKeys{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		NextPage: key.NewBinding(key.WithKeys("n", "right", "pgdown"), key.WithHelp("n/→", "next page")),
+		PrevPage: key.NewBinding(key.WithKeys("p", "left", "pgup"), key.WithHelp("p/←", "previous page")),
+		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter page")),
+		Detail:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close / clear")),
+	}
+}
+
+// documentsView lists document metadata newest first, one API page at a time.
+type documentsView struct {
+	cfg  Config
+	keys documentsKeys
+
+	seq     int
+	loading bool
+	err     error
+	last    time.Time
+
+	// cursors[i] is the cursor that fetched page i (cursors[0] == "").
+	cursors []string
+	index   int
+	next    string
+	docs    []backend.Document
+	shown   []backend.Document
+
+	table     table.Model
+	filter    lineInput
+	filtering bool
+	detail    bool
+
+	width, height int
+}
+
+func newDocumentsView(cfg Config) *documentsView {
+	t := table.New(table.WithFocused(true))
+	styles := table.DefaultStyles()
+	styles.Header = styles.Header.Bold(true).BorderStyle(lipgloss.NormalBorder()).BorderBottom(true)
+	styles.Selected = styles.Selected.Bold(true).Foreground(lipgloss.Color("229")).Background(lipgloss.Color("57"))
+	t.SetStyles(styles)
+	return &documentsView{cfg: cfg, keys: newDocumentsKeys(), cursors: []string{""}, table: t}
+}
+
+func (v *documentsView) Title() string          { return "Documents" }
+func (v *documentsView) Loading() bool          { return v.loading }
+func (v *documentsView) Err() error             { return v.err }
+func (v *documentsView) LastRefresh() time.Time { return v.last }
+func (v *documentsView) Capturing() bool        { return v.filtering }
+
+func (v *documentsView) ShortHelp() []key.Binding {
+	if v.filtering {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		}
+	}
+	return []key.Binding{v.keys.Detail, v.keys.NextPage, v.keys.PrevPage, v.keys.Filter}
+}
+
+func (v *documentsView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{v.keys.Up, v.keys.Down, v.keys.Detail, v.keys.Back},
+		{v.keys.NextPage, v.keys.PrevPage, v.keys.Filter},
+	}
+}
+
+// Refresh reloads the page on screen.
+func (v *documentsView) Refresh() tea.Cmd { return v.fetch(v.index) }
+
+func (v *documentsView) fetch(index int) tea.Cmd {
+	if v.cfg.Documents == nil {
+		v.err = Errorf(ProblemOther, nil, "no documents source: start with --url (local) or --outputs (aws)")
+		return nil
+	}
+	v.seq++
+	v.loading = true
+	seq, src, cursor := v.seq, v.cfg.Documents, v.cursors[min(index, len(v.cursors)-1)]
+	if index == len(v.cursors) {
+		cursor = v.next
+	}
+	limit, timeout, now := v.cfg.PageSize, v.cfg.RequestTimeout, v.cfg.Now
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		page, err := src.ListDocuments(ctx, limit, cursor)
+		return documentsMsg{seq: seq, index: index, cursor: cursor, page: page, err: err, at: now()}
+	}
+}
+
+func (v *documentsView) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case documentsMsg:
+		if msg.seq != v.seq {
+			return nil // an older refresh answered late: drop it
+		}
+		v.loading = false
+		v.last = msg.at
+		if msg.err != nil {
+			v.err = msg.err
+			return nil
+		}
+		v.err = nil
+		v.index = msg.index
+		v.cursors = append(v.cursors[:min(msg.index, len(v.cursors))], msg.cursor)
+		v.next = msg.page.NextCursor
+		v.docs = msg.page.Documents
+		v.applyFilter()
+		return nil
+	case tea.KeyMsg:
+		return v.handleKey(msg)
+	}
+	return nil
+}
+
+func (v *documentsView) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if v.filtering {
+		switch msg.String() {
+		case "enter":
+			v.filtering = false
+			v.filter.Blur()
+			v.resize()
+			return nil
+		case "esc":
+			v.filtering = false
+			v.filter.Blur()
+			v.filter.SetValue("")
+			v.applyFilter()
+			v.resize()
+			return nil
+		}
+		v.filter.Update(msg)
+		v.applyFilter()
+		return nil
+	}
+	switch {
+	case key.Matches(msg, v.keys.Back):
+		if v.detail {
+			v.detail = false
+		} else if v.filter.Value() != "" {
+			v.filter.SetValue("")
+			v.applyFilter()
+		}
+		v.resize()
+		return nil
+	case key.Matches(msg, v.keys.Detail):
+		if len(v.shown) > 0 {
+			v.detail = !v.detail
+			v.resize()
+		}
+		return nil
+	case key.Matches(msg, v.keys.Filter):
+		v.filtering = true
+		v.detail = false
+		v.filter.Focus()
+		v.resize()
+		return nil
+	case key.Matches(msg, v.keys.NextPage):
+		if v.next == "" || v.loading {
+			return nil
+		}
+		return v.fetch(v.index + 1)
+	case key.Matches(msg, v.keys.PrevPage):
+		if v.index == 0 || v.loading {
+			return nil
+		}
+		return v.fetch(v.index - 1)
+	}
+	var cmd tea.Cmd
+	v.table, cmd = v.table.Update(msg)
+	return cmd
+}
+
+// applyFilter narrows the loaded page to documents whose filename, type, id
+// or sha256 contains the filter text (case-insensitive). The API has no
+// search, so the filter applies to the page on screen.
+func (v *documentsView) applyFilter() {
+	q := strings.ToLower(strings.TrimSpace(v.filter.Value()))
+	v.shown = v.shown[:0]
+	for _, d := range v.docs {
+		hay := strings.ToLower(d.Filename + "\x00" + d.ContentType + "\x00" + d.SHA256 + "\x00" + d.ID)
+		if q == "" || strings.Contains(hay, q) {
+			v.shown = append(v.shown, d)
+		}
+	}
+	rows := make([]table.Row, len(v.shown))
+	for i, d := range v.shown {
+		rows[i] = table.Row{
+			d.Filename,
+			humanBytes(d.SizeBytes),
+			d.UploadedAt.In(v.cfg.Location).Format("2006-01-02 15:04:05"),
+			d.ContentType,
+			shortHash(d.SHA256),
+		}
+	}
+	v.table.SetRows(rows)
+	if v.table.Cursor() >= len(rows) {
+		v.table.SetCursor(max(len(rows)-1, 0))
+	}
+	if len(rows) == 0 {
+		v.detail = false
+	}
+}
+
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+func (v *documentsView) SetSize(width, height int) {
+	v.width, v.height = width, height
+	v.resize()
+}
+
+// resize gives the filename column whatever the fixed columns leave, and the
+// table whatever the info line, filter and detail pane leave.
+func (v *documentsView) resize() {
+	const sizeW, timeW, typeW, hashW = 10, 19, 26, 12
+	// Each cell has one cell of padding on both sides.
+	nameW := v.width - (sizeW + timeW + typeW + hashW) - 2*5
+	if nameW < 8 {
+		nameW = 8
+	}
+	v.table.SetColumns([]table.Column{
+		{Title: "Filename", Width: nameW},
+		{Title: "Size", Width: sizeW},
+		{Title: "Uploaded (" + v.cfg.Now().In(v.cfg.Location).Format("MST") + ")", Width: timeW},
+		{Title: "Type", Width: typeW},
+		{Title: "SHA-256", Width: hashW},
+	})
+	h := v.height - 1 // info line
+	if v.filtering || v.filter.Value() != "" {
+		h--
+	}
+	if v.detail {
+		h -= lipgloss.Height(v.detailView())
+	}
+	v.table.SetHeight(max(h, 3))
+	v.table.SetWidth(v.width)
+}
+
+func (v *documentsView) View() string {
+	parts := []string{v.infoLine()}
+	if v.filtering || v.filter.Value() != "" {
+		parts = append(parts, v.filter.View())
+	}
+	if len(v.docs) == 0 && !v.loading {
+		msg := "No documents yet. Upload one: curl -F file=@report.pdf " + v.cfg.Server + "/upload"
+		if v.err != nil {
+			msg = "Documents could not be listed (see the status line)."
+		}
+		parts = append(parts, labelStyle.Render(msg))
+		return strings.Join(parts, "\n")
+	}
+	parts = append(parts, v.table.View())
+	if v.detail {
+		parts = append(parts, v.detailView())
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (v *documentsView) infoLine() string {
+	s := fmt.Sprintf("page %d · %d documents", v.index+1, len(v.docs))
+	if v.filter.Value() != "" {
+		s += fmt.Sprintf(" · %d match %q", len(v.shown), v.filter.Value())
+	}
+	if v.next != "" {
+		s += " · more: n"
+	} else {
+		s += " · last page"
+	}
+	if v.index > 0 {
+		s += " · back: p"
+	}
+	return labelStyle.Render(s)
+}
+
+// detailView shows every field of the selected document.
+func (v *documentsView) detailView() string {
+	i := v.table.Cursor()
+	if i < 0 || i >= len(v.shown) {
+		return ""
+	}
+	d := v.shown[i]
+	declared := d.DeclaredContentType
+	if declared == "" {
+		declared = "(none)"
+	}
+	rows := [][2]string{
+		{"id", d.ID},
+		{"filename", d.Filename},
+		{"size", fmt.Sprintf("%s (%d bytes)", humanBytes(d.SizeBytes), d.SizeBytes)},
+		{"uploaded at", d.UploadedAt.In(v.cfg.Location).Format("2006-01-02 15:04:05.000000 MST") + "  (" + d.UploadedAtString() + ")"},
+		{"sha256", d.SHA256},
+		{"content type", d.ContentType + " (sniffed)"},
+		{"declared type", declared + " (client's claim, untrusted)"},
+	}
+	var b strings.Builder
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(labelStyle.Render(fmt.Sprintf("%-14s", r[0])) + truncate(r[1], max(v.width-20, 10)))
+	}
+	return boxStyle.Width(max(v.width-2, 10)).Render(b.String())
+}

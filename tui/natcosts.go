@@ -1,0 +1,75 @@
+package tui
+
+import (
+	"context"
+	"time"
+)
+
+// DayBytes is one UTC day's NAT data processed (both directions summed over
+// every gateway).
+type DayBytes struct {
+	Day   time.Time
+	Bytes float64
+}
+
+// NATMetrics reads NAT gateway traffic (CloudWatch in AWS mode).
+type NATMetrics interface {
+	// DailyNATBytes returns per-day sums of BytesOutToDestination and
+	// BytesOutToSource over the gateways for the UTC days in [start, end).
+	DailyNATBytes(ctx context.Context, gatewayIDs []string, start, end time.Time) ([]DayBytes, error)
+}
+
+// StaticCosts is the local-mode CostSource: the model, nothing observed.
+type StaticCosts struct{ Report CostReport }
+
+// Costs returns the model.
+func (s StaticCosts) Costs(context.Context) (CostReport, error) { return s.Report, nil }
+
+// ObservedCosts is the AWS-mode CostSource: the model plus the last Days
+// complete UTC days of NAT traffic and interface-endpoint hours, priced.
+type ObservedCosts struct {
+	Model         CostReport
+	Metrics       NATMetrics
+	NATGatewayIDs []string
+	Prices        Prices
+	Days          int
+	Now           func() time.Time
+}
+
+// Costs fetches the NAT metrics (none when the stack has no NAT gateway) and
+// prices each day: NAT hours and bytes at the NAT prices, endpoint AZ-hours
+// at the endpoint price. On a metrics failure the model is still returned
+// with the error, so the view keeps the line items.
+func (o ObservedCosts) Costs(ctx context.Context) (CostReport, error) {
+	days := o.Days
+	if days <= 0 {
+		days = 14
+	}
+	end := o.Now().UTC().Truncate(24 * time.Hour)
+	start := end.AddDate(0, 0, -days)
+	byDay := map[time.Time]float64{}
+	if len(o.NATGatewayIDs) > 0 {
+		points, err := o.Metrics.DailyNATBytes(ctx, o.NATGatewayIDs, start, end)
+		if err != nil {
+			return o.Model, err
+		}
+		for _, p := range points {
+			byDay[p.Day.UTC().Truncate(24*time.Hour)] += p.Bytes
+		}
+	}
+	report := o.Model
+	obs := &ObservedSpend{NATGatewayIDs: o.NATGatewayIDs}
+	endpointPerDay := float64(report.Profile.InterfaceEndpointAZs) * 24 * o.Prices.EndpointAZHour
+	natHoursPerDay := float64(len(o.NATGatewayIDs)) * 24 * o.Prices.NATHour
+	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
+		b := byDay[d]
+		obs.Days = append(obs.Days, DailySpend{
+			Day:             d,
+			NATBytes:        b,
+			NATDollars:      natHoursPerDay + b/1e9*o.Prices.NATPerGB,
+			EndpointDollars: endpointPerDay,
+		})
+	}
+	report.Observed = obs
+	return report, nil
+}
