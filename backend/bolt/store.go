@@ -1,0 +1,242 @@
+// Package bolt is docmeta's embedded store: document metadata in a single
+// go.etcd.io/bbolt file, durable (fsynced) before Put returns.
+//
+// Layout: bucket "docs" maps ID -> the document's JSON; bucket "by_time"
+// maps "<uploaded_at>#<ID>" -> nothing. uploaded_at is written with
+// backend.TimeLayout (fixed width), so byte order of by_time keys is the
+// contract's listing order (UploadedAt, then ID) and newest-first listing is
+// a reverse cursor walk. IDs from backend.IDGenerator are time-ordered too,
+// but the index makes the order hold for any document, as the contract says.
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/docmeta/docmeta/backend"
+)
+
+var (
+	docsBucket   = []byte("docs")
+	byTimeBucket = []byte("by_time")
+)
+
+// Group-commit tuning. Every Put waits for an fsync; db.Batch lets the
+// concurrent Puts that arrive while one commit is syncing share the next
+// one. A short delay gathers a batch without adding much latency (the fsync
+// dominates), and the size cap triggers a commit at once when many clients
+// are waiting, e.g. 64 concurrent uploads.
+const (
+	maxBatchDelay = 2 * time.Millisecond
+	maxBatchSize  = 64
+)
+
+// lockTimeout bounds the wait for bbolt's exclusive file lock, so a second
+// server on the same data directory fails at start instead of hanging.
+const lockTimeout = time.Second
+
+// Store is a backend.Store on one bbolt file. It is safe for concurrent use.
+type Store struct {
+	db *bbolt.DB
+}
+
+var _ backend.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the store file at path, usually
+// "<DOCMETA_DATA_DIR>/docmeta.db", creating the parent directory too.
+// Errors say what to fix: an unwritable directory or a file locked by
+// another process.
+func Open(path string) (*Store, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("bolt store: cannot create data directory %s (set DOCMETA_DATA_DIR to a writable directory): %w", dir, err)
+	}
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
+		Timeout: lockTimeout,
+		// The hashmap freelist keeps allocation O(1) as the file grows;
+		// not syncing the freelist saves a page write per commit and is
+		// safe: bbolt rebuilds it from the pages on open.
+		FreelistType:   bbolt.FreelistMapType,
+		NoFreelistSync: true,
+	})
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("bolt store: %s is locked by another process (is another docmeta-server using the same DOCMETA_DATA_DIR?); stop it or set DOCMETA_DATA_DIR to another directory", path)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, fmt.Errorf("bolt store: cannot open %s: permission denied; set DOCMETA_DATA_DIR to a directory this user can write: %w", path, err)
+	case err != nil:
+		return nil, fmt.Errorf("bolt store: cannot open %s (check DOCMETA_DATA_DIR; the file may be damaged or not a docmeta store): %w", path, err)
+	}
+	db.MaxBatchDelay = maxBatchDelay
+	db.MaxBatchSize = maxBatchSize
+	err = db.Update(func(tx *bbolt.Tx) error {
+		for _, name := range [][]byte{docsBucket, byTimeBucket} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("bolt store: cannot initialise %s (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the file. Puts still waiting in a batch complete first.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("bolt store: close: %w", err)
+	}
+	return nil
+}
+
+// Put stores doc durably, or returns ECONFLICT if its ID exists.
+func (s *Store) Put(ctx context.Context, doc backend.Document) error {
+	if err := ctx.Err(); err != nil {
+		return backend.WrapError(backend.EUNAVAILABLE, "request cancelled before the document was stored", err)
+	}
+	if doc.ID == "" {
+		return backend.Errorf(backend.EINVALID, "document has no ID")
+	}
+	value, err := json.Marshal(doc)
+	if err != nil {
+		return fmt.Errorf("bolt store: encode document %s: %w", doc.ID, err)
+	}
+	id := []byte(doc.ID)
+	timeKey := sortKey(doc.UploadedAtString(), doc.ID)
+
+	// The duplicate is reported through this variable, not as the batch
+	// function's error: an error would roll back the whole group commit
+	// and make bbolt re-run every other Put of the batch, then this one
+	// alone. bbolt may still call fn more than once (when another function
+	// of the batch fails), so fn assigns conflict on every run and each
+	// run sees only the state of its own transaction.
+	var conflict bool
+	err = s.db.Batch(func(tx *bbolt.Tx) error {
+		docs := tx.Bucket(docsBucket)
+		conflict = docs.Get(id) != nil
+		if conflict {
+			return nil
+		}
+		if err := docs.Put(id, value); err != nil {
+			return err
+		}
+		return tx.Bucket(byTimeBucket).Put(timeKey, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("bolt store: put %s: %w", doc.ID, err)
+	}
+	if conflict {
+		return backend.Errorf(backend.ECONFLICT, "document %s already exists", doc.ID)
+	}
+	return nil
+}
+
+// Get returns the document with the given ID, or ENOTFOUND.
+func (s *Store) Get(ctx context.Context, id string) (backend.Document, error) {
+	var doc backend.Document
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		v := tx.Bucket(docsBucket).Get([]byte(id))
+		if v == nil {
+			return backend.Errorf(backend.ENOTFOUND, "document %s not found", id)
+		}
+		return decodeDoc(v, &doc)
+	})
+	return doc, err
+}
+
+// List returns one page of documents, newest first.
+func (s *Store) List(ctx context.Context, opts backend.ListOptions) (backend.Page, error) {
+	if err := opts.Validate(); err != nil {
+		return backend.Page{}, err
+	}
+	var after []byte // exclusive upper bound of this page's keys
+	if opts.Cursor != "" {
+		key, err := decodeCursor(opts.Cursor)
+		if err != nil {
+			return backend.Page{}, err
+		}
+		after = key
+	}
+	page := backend.Page{Documents: make([]backend.Document, 0, min(opts.Limit, 64))}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		docs := tx.Bucket(docsBucket)
+		c := tx.Bucket(byTimeBucket).Cursor()
+		var k []byte
+		if after == nil {
+			k, _ = c.Last()
+		} else {
+			// Seek lands on the first key >= after; step back past it so
+			// the page starts strictly below the cursor.
+			k, _ = c.Seek(after)
+			if k == nil {
+				k, _ = c.Last()
+			}
+			for k != nil && bytes.Compare(k, after) >= 0 {
+				k, _ = c.Prev()
+			}
+		}
+		for ; k != nil; k, _ = c.Prev() {
+			if len(page.Documents) == opts.Limit {
+				// One more key exists, so there is a next page.
+				page.NextCursor = encodeCursor(page.Documents[len(page.Documents)-1])
+				return nil
+			}
+			id, ok := idFromSortKey(k)
+			if !ok {
+				return fmt.Errorf("bolt store: malformed index key %q", k)
+			}
+			v := docs.Get(id)
+			if v == nil {
+				return fmt.Errorf("bolt store: index entry %q has no document", k)
+			}
+			var doc backend.Document
+			if err := decodeDoc(v, &doc); err != nil {
+				return err
+			}
+			page.Documents = append(page.Documents, doc)
+		}
+		return nil
+	})
+	if err != nil {
+		return backend.Page{}, err
+	}
+	return page, nil
+}
+
+// sortKey is the by_time key: "<uploaded_at in TimeLayout>#<id>".
+func sortKey(uploadedAt, id string) []byte {
+	k := make([]byte, 0, len(uploadedAt)+1+len(id))
+	k = append(k, uploadedAt...)
+	k = append(k, '#')
+	return append(k, id...)
+}
+
+// idFromSortKey returns the ID part of a by_time key. TimeLayout contains no
+// '#', so the first '#' is the separator.
+func idFromSortKey(k []byte) ([]byte, bool) {
+	i := bytes.IndexByte(k, '#')
+	if i < 0 || i == len(k)-1 {
+		return nil, false
+	}
+	return k[i+1:], true
+}
+
+func decodeDoc(v []byte, doc *backend.Document) error {
+	if err := json.Unmarshal(v, doc); err != nil {
+		return fmt.Errorf("bolt store: decode document: %w", err)
+	}
+	return nil
+}
