@@ -35,9 +35,9 @@ type Config struct {
 	// Timeout bounds each request's write and response read (default 30s).
 	Timeout time.Duration
 	// OnResponse, when set, is called from the worker goroutines with the
-	// request number, status and body of every response. body is only valid
-	// during the call.
-	OnResponse func(i int, status int, body []byte)
+	// request number and the parsed response. resp is only valid during the
+	// call.
+	OnResponse func(i int, resp *fasthttp.Response)
 	// OnError, when set, is called for every transport error.
 	OnError func(i int, err error)
 }
@@ -213,7 +213,7 @@ func (w *worker) do(i int) {
 		w.ok++
 	}
 	if w.cfg.OnResponse != nil {
-		w.cfg.OnResponse(i, code, w.resp.Body())
+		w.cfg.OnResponse(i, &w.resp)
 	}
 	if w.resp.ConnectionClose() {
 		w.close()

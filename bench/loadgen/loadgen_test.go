@@ -48,10 +48,10 @@ func TestRunCountsEveryResponseAndChecksBodies(t *testing.T) {
 	seen := map[int]bool{}
 	res, err := loadgen.Run(context.Background(), loadgen.Config{
 		Addr: addr, Conns: 8, Requests: reqs, Total: total,
-		OnResponse: func(i, status int, body []byte) {
+		OnResponse: func(i int, resp *fasthttp.Response) {
 			var got struct{ SHA256 string }
-			if err := json.Unmarshal(body, &got); err != nil || got.SHA256 != want[i] {
-				t.Errorf("request %d: status %d body %s; want sha256 %s", i, status, body, want[i])
+			if err := json.Unmarshal(resp.Body(), &got); err != nil || got.SHA256 != want[i] {
+				t.Errorf("request %d: status %d body %s; want sha256 %s", i, resp.StatusCode(), resp.Body(), want[i])
 			}
 			mu.Lock()
 			seen[i] = true
