@@ -1,0 +1,83 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/docmeta/docmeta/backend"
+	"github.com/valyala/fasthttp"
+)
+
+const (
+	// headerTraceID is set by the ALB on every request it forwards.
+	headerTraceID = "X-Amzn-Trace-Id"
+	// headerRequestID echoes the request id back to the client, so a user
+	// can quote it and an operator can find the access line.
+	headerRequestID = "X-Request-Id"
+	maxTraceIDBytes = 256
+)
+
+// requestIDs generates ids for requests that arrive without an ALB trace
+// id: a random per-process prefix and a counter, unique and nearly free.
+type requestIDs struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func newRequestIDs() requestIDs {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return requestIDs{prefix: hex.EncodeToString(b[:]) + "-"}
+}
+
+// requestID returns the ALB trace id if the request carries a sane one,
+// else a generated id.
+func (a *API) requestID(ctx *fasthttp.RequestCtx) string {
+	if t := ctx.Request.Header.Peek(headerTraceID); len(t) > 0 && len(t) <= maxTraceIDBytes && printableASCII(t) {
+		return string(t)
+	}
+	return a.reqIDs.prefix + strconv.FormatUint(a.reqIDs.n.Add(1), 36)
+}
+
+func printableASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x21 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// logAccess writes the access line. LogAttrs with a fixed attribute list
+// keeps it to a handful of allocations per request.
+func (a *API) logAccess(ctx *fasthttp.RequestCtx, reqID string, start time.Time, err error) {
+	status := ctx.Response.StatusCode()
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	attrs := [8]slog.Attr{
+		slog.String("method", string(ctx.Method())),
+		slog.String("path", string(ctx.Path())),
+		slog.Int("status", status),
+		slog.Int("bytes", len(ctx.Response.Body())),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("request_id", reqID),
+	}
+	n := 6
+	if err != nil {
+		attrs[n] = slog.String("error", backend.ErrorMessage(err))
+		n++
+		if backend.ErrorCode(err) == backend.EINTERNAL || backend.ErrorCode(err) == backend.EUNAVAILABLE {
+			// The cause is for operators only; clients got the message.
+			attrs[n] = slog.String("cause", err.Error())
+			n++
+		}
+	}
+	a.log.LogAttrs(context.Background(), level, "request", attrs[:n]...)
+}

@@ -1,0 +1,156 @@
+// Package httpapi serves docmeta's HTTP API with fasthttp: streaming
+// multipart uploads, the health check and the document listing. It turns
+// backend error codes into HTTP statuses and JSON error bodies; no fasthttp
+// type leaves this package except the *fasthttp.Server it builds.
+package httpapi
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/docmeta/docmeta/backend"
+	"github.com/valyala/fasthttp"
+)
+
+// Defaults applied by New to zero Config fields.
+const (
+	DefaultMaxUploadBytes = 100 << 20
+	DefaultReadTimeout    = 10 * time.Second
+	DefaultUploadTimeout  = 10 * time.Minute
+	// DefaultIdleTimeout is above the ALB's 60 s idle timeout, so the load
+	// balancer, not the server, closes idle keep-alive connections (the other
+	// way round the ALB may reuse a connection the server just closed: 502).
+	DefaultIdleTimeout  = 75 * time.Second
+	DefaultStoreTimeout = 5 * time.Second
+
+	// FramingAllowance is how many bytes of multipart framing (boundaries
+	// and part headers) a request body may carry on top of MaxUploadBytes
+	// of file content.
+	FramingAllowance = 16 << 10
+
+	// readBufferSize bounds the request head (line plus headers) a client
+	// may send; ALBs add a few headers of their own.
+	readBufferSize = 16 << 10
+)
+
+// Config configures the API. Store and Logger are required; zero durations
+// and sizes take the defaults above.
+type Config struct {
+	// Store keeps the metadata.
+	Store backend.Store
+	// StoreName is reported by GET /status ("bolt", "dynamodb").
+	StoreName string
+	// Version is reported by GET /status.
+	Version string
+	// APIKeys, when not empty, are required as "Authorization: Bearer <key>"
+	// on /upload and /documents*. Empty means anonymous access; whether
+	// that is acceptable is decided by the caller (see cmd/docmeta-server).
+	APIKeys []string
+	// MaxUploadBytes is the largest file content accepted.
+	MaxUploadBytes int64
+	// ReadTimeout bounds reading a request head and any non-upload body, and
+	// is also the longest an upload body may stall without a byte arriving.
+	ReadTimeout time.Duration
+	// UploadTimeout bounds receiving one whole upload body.
+	UploadTimeout time.Duration
+	// IdleTimeout is how long a keep-alive connection may wait for its next
+	// request.
+	IdleTimeout time.Duration
+	// StoreTimeout bounds one store call; a store that does not answer in
+	// time is reported as unavailable (503).
+	StoreTimeout time.Duration
+	// Logger receives one access line per request.
+	Logger *slog.Logger
+	// IDs generates document IDs; nil means a fresh generator.
+	IDs *backend.IDGenerator
+}
+
+// API holds the handlers' shared state. Build it with New.
+type API struct {
+	cfg      Config
+	keys     [][sha256.Size]byte
+	maxBody  int64
+	log      *slog.Logger
+	ids      *backend.IDGenerator
+	reqIDs   requestIDs
+	statusOK []byte
+}
+
+// New validates cfg, applies defaults and returns the API.
+func New(cfg Config) (*API, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("httpapi: Config.Store is nil")
+	}
+	if cfg.Logger == nil {
+		return nil, errors.New("httpapi: Config.Logger is nil")
+	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = DefaultMaxUploadBytes
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
+	}
+	if cfg.UploadTimeout <= 0 {
+		cfg.UploadTimeout = DefaultUploadTimeout
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.StoreTimeout <= 0 {
+		cfg.StoreTimeout = DefaultStoreTimeout
+	}
+	ids := cfg.IDs
+	if ids == nil {
+		ids = &backend.IDGenerator{}
+	}
+	a := &API{cfg: cfg, log: cfg.Logger, ids: ids, reqIDs: newRequestIDs()}
+	for _, k := range cfg.APIKeys {
+		if k == "" || strings.ContainsAny(k, " \t\r\n,") {
+			return nil, fmt.Errorf("httpapi: API key %d is empty or contains a space or comma", len(a.keys)+1)
+		}
+		a.keys = append(a.keys, sha256.Sum256([]byte(k)))
+	}
+	a.maxBody = cfg.MaxUploadBytes + FramingAllowance
+	a.statusOK = statusBody(cfg.Version, cfg.StoreName)
+	return a, nil
+}
+
+// Server returns a fasthttp server for the API. Request bodies are streamed
+// to the handlers (never buffered or pre-parsed by fasthttp), so an upload
+// of any size costs a fixed amount of memory.
+func (a *API) Server() *fasthttp.Server {
+	return &fasthttp.Server{
+		Handler:      a.Handle,
+		ErrorHandler: a.handleServerError,
+		Name:         "docmeta",
+
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		// With StreamRequestBody a larger body is still streamed; this only
+		// caps what fasthttp reads ahead before calling the handler. One byte
+		// (the minimum) lets the handler refuse an upload from its headers
+		// (401, 413, 415) before the client has to send any of the body. The
+		// upload handler enforces the real limit.
+		MaxRequestBodySize: 1,
+
+		ReadBufferSize: readBufferSize,
+		ReadTimeout:    a.cfg.ReadTimeout,
+		WriteTimeout:   a.cfg.ReadTimeout,
+		IdleTimeout:    a.cfg.IdleTimeout,
+		// Tell keep-alive clients (and the ALB) to go elsewhere while the
+		// server drains.
+		CloseOnShutdown: true,
+		Logger:          fasthttpLogger{a.log},
+	}
+}
+
+// fasthttpLogger sends fasthttp's own connection-level messages to slog.
+type fasthttpLogger struct{ l *slog.Logger }
+
+func (f fasthttpLogger) Printf(format string, args ...any) {
+	f.l.Warn("fasthttp", "detail", fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,97 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/docmeta/docmeta/backend"
+	"github.com/valyala/fasthttp"
+)
+
+// retryAfterSeconds is sent with 503: the store is expected back soon, and a
+// short hint keeps well-behaved clients from hammering it.
+const retryAfterSeconds = "1"
+
+// statusOf maps a backend error code to its HTTP status.
+func statusOf(code string) int {
+	switch code {
+	case backend.EINVALID:
+		return fasthttp.StatusBadRequest
+	case backend.EUNAUTHORIZED:
+		return fasthttp.StatusUnauthorized
+	case backend.ENOTFOUND:
+		return fasthttp.StatusNotFound
+	case backend.EMETHOD:
+		return fasthttp.StatusMethodNotAllowed
+	case backend.ECONFLICT:
+		return fasthttp.StatusConflict
+	case backend.ETOOLARGE:
+		return fasthttp.StatusRequestEntityTooLarge
+	case backend.EUNSUPPORTED:
+		return fasthttp.StatusUnsupportedMediaType
+	case backend.EUNAVAILABLE:
+		return fasthttp.StatusServiceUnavailable
+	default:
+		return fasthttp.StatusInternalServerError
+	}
+}
+
+// errorBody is the JSON form of every error response.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// writeError replaces the response with the JSON error for err. A store
+// call that ran out of time counts as the store being unavailable.
+func (a *API) writeError(ctx *fasthttp.RequestCtx, err error) {
+	code, msg := backend.ErrorCode(err), backend.ErrorMessage(err)
+	if code == backend.EINTERNAL && errors.Is(err, context.DeadlineExceeded) {
+		code, msg = backend.EUNAVAILABLE, "the store did not answer in time; retry later"
+	}
+	writeErrorBody(ctx, statusOf(code), code, msg)
+}
+
+func writeErrorBody(ctx *fasthttp.RequestCtx, status int, code, msg string) {
+	ctx.Response.ResetBody()
+	ctx.SetStatusCode(status)
+	if status == fasthttp.StatusServiceUnavailable {
+		ctx.Response.Header.Set("Retry-After", retryAfterSeconds)
+	}
+	if status == fasthttp.StatusUnauthorized {
+		ctx.Response.Header.Set("WWW-Authenticate", `Bearer realm="docmeta"`)
+	}
+	b, _ := json.Marshal(errorBody{Error: errorDetail{Code: code, Message: msg}})
+	ctx.SetContentType(contentTypeJSON)
+	ctx.SetBody(b)
+}
+
+// handleServerError answers errors fasthttp meets before a handler runs
+// (an unparsable head, a head too large, a timeout) in the same JSON form.
+func (a *API) handleServerError(ctx *fasthttp.RequestCtx, err error) {
+	status, msg := fasthttp.StatusBadRequest, "the request could not be parsed as HTTP/1.1"
+	var tooBig *fasthttp.ErrSmallBuffer
+	switch {
+	case errors.As(err, &tooBig):
+		status, msg = fasthttp.StatusRequestHeaderFieldsTooLarge, "the request head is too large"
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		status, msg = fasthttp.StatusRequestEntityTooLarge, "the request body is too large"
+	default:
+		var ne interface{ Timeout() bool }
+		if errors.As(err, &ne) && ne.Timeout() {
+			status, msg = fasthttp.StatusRequestTimeout, "the request was not received within the read timeout"
+		}
+	}
+	code := backend.EINVALID
+	if status == fasthttp.StatusRequestEntityTooLarge {
+		code = backend.ETOOLARGE
+	}
+	ctx.SetConnectionClose()
+	writeErrorBody(ctx, status, code, msg)
+	a.log.Warn("request", "status", status, "error", err.Error())
+}

@@ -1,0 +1,139 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"hash"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+var (
+	errBodyTooLarge = errors.New("request body exceeds the limit")
+	errFileTooLarge = errors.New("file exceeds the limit")
+)
+
+// sniffLen is how much http.DetectContentType looks at.
+const sniffLen = 512
+
+// uploadState is the per-upload scratch space, pooled so that an upload
+// allocates little beyond what mime/multipart needs.
+type uploadState struct {
+	body   bodyReader
+	digest digestWriter
+	buf    [32 << 10]byte
+}
+
+var uploadStates = sync.Pool{New: func() any {
+	return &uploadState{digest: digestWriter{h: sha256.New()}}
+}}
+
+func acquireUploadState() *uploadState { return uploadStates.Get().(*uploadState) }
+
+func releaseUploadState(st *uploadState) {
+	st.body = bodyReader{}
+	uploadStates.Put(st)
+}
+
+// digestWriter hashes and counts the file content and keeps its first
+// sniffLen bytes for content-type detection.
+type digestWriter struct {
+	h       hash.Hash
+	n, max  int64
+	sniff   [sniffLen]byte
+	sniffed int
+}
+
+func (d *digestWriter) reset(max int64) {
+	d.h.Reset()
+	d.n, d.max, d.sniffed = 0, max, 0
+}
+
+func (d *digestWriter) Write(p []byte) (int, error) {
+	if d.n+int64(len(p)) > d.max {
+		return 0, errFileTooLarge
+	}
+	if d.sniffed < sniffLen {
+		d.sniffed += copy(d.sniff[d.sniffed:], p)
+	}
+	d.h.Write(p)
+	d.n += int64(len(p))
+	return len(p), nil
+}
+
+func (d *digestWriter) sum() string {
+	var s [sha256.Size]byte
+	return hex.EncodeToString(d.h.Sum(s[:0]))
+}
+
+// bodyReader reads the streamed request body with two guards: a byte limit
+// (reading past it fails with errBodyTooLarge) and a moving read deadline.
+// fasthttp's ReadTimeout covers the whole request, far too short for a large
+// upload on a slow link; instead the deadline is pushed forward while bytes
+// keep arriving, so a body may stall for at most the read timeout, and the
+// whole body may take at most the upload timeout.
+type bodyReader struct {
+	r        io.Reader
+	ctx      *fasthttp.RequestCtx
+	left     int64
+	exceeded bool
+	eof      bool
+
+	idle       time.Duration
+	hard       time.Time // the upload timeout, from the request's start
+	nextExtend time.Time
+}
+
+func (b *bodyReader) reset(ctx *fasthttp.RequestCtx, limit int64, idle, upload time.Duration) {
+	r := ctx.RequestBodyStream()
+	if r == nil {
+		// No body at all: the multipart reader reports a malformed body.
+		r = eofReader{}
+	}
+	start := ctx.Time()
+	*b = bodyReader{
+		r: r, ctx: ctx, left: limit, idle: idle, hard: start.Add(upload),
+		// The first read sets the deadline: fasthttp's, armed at the first
+		// byte of the request head, may be close already.
+		nextExtend: start,
+	}
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	if b.eof {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	if now := time.Now(); !now.Before(b.nextExtend) {
+		_ = b.ctx.SetReadDeadline(earliest(now.Add(b.idle), b.hard))
+		b.nextExtend = now.Add(b.idle / 4)
+	}
+	n, err := b.r.Read(p)
+	if int64(n) > b.left {
+		b.exceeded = true
+		n, b.left = int(b.left), 0
+		return n, errBodyTooLarge
+	}
+	b.left -= int64(n)
+	if err == io.EOF {
+		b.eof = true
+	}
+	return n, err
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }

@@ -1,0 +1,176 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/docmeta/docmeta/backend"
+	"github.com/valyala/fasthttp"
+)
+
+// fileField is the one form field an upload carries, as in
+// curl -F "file=@test.txt".
+const fileField = "file"
+
+// maxDeclaredTypeBytes bounds the client's Content-Type kept as metadata.
+const maxDeclaredTypeBytes = 255
+
+// upload serves POST /upload. The body is parsed as a stream: the file part
+// goes through the hash, the byte counter and the sniff buffer and is then
+// dropped, so memory use does not grow with the upload's size. The policy is
+// strict: exactly one part, named "file", with a filename; any other part
+// (another file or a plain form field) is refused with 400 rather than
+// ignored, so a client's mistake never passes silently.
+func (a *API) upload(ctx *fasthttp.RequestCtx) error {
+	boundary, err := multipartBoundary(&ctx.Request.Header)
+	if err != nil {
+		return err
+	}
+	if cl := ctx.Request.Header.ContentLength(); int64(cl) > a.maxBody {
+		// Refuse from the header alone; the body is never read, so the
+		// connection cannot be reused (fasthttp would close it as well).
+		ctx.SetConnectionClose()
+		return a.tooLarge()
+	}
+
+	st := acquireUploadState()
+	defer releaseUploadState(st)
+	st.body.reset(ctx, a.maxBody, a.cfg.ReadTimeout, a.cfg.UploadTimeout)
+
+	// A refused body may be left partly unread. fasthttp then discards up
+	// to 256 KiB of it, so the client can finish sending and read the
+	// answer on a connection that stays usable, and closes the connection
+	// when more than that is left.
+	doc, err := a.receive(multipart.NewReader(&st.body, boundary), st)
+	if err != nil {
+		return err
+	}
+
+	doc.ID, doc.UploadedAt = a.ids.Next()
+	// Not the request context: fasthttp cancels that one when shutdown
+	// starts, and an upload in flight during a graceful shutdown should
+	// still be stored.
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.StoreTimeout)
+	err = a.cfg.Store.Put(sctx, doc)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("store upload %s: %w", doc.ID, err)
+	}
+	ctx.Response.Header.Set("Location", documentsPrefix+doc.ID)
+	return writeJSON(ctx, fasthttp.StatusCreated, doc)
+}
+
+func (a *API) tooLarge() error {
+	return backend.Errorf(backend.ETOOLARGE, "the upload exceeds the limit of %d bytes", a.cfg.MaxUploadBytes)
+}
+
+// multipartBoundary returns the boundary of a multipart/form-data request:
+// EUNSUPPORTED (415) for any other content type or a compressed body,
+// EINVALID (400) for a multipart type whose boundary is missing or invalid.
+func multipartBoundary(h *fasthttp.RequestHeader) (string, error) {
+	ct := h.ContentType()
+	const mt = "multipart/form-data"
+	if len(ct) < len(mt) || !bytes.EqualFold(ct[:len(mt)], []byte(mt)) {
+		return "", backend.Errorf(backend.EUNSUPPORTED, "the body must be multipart/form-data with one part named file, as sent by curl -F \"file=@name\"")
+	}
+	if ce := h.ContentEncoding(); len(ce) > 0 && !bytes.EqualFold(ce, []byte("identity")) {
+		return "", backend.Errorf(backend.EUNSUPPORTED, "Content-Encoding %q is not supported; send the body uncompressed", ce)
+	}
+	_, params, err := mime.ParseMediaType(string(ct))
+	if err != nil {
+		return "", backend.Errorf(backend.EINVALID, "malformed Content-Type header: %v", err)
+	}
+	b := params["boundary"]
+	if b == "" || len(b) > 70 {
+		return "", backend.Errorf(backend.EINVALID, "the multipart/form-data Content-Type needs a boundary of 1 to 70 characters")
+	}
+	return b, nil
+}
+
+// receive reads every part of the body and returns the file's metadata
+// (ID and time not yet set). It succeeds only when the body held exactly
+// one file part and ended with a proper closing boundary.
+func (a *API) receive(mr *multipart.Reader, st *uploadState) (backend.Document, error) {
+	var doc backend.Document
+	seen := false
+	for {
+		part, err := mr.NextRawPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if !seen && errors.Is(err, io.EOF) && !st.body.exceeded {
+				return doc, backend.Errorf(backend.EINVALID, "the body holds no multipart part: it is empty or does not use the boundary its Content-Type names")
+			}
+			return doc, a.bodyError(st, err)
+		}
+		if seen {
+			return doc, backend.Errorf(backend.EINVALID, "the body has more than one part; send exactly one part, named file")
+		}
+		seen = true
+		if doc, err = a.receiveFile(part, st); err != nil {
+			return doc, err
+		}
+	}
+	if !seen {
+		return doc, backend.Errorf(backend.EINVALID, "the body has no part named file; send one, as curl -F \"file=@name\" does")
+	}
+	return doc, nil
+}
+
+// receiveFile checks the part's headers and streams its content through
+// the digest.
+func (a *API) receiveFile(part *multipart.Part, st *uploadState) (backend.Document, error) {
+	var doc backend.Document
+	disp, params, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+	if err != nil || disp != "form-data" {
+		return doc, backend.Errorf(backend.EINVALID, "the part needs a Content-Disposition: form-data header with a name and a filename")
+	}
+	name := params["name"]
+	filename, hasFilename := params["filename"]
+	switch {
+	case name != fileField && hasFilename:
+		return doc, backend.Errorf(backend.EINVALID, "the file part is named %q; it must be named file", name)
+	case name != fileField:
+		return doc, backend.Errorf(backend.EINVALID, "unexpected form field %q; send exactly one part, named file", name)
+	case !hasFilename:
+		return doc, backend.Errorf(backend.EINVALID, "the part named file has no filename; send a file, as curl -F \"file=@name\" does")
+	}
+	if doc.Filename, err = backend.CleanFilename(filename); err != nil {
+		return doc, err
+	}
+	declared := part.Header.Get("Content-Type")
+	if len(declared) > maxDeclaredTypeBytes || !utf8.ValidString(declared) {
+		return doc, backend.Errorf(backend.EINVALID, "the part's Content-Type must be valid UTF-8 of at most %d bytes", maxDeclaredTypeBytes)
+	}
+	doc.DeclaredContentType = declared
+
+	st.digest.reset(a.cfg.MaxUploadBytes)
+	if _, err := io.CopyBuffer(&st.digest, part, st.buf[:]); err != nil {
+		return doc, a.bodyError(st, err)
+	}
+	doc.SizeBytes = st.digest.n
+	doc.SHA256 = st.digest.sum()
+	doc.ContentType = http.DetectContentType(st.digest.sniff[:st.digest.sniffed])
+	return doc, nil
+}
+
+// bodyError classifies a failure while reading the body: over the limit
+// (413), stalled past the read timeout, or malformed/truncated (400).
+func (a *API) bodyError(st *uploadState, err error) error {
+	if st.body.exceeded || errors.Is(err, errFileTooLarge) {
+		return a.tooLarge()
+	}
+	var ne interface{ Timeout() bool }
+	if errors.As(err, &ne) && ne.Timeout() {
+		return backend.WrapError(backend.EINVALID, "the upload body was not received within the read timeout", err)
+	}
+	return backend.WrapError(backend.EINVALID, "malformed multipart body: "+err.Error(), err)
+}
