@@ -84,6 +84,8 @@ type Model struct {
 	width   int
 	height  int
 	quit    bool
+	// after schedules the next auto-refresh (tea.Tick; tests replace it).
+	after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }
 
 // New builds the console. Sources left nil show a message naming the flag
@@ -95,6 +97,7 @@ func New(cfg Config) *Model {
 		keys:    newGlobalKeys(),
 		help:    help.New(),
 		spinner: spinner.New(spinner.WithSpinner(spinner.Line)),
+		after:   tea.Tick,
 	}
 	m.views = []view{
 		newDocumentsView(cfg),
@@ -113,7 +116,7 @@ func (m *Model) scheduleTick() tea.Cmd {
 	}
 	m.tickGen++
 	gen := m.tickGen
-	return tea.Tick(m.cfg.Interval, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+	return m.after(m.cfg.Interval, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
 }
 
 // Init loads every view once and starts the auto-refresh clock.
@@ -246,7 +249,9 @@ func (m *Model) View() string {
 		bodyHeight = 1
 	}
 	body = lipgloss.NewStyle().Height(bodyHeight).MaxHeight(bodyHeight).MaxWidth(m.width).Render(body)
-	return lipgloss.JoinVertical(lipgloss.Left, m.headerView(), body, m.footerView())
+	// MaxWidth is the last guard: no component may wrap the terminal.
+	return lipgloss.NewStyle().MaxWidth(m.width).Render(
+		lipgloss.JoinVertical(lipgloss.Left, m.headerView(), body, m.footerView()))
 }
 
 // ActiveTitle names the active view (for tests and the e2e script).

@@ -209,7 +209,7 @@ func (v *costsView) observedContent(o ObservedSpend) string {
 		}
 		bar := strings.Repeat("█", n) + strings.Repeat("·", barW-n)
 		fmt.Fprintf(&b, "%s %s %s\n", d.Day.Format("01-02"), bar,
-			fmt.Sprintf("%7s  %s NAT", money(d.Dollars()), gb(d.NATBytes)))
+			fmt.Sprintf("%7s %9s NAT", money(d.Dollars()), gb(d.NATBytes)))
 	}
 	mtd, projected := projectMonth(o.Days, v.cfg.Now())
 	fmt.Fprintf(&b, "%s %s so far this month, %s projected for %s (mean of the last %d days for the rest)",

@@ -226,8 +226,9 @@ func (v *documentsView) applyFilter() {
 		}
 	}
 	v.table.SetRows(rows)
-	if v.table.Cursor() >= len(rows) {
-		v.table.SetCursor(max(len(rows)-1, 0))
+	// An empty table leaves the cursor at -1; put it back on a row.
+	if c := v.table.Cursor(); c < 0 || c >= len(rows) {
+		v.table.SetCursor(max(min(c, len(rows)-1), 0))
 	}
 	if len(rows) == 0 {
 		v.detail = false
@@ -249,12 +250,15 @@ func (v *documentsView) SetSize(width, height int) {
 // resize gives the filename column whatever the fixed columns leave, and the
 // table whatever the info line, filter and detail pane leave.
 func (v *documentsView) resize() {
-	const sizeW, timeW, typeW, hashW = 10, 19, 26, 12
-	// Each cell has one cell of padding on both sides.
-	nameW := v.width - (sizeW + timeW + typeW + hashW) - 2*5
-	if nameW < 8 {
-		nameW = 8
+	const sizeW, timeW, hashW = 10, 19, 12
+	// Each cell has one cell of padding on both sides. The filename column
+	// takes what is left; below 20 cells the type column gives up room first.
+	rest := v.width - 2*5 - sizeW - timeW - hashW
+	typeW := 26
+	if rest-typeW < 20 {
+		typeW = max(rest-20, 10)
 	}
+	nameW := max(rest-typeW, 8)
 	v.table.SetColumns([]table.Column{
 		{Title: "Filename", Width: nameW},
 		{Title: "Size", Width: sizeW},

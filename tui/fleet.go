@@ -150,7 +150,7 @@ func (v *fleetView) groupContent(g Group) string {
 	fmt.Fprintf(&b, "%s %d   %s %d   %s %d   %s %s\n",
 		labelStyle.Render("desired"), g.Desired, labelStyle.Render("min"), g.Min,
 		labelStyle.Render("max"), g.Max, labelStyle.Render("launch template"),
-		orDash(strings.TrimSpace(g.LaunchTemplate+" "+versionLabel(g.LatestTemplateVersion))))
+		orDash(strings.TrimSpace(g.LaunchTemplate+" "+versionLabel(g.TemplateVersion))))
 	b.WriteString(labelStyle.Render("instance refresh ") + refreshLine(g.Refresh, v.cfg.Location) + "\n")
 	b.WriteString(labelStyle.Render("target group ") + truncate(orDash(g.TargetGroupARN), max(v.width-13, 10)) + "\n\n")
 
@@ -188,7 +188,7 @@ func versionLabel(v string) string {
 	if v == "" {
 		return ""
 	}
-	return "(latest v" + v + ")"
+	return "v" + v
 }
 
 func refreshLine(r *InstanceRefresh, loc *time.Location) string {

@@ -50,7 +50,7 @@ type Group struct {
 	Name                  string
 	Desired, Min, Max     int
 	LaunchTemplate        string
-	LatestTemplateVersion string
+	TemplateVersion string
 	TargetGroupARN        string
 	// Refresh is the most recent instance refresh, nil if there never was one.
 	Refresh   *InstanceRefresh

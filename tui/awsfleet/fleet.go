@@ -49,7 +49,7 @@ func (s *Source) Fleet(ctx context.Context) (tui.Fleet, error) {
 	}
 	if lt := g.LaunchTemplate; lt != nil {
 		group.LaunchTemplate = firstNonEmpty(aws.ToString(lt.LaunchTemplateName), aws.ToString(lt.LaunchTemplateId))
-		group.LatestTemplateVersion = aws.ToString(lt.Version)
+		group.TemplateVersion = aws.ToString(lt.Version)
 	}
 	group.TargetGroupARN = s.targetGroupARN
 	if group.TargetGroupARN == "" && len(g.TargetGroupARNs) > 0 {

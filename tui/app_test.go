@@ -1,0 +1,100 @@
+package tui
+
+import (
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+func TestQuitKeys(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		m := newTestModel(t, Config{Documents: &fakeDocs{}})
+		run(t, m, m.Init())
+		if !hasQuit(press(t, m, k)) {
+			t.Errorf("%s did not quit", k)
+		}
+		if m.View() != "" {
+			t.Errorf("%s left a screen behind: %q", k, m.View())
+		}
+	}
+}
+
+func TestTabsAndHelp(t *testing.T) {
+	m := newTestModel(t, Config{Documents: &fakeDocs{}, Fleet: &fakeFleet{fleet: Fleet{Server: &ServerStatus{URL: "u", Reachable: true}}},
+		Costs: StaticCosts{Report: sampleReport()}})
+	run(t, m, m.Init())
+	want := []string{"Fleet", "Costs", "Documents", "Fleet"}
+	for _, w := range want {
+		press(t, m, "tab")
+		if m.ActiveTitle() != w {
+			t.Fatalf("tab went to %s, want %s", m.ActiveTitle(), w)
+		}
+	}
+	press(t, m, "3")
+	if m.ActiveTitle() != "Costs" {
+		t.Fatalf("3 went to %s", m.ActiveTitle())
+	}
+	press(t, m, "1")
+	mustNotContain(t, m.View(), "shift+tab")
+	press(t, m, "?")
+	mustContain(t, m.View(), "shift+tab", "previous view", "ctrl+c", "filter page", "close / clear")
+	press(t, m, "?")
+	mustNotContain(t, m.View(), "shift+tab")
+}
+
+func TestSpinnerWhileLoadingAndAutoRefreshClock(t *testing.T) {
+	docs := &fakeDocs{docs: sampleDocs(1)}
+	m := newTestModel(t, Config{Documents: docs, Interval: 30 * time.Second})
+	var scheduled []time.Duration
+	m.after = func(d time.Duration, _ func(time.Time) tea.Msg) tea.Cmd {
+		scheduled = append(scheduled, d)
+		return nil
+	}
+	init := m.Init()
+	mustContain(t, m.View(), "auto-refresh 30s · refreshed never", "loading")
+	run(t, m, init)
+	mustContain(t, m.View(), "auto-refresh 30s · refreshed 10:30:00")
+	mustNotContain(t, m.View(), "loading")
+
+	// A tick of the current schedule refreshes the active view...
+	docs.set(sampleDocs(2), nil)
+	_, cmd := m.Update(tickMsg{gen: m.tickGen})
+	mustContain(t, m.View(), "loading")
+	run(t, m, cmd)
+	mustContain(t, m.View(), "report-02.pdf")
+
+	// ...a tick of an older schedule does nothing.
+	docs.set(sampleDocs(3), nil)
+	_, cmd = m.Update(tickMsg{gen: m.tickGen - 1})
+	if cmd != nil {
+		t.Error("a stale tick started work")
+	}
+	mustNotContain(t, m.View(), "report-03.pdf", "loading")
+	if len(scheduled) != 2 || scheduled[0] != 30*time.Second {
+		t.Errorf("scheduled %v, want two 30s ticks (start, after the tick)", scheduled)
+	}
+}
+
+func TestMissingSourcesNameTheFlag(t *testing.T) {
+	m := newTestModel(t, Config{})
+	run(t, m, m.Init())
+	mustContain(t, m.View(), "no documents source: start with --url")
+	press(t, m, "2")
+	mustContain(t, m.View(), "no fleet source")
+	press(t, m, "3")
+	mustContain(t, m.View(), "no cost source")
+}
+
+func TestTinyTerminalDoesNotPanic(t *testing.T) {
+	m := newTestModel(t, Config{Documents: &fakeDocs{docs: sampleDocs(5)}, Fleet: &fakeFleet{fleet: Fleet{Group: sampleGroup()}},
+		Costs: StaticCosts{Report: sampleReport()}})
+	run(t, m, m.Init())
+	for _, size := range []tea.WindowSizeMsg{{Width: 1, Height: 1}, {Width: 10, Height: 3}, {Width: 0, Height: 0}} {
+		m.Update(size)
+		for _, k := range []string{"1", "enter", "2", "3", "?"} {
+			press(t, m, k)
+			_ = m.View()
+		}
+	}
+}

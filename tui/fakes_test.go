@@ -1,0 +1,229 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/docmeta/docmeta/backend"
+)
+
+// fixedNow is the clock of every test: 2026-11-27 09:30 UTC.
+var fixedNow = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+
+// testZone is a fixed UTC+1 zone, so "local time" is provably applied.
+var testZone = time.FixedZone("CET", 3600)
+
+// fakeDocs serves a fixed newest-first list in pages; the cursor is the index
+// of the next document. err, when set, fails every call.
+type fakeDocs struct {
+	mu    sync.Mutex
+	docs  []backend.Document
+	err   error
+	calls []string // cursors asked for
+}
+
+func (f *fakeDocs) ListDocuments(_ context.Context, limit int, cursor string) (DocumentPage, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, cursor)
+	if f.err != nil {
+		return DocumentPage{}, f.err
+	}
+	start := 0
+	if cursor != "" {
+		fmt.Sscanf(cursor, "c%d", &start)
+	}
+	end := min(start+limit, len(f.docs))
+	p := DocumentPage{Documents: append([]backend.Document(nil), f.docs[start:end]...)}
+	if end < len(f.docs) {
+		p.NextCursor = fmt.Sprintf("c%d", end)
+	}
+	return p, nil
+}
+
+func (f *fakeDocs) set(docs []backend.Document, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.docs, f.err = docs, err
+}
+
+// sampleDocs returns n documents, newest first, one minute apart.
+func sampleDocs(n int) []backend.Document {
+	docs := make([]backend.Document, n)
+	for i := range docs {
+		docs[i] = backend.Document{
+			ID:                  fmt.Sprintf("0193a1b2-0000-7000-8000-%012d", n-i),
+			Filename:            fmt.Sprintf("report-%02d.pdf", n-i),
+			SizeBytes:           int64(1536 * (n - i)),
+			UploadedAt:          time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC).Add(time.Duration(n-i) * time.Minute),
+			SHA256:              strings.Repeat(fmt.Sprintf("%x", (n-i)%16), 64),
+			ContentType:         "application/pdf",
+			DeclaredContentType: "application/octet-stream",
+		}
+	}
+	return docs
+}
+
+type fakeFleet struct {
+	mu    sync.Mutex
+	fleet Fleet
+	err   error
+}
+
+func (f *fakeFleet) Fleet(context.Context) (Fleet, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.fleet, f.err
+}
+
+func (f *fakeFleet) set(fl Fleet, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fleet, f.err = fl, err
+}
+
+type fakeCosts struct {
+	report CostReport
+	err    error
+}
+
+func (f *fakeCosts) Costs(context.Context) (CostReport, error) { return f.report, f.err }
+
+func sampleGroup() *Group {
+	return &Group{
+		Name: "docmeta-dev-asg", Desired: 2, Min: 1, Max: 3,
+		LaunchTemplate: "docmeta-dev-lt", TemplateVersion: "7",
+		TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/docmeta-dev/0123456789abcdef",
+		Refresh: &InstanceRefresh{ID: "r-1", Status: "InProgress", PercentComplete: 50, InstancesToUpdate: 1,
+			StartTime: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)},
+		Instances: []Instance{
+			{ID: "i-0aaa1111bbbb2222c", AvailabilityZone: "us-east-1a", LifecycleState: "InService", HealthStatus: "Healthy",
+				LaunchTemplateVersion: "7", Target: Target{ID: "i-0aaa1111bbbb2222c", State: "healthy"}},
+			{ID: "i-0ddd3333eeee4444f", AvailabilityZone: "us-east-1b", LifecycleState: "Pending", HealthStatus: "Healthy",
+				LaunchTemplateVersion: "6", Target: Target{ID: "i-0ddd3333eeee4444f", State: "unhealthy",
+					Reason: "Target.FailedHealthChecks", Description: "Health checks failed with these codes: [502]"}},
+		},
+	}
+}
+
+func sampleReport() CostReport {
+	return CostReport{
+		Profile: CostModel{Name: "dev", Region: "us-east-1", PricesAsOf: "2026-11-01", InterfaceEndpointAZs: 2, Lines: []CostLine{
+			{Kind: "compute", Item: "EC2 instances", Quantity: "1 x t4g.micro", Monthly: 6.13},
+			{Kind: "alb", Item: "Application Load Balancer", Quantity: "1", Monthly: 16.43},
+			{Kind: KindEndpoint, Item: "Interface endpoints", Quantity: "2 x 1 AZ", Monthly: 14.60},
+		}},
+		Seed: CostModel{Name: "seed", Region: "us-east-1", PricesAsOf: "2026-11-01", NATGateways: 1, InterfaceEndpointAZs: 6, Lines: []CostLine{
+			{Kind: "compute", Item: "EC2 instances", Quantity: "1 x t3.micro", Monthly: 7.59},
+			{Kind: "alb", Item: "Application Load Balancer", Quantity: "1", Monthly: 16.43},
+			{Kind: KindEndpoint, Item: "Interface endpoints", Quantity: "3 x 2 AZ", Monthly: 43.80},
+			{Kind: KindNAT, Item: "NAT gateway hours", Quantity: "1 x 730 h", Monthly: 32.85},
+			{Kind: KindIPv4, Item: "Public IPv4 (NAT)", Quantity: "1 x 730 h", Monthly: 3.65},
+		}},
+	}
+}
+
+func newTestModel(t *testing.T, cfg Config) *Model {
+	t.Helper()
+	cfg.Now = func() time.Time { return fixedNow }
+	cfg.Location = testZone
+	if cfg.Mode == "" {
+		cfg.Mode, cfg.Server, cfg.Stack, cfg.Model = "local", "http://127.0.0.1:8080", "local", "dev"
+	}
+	m := New(cfg)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	return m
+}
+
+// run executes cmd and feeds every resulting message back into m, the way
+// the bubbletea runtime would, except spinner frames and auto-refresh ticks
+// (which would sleep); it returns the messages it delivered.
+func run(t *testing.T, m *Model, cmd tea.Cmd) []tea.Msg {
+	t.Helper()
+	var delivered []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		switch msg := msg.(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case spinner.TickMsg, tickMsg:
+		case tea.QuitMsg:
+			delivered = append(delivered, msg)
+		default:
+			delivered = append(delivered, msg)
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+	return delivered
+}
+
+func press(t *testing.T, m *Model, keys ...string) []tea.Msg {
+	t.Helper()
+	var out []tea.Msg
+	for _, k := range keys {
+		var msg tea.KeyMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyMsg{Type: tea.KeyEsc}
+		case "tab":
+			msg = tea.KeyMsg{Type: tea.KeyTab}
+		case "down":
+			msg = tea.KeyMsg{Type: tea.KeyDown}
+		case "backspace":
+			msg = tea.KeyMsg{Type: tea.KeyBackspace}
+		case "ctrl+c":
+			msg = tea.KeyMsg{Type: tea.KeyCtrlC}
+		default:
+			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		}
+		_, cmd := m.Update(msg)
+		out = append(out, run(t, m, cmd)...)
+	}
+	return out
+}
+
+func mustContain(t *testing.T, screen string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(screen, w) {
+			t.Errorf("screen lacks %q:\n%s", w, screen)
+		}
+	}
+}
+
+func mustNotContain(t *testing.T, screen string, unwanted ...string) {
+	t.Helper()
+	for _, w := range unwanted {
+		if strings.Contains(screen, w) {
+			t.Errorf("screen shows %q but should not:\n%s", w, screen)
+		}
+	}
+}
+
+func hasQuit(msgs []tea.Msg) bool {
+	for _, m := range msgs {
+		if _, ok := m.(tea.QuitMsg); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
