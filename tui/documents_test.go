@@ -15,7 +15,7 @@ func TestDocumentsListNewestFirstWithHumanSizesAndLocalTime(t *testing.T) {
 
 	screen := m.View()
 	mustContain(t, screen, "report-03.pdf", "report-01.pdf", "4.5 KiB", "1.5 KiB", "application/pdf",
-		"333333333333", // short sha256: 12 characters
+		"333333333333",        // short sha256: 12 characters
 		"2026-11-27 09:03:00", // 08:03 UTC shown in the fixed UTC+1 zone
 		"Uploaded (CET)", "page 1 · 3 documents · last page", "mode local", "refreshed 10:30:00")
 	mustNotContain(t, screen, strings.Repeat("3", 13))

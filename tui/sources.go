@@ -47,11 +47,11 @@ type ServerStatus struct {
 
 // Group is an Auto Scaling Group joined with its target group's health.
 type Group struct {
-	Name                  string
-	Desired, Min, Max     int
-	LaunchTemplate        string
-	TemplateVersion string
-	TargetGroupARN        string
+	Name              string
+	Desired, Min, Max int
+	LaunchTemplate    string
+	TemplateVersion   string
+	TargetGroupARN    string
 	// Refresh is the most recent instance refresh, nil if there never was one.
 	Refresh   *InstanceRefresh
 	Instances []Instance
