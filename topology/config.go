@@ -66,6 +66,11 @@ type Config struct {
 	// APIKeyParameter is the SSM parameter name (SecureString) holding the
 	// server's API keys.
 	APIKeyParameter string
+	// APIKeyKMSKeyARN is the customer-managed KMS key encrypting the
+	// parameter, if any. Empty means the AWS-managed aws/ssm key, whose key
+	// policy already lets account principals decrypt through SSM, so the
+	// instance role needs no kms:Decrypt statement.
+	APIKeyKMSKeyARN string
 	// RemoteState, when non-nil, configures the S3 backend with locking.
 	RemoteState *RemoteState
 	// DeletionProtection protects the table and the ALB from deletion.

@@ -22,6 +22,7 @@ const (
 	KeyEndpointAZCount      = "ENDPOINT_AZ_COUNT"
 	KeyCertificateARN       = "CERTIFICATE_ARN"
 	KeyAPIKeyParameter      = "API_KEYS_SSM_PARAMETER"
+	KeyAPIKeyKMSKeyARN      = "API_KEYS_KMS_KEY_ARN"
 	KeyStateBucket          = "STATE_BUCKET"
 	KeyStateKey             = "STATE_KEY"
 	KeyStateRegion          = "STATE_REGION"
@@ -41,7 +42,7 @@ const (
 var Keys = []string{
 	KeyRegion, KeyVPCCIDR, KeyAZCount, KeyInstanceType, KeyNATMode,
 	KeyASGMin, KeyASGMax, KeyASGDesired, KeyInterfaceEndpoints, KeyEndpointAZCount,
-	KeyCertificateARN, KeyAPIKeyParameter, KeyStateBucket, KeyStateKey, KeyStateRegion,
+	KeyCertificateARN, KeyAPIKeyParameter, KeyAPIKeyKMSKeyARN, KeyStateBucket, KeyStateKey, KeyStateRegion,
 	KeyStateLockTable, KeyDeletionProtection, KeyRootVolumeGiB, KeyRootVolumeType,
 	KeyScaleInProtection, KeyTargetRequests, KeyHealthCheckGrace, KeyDeregistrationDelay,
 	KeyExportIADays, KeyExportNoncurrentDays,
@@ -125,6 +126,7 @@ func Load(p Profile, lookup func(string) string) (Config, error) {
 	num(KeyEndpointAZCount, &c.EndpointAZCount)
 	str(KeyCertificateARN, &c.CertificateARN)
 	str(KeyAPIKeyParameter, &c.APIKeyParameter)
+	str(KeyAPIKeyKMSKeyARN, &c.APIKeyKMSKeyARN)
 	var st RemoteState
 	str(KeyStateBucket, &st.Bucket)
 	str(KeyStateKey, &st.Key)

@@ -13,6 +13,14 @@ func (c Config) NamePrefix() string { return c.StackName() }
 // TableName is the DynamoDB table the server is configured with.
 func (c Config) TableName() string { return c.NamePrefix() + "-documents" }
 
+// ExportBucketName is the export bucket's name for an account. It is
+// derived, not generated, so the application stack can name the bucket in
+// its outputs without a cross-stack reference; accountID may be a Terraform
+// token.
+func (c Config) ExportBucketName(accountID string) string {
+	return c.NamePrefix() + "-exports-" + accountID + "-" + c.Region
+}
+
 // StateKey is the remote-state object key of a stack, defaulting to
 // "docmeta/<stack>.tfstate" when RemoteState.Key is empty.
 func (c Config) StateKey(stack string) string {

@@ -111,6 +111,8 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"DOCMETA_ROOT_VOLUME_GIB": "4"}, "outside 8..1024"},
 		{map[string]string{"DOCMETA_DELETION_PROTECTION": "maybe"}, "want true or false"},
 		{map[string]string{"DOCMETA_EXPORT_TRANSITION_IA_DAYS": "10"}, "at least 30 days"},
+		{map[string]string{"DOCMETA_API_KEYS_KMS_KEY_ARN": "alias/aws/ssm"}, "not a KMS key ARN"},
+		{map[string]string{"DOCMETA_API_KEYS_KMS_KEY_ARN": "arn:aws:kms:eu-west-1:123456789012:key/abc"}, "key is in eu-west-1"},
 	}
 	for _, tc := range cases {
 		_, err := Load(Dev, env(tc.env))

@@ -11,6 +11,7 @@ import (
 
 var (
 	regionRe    = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$`)
+	kmsKeyARNRe = regexp.MustCompile(`^arn:aws[a-z-]*:kms:([a-z0-9-]+):[0-9]{12}:key/[A-Za-z0-9-]+$`)
 	certARNRe   = regexp.MustCompile(`^arn:aws[a-z-]*:acm:([a-z0-9-]+):[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
 	paramNameRe = regexp.MustCompile(`^(/[A-Za-z0-9_.-]+)+$`)
 	bucketRe    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
@@ -71,6 +72,13 @@ func (c Config) Validate() error {
 	}
 	if !paramNameRe.MatchString(c.APIKeyParameter) || len(c.APIKeyParameter) > 1011 {
 		bad(KeyAPIKeyParameter, "%q is not a hierarchical SSM parameter name like /docmeta/dev/api-keys", c.APIKeyParameter)
+	}
+	if c.APIKeyKMSKeyARN != "" {
+		if m := kmsKeyARNRe.FindStringSubmatch(c.APIKeyKMSKeyARN); m == nil {
+			bad(KeyAPIKeyKMSKeyARN, "%q is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; aliases cannot be granted)", c.APIKeyKMSKeyARN)
+		} else if m[1] != c.Region {
+			bad(KeyAPIKeyKMSKeyARN, "key is in %s but the parameter is read in %s", m[1], c.Region)
+		}
 	}
 	if s := c.RemoteState; s != nil {
 		if !bucketRe.MatchString(s.Bucket) {
