@@ -1,0 +1,121 @@
+package cost
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/docmeta/docmeta/topology"
+)
+
+// ReportProfiles is the order the report lists profiles in: the original
+// design first, then what replaces it.
+var ReportProfiles = []topology.Profile{topology.Seed, topology.Dev, topology.Prod}
+
+// NotModelled lists what the estimates leave out, so nobody mistakes them
+// for a bill.
+var NotModelled = []string{
+	"free tiers (EC2, DynamoDB's 25 GB, S3) and Savings Plans",
+	"data transfer out to the internet (uploads are inbound and free; responses are small JSON)",
+	"CloudWatch (the target-tracking alarms and default metrics) and CloudWatch Logs (the server logs to a file on the instance)",
+	"burstable CPU credits beyond the baseline (t3/t4g unlimited mode) and the Terraform state bucket/lock table",
+}
+
+// Report is the cost of every profile under one price table and workload.
+type Report struct {
+	HoursPerMonth float64    `json:"hours_per_month"`
+	Region        string     `json:"region"`
+	Prices        PriceTable `json:"prices"`
+	Workload      Workload   `json:"workload"`
+	Estimates     []Estimate `json:"estimates"`
+	// Comparison is dev against seed at idle.
+	Comparison  Comparison `json:"comparison"`
+	NotModelled []string   `json:"not_modelled"`
+}
+
+// Comparison puts one profile's idle cost beside the baseline's.
+type Comparison struct {
+	Profile         topology.Profile `json:"profile"`
+	Baseline        topology.Profile `json:"baseline"`
+	ProfileIdleUSD  float64          `json:"profile_idle_usd"`
+	BaselineIdleUSD float64          `json:"baseline_idle_usd"`
+	// PercentLess is how much cheaper the profile is, in percent of the
+	// baseline (negative when it costs more).
+	PercentLess float64 `json:"percent_less"`
+	// AtMostHalf is the project's target: the profile costs at most half of
+	// the baseline at idle.
+	AtMostHalf bool `json:"at_most_half"`
+}
+
+// BuildReport estimates every config (one per profile, all in the price
+// table's region) and compares dev with seed at idle.
+func BuildReport(configs []topology.Config, prices PriceTable, w Workload) (Report, error) {
+	if err := prices.Validate(); err != nil {
+		return Report{}, err
+	}
+	r := Report{HoursPerMonth: HoursPerMonth, Region: prices.Region, Prices: prices, Workload: w, NotModelled: NotModelled}
+	byProfile := map[topology.Profile]Estimate{}
+	for _, c := range configs {
+		e, err := EstimateFootprint(c.Footprint(), c.StackName(), prices, w)
+		if err != nil {
+			return Report{}, err
+		}
+		r.Estimates = append(r.Estimates, e)
+		byProfile[c.Profile] = e
+	}
+	dev, okDev := byProfile[topology.Dev]
+	seed, okSeed := byProfile[topology.Seed]
+	if !okDev || !okSeed {
+		return Report{}, fmt.Errorf("the report compares dev with seed: both profiles are needed")
+	}
+	r.Comparison = Compare(dev, seed)
+	return r, nil
+}
+
+// Compare puts e's idle cost beside the baseline's.
+func Compare(e, baseline Estimate) Comparison {
+	c := Comparison{Profile: e.Profile, Baseline: baseline.Profile, ProfileIdleUSD: e.IdleTotalUSD, BaselineIdleUSD: baseline.IdleTotalUSD}
+	if baseline.IdleTotalUSD > 0 {
+		c.PercentLess = (baseline.IdleTotalUSD - e.IdleTotalUSD) / baseline.IdleTotalUSD * 100
+	}
+	c.AtMostHalf = e.IdleTotalUSD <= baseline.IdleTotalUSD/2
+	return c
+}
+
+// String is the report's last line: "dev vs seed: $X vs $Y per month (Z% less)".
+func (c Comparison) String() string {
+	rel := fmt.Sprintf("%.0f%% less", c.PercentLess)
+	if c.PercentLess < 0 {
+		rel = fmt.Sprintf("%.0f%% more", -c.PercentLess)
+	}
+	return fmt.Sprintf("%s vs %s: $%.2f vs $%.2f per month (%s)", c.Profile, c.Baseline, c.ProfileIdleUSD, c.BaselineIdleUSD, rel)
+}
+
+// ProfileConfig loads a profile's configuration the way the stacks do
+// (topology.Load over lookup). prod refuses to validate without a
+// certificate ARN; the certificate does not change the cost, so when none is
+// set a syntactically valid placeholder stands in for the estimate only.
+func ProfileConfig(p topology.Profile, lookup func(string) string) (topology.Config, error) {
+	certSet := strings.TrimSpace(lookup(topology.EnvName(p, topology.KeyCertificateARN))) != "" ||
+		strings.TrimSpace(lookup("DOCMETA_"+topology.KeyCertificateARN)) != ""
+	if p != topology.Prod || certSet {
+		return topology.Load(p, lookup)
+	}
+	region := strings.TrimSpace(lookup(topology.EnvName(p, topology.KeyRegion)))
+	if region == "" {
+		region = strings.TrimSpace(lookup("DOCMETA_" + topology.KeyRegion))
+	}
+	if region == "" {
+		d, err := topology.Defaults(p)
+		if err != nil {
+			return topology.Config{}, err
+		}
+		region = d.Region
+	}
+	placeholder := "arn:aws:acm:" + region + ":000000000000:certificate/cost-estimate-placeholder"
+	return topology.Load(p, func(k string) string {
+		if k == topology.EnvName(p, topology.KeyCertificateARN) {
+			return placeholder
+		}
+		return lookup(k)
+	})
+}
