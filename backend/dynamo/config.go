@@ -1,0 +1,222 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Config selects the table. The values are passed in explicitly (the server
+// reads them from its flags and environment); this package never reads the
+// environment for them.
+type Config struct {
+	// Region is the AWS region, e.g. "us-east-1" (AWS_REGION). Required,
+	// also for emulators, because requests are signed for a region.
+	Region string
+	// Table is the DynamoDB table name (DOCMETA_TABLE). Required.
+	Table string
+	// Endpoint overrides the DynamoDB endpoint, e.g. "http://127.0.0.1:4567"
+	// for dynalite or DynamoDB Local (AWS_ENDPOINT_URL_DYNAMODB). Empty means
+	// the region's AWS endpoint.
+	Endpoint string
+}
+
+// Client limits. A store that cannot be reached must turn into a 503 within
+// a few seconds, not hang an upload: each HTTP attempt is bounded, attempts
+// are few, and backoff between them is short. The worst case for a request
+// is about attempts × (requestTimeout + maxBackoff) ≈ 6.5 s.
+const (
+	requestTimeout = 2 * time.Second
+	maxAttempts    = 3
+	maxBackoff     = 250 * time.Millisecond
+	// openTimeout bounds the DescribeTable check in Open so a wrong
+	// configuration fails the server's start quickly.
+	openTimeout = 3 * time.Second
+	// maxConnsPerHost keeps a connection per concurrent upload alive; the
+	// SDK's default of 10 idle connections makes 64 concurrent clients
+	// open and close a connection per request.
+	maxConnsPerHost = 256
+)
+
+// Open connects to the configured table and checks, with DescribeTable,
+// that it exists and has the listing index. Every error names what to fix.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	client, err := newClient(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, openTimeout)
+	defer cancel()
+	out, err := client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(cfg.Table)})
+	var notFound *types.ResourceNotFoundException
+	switch {
+	case errors.As(err, &notFound):
+		return nil, fmt.Errorf("dynamodb store: table %q not found in region %s%s: set DOCMETA_TABLE to the table the stack created, or create it (for local emulators, dynamo.CreateTable)",
+			cfg.Table, cfg.Region, endpointNote(cfg.Endpoint))
+	case err != nil:
+		return nil, fmt.Errorf("dynamodb store: cannot describe table %q in region %s%s (check AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, network access and credentials): %w",
+			cfg.Table, cfg.Region, endpointNote(cfg.Endpoint), err)
+	}
+	if !hasListingIndex(out.Table) {
+		return nil, fmt.Errorf("dynamodb store: table %q has no global secondary index %q (partition key %q, sort key %q) needed for listing: is DOCMETA_TABLE the docmeta table?",
+			cfg.Table, IndexName, attrDay, attrSortKey)
+	}
+	return New(client, cfg.Table), nil
+}
+
+// CreateTable creates the docmeta table with its listing index, on-demand
+// billing, and waits until it is active. It is idempotent: an existing table
+// is accepted if it has the index. Meant for local emulators and tests; in
+// AWS the cdktf stack owns the table (with PITR, SSE and deletion
+// protection, which this helper does not set).
+func CreateTable(ctx context.Context, cfg Config) error {
+	client, err := newClient(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	_, err = client.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:   aws.String(cfg.Table),
+		BillingMode: types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{
+			{AttributeName: aws.String(attrID), AttributeType: types.ScalarAttributeTypeS},
+			{AttributeName: aws.String(attrDay), AttributeType: types.ScalarAttributeTypeS},
+			{AttributeName: aws.String(attrSortKey), AttributeType: types.ScalarAttributeTypeS},
+		},
+		KeySchema: []types.KeySchemaElement{
+			{AttributeName: aws.String(attrID), KeyType: types.KeyTypeHash},
+		},
+		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{
+			IndexName: aws.String(IndexName),
+			KeySchema: []types.KeySchemaElement{
+				{AttributeName: aws.String(attrDay), KeyType: types.KeyTypeHash},
+				{AttributeName: aws.String(attrSortKey), KeyType: types.KeyTypeRange},
+			},
+			// ALL: a listing page is one Query, with no GetItem per item.
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+		}},
+	})
+	var inUse *types.ResourceInUseException
+	if err != nil && !errors.As(err, &inUse) {
+		return fmt.Errorf("dynamodb store: create table %q in region %s%s: %w", cfg.Table, cfg.Region, endpointNote(cfg.Endpoint), err)
+	}
+	waiter := dynamodb.NewTableExistsWaiter(client, func(o *dynamodb.TableExistsWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 100*time.Millisecond, time.Second
+	})
+	out, err := waiter.WaitForOutput(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(cfg.Table)}, time.Minute)
+	if err != nil {
+		return fmt.Errorf("dynamodb store: table %q did not become active: %w", cfg.Table, err)
+	}
+	if !hasListingIndex(out.Table) {
+		return fmt.Errorf("dynamodb store: table %q already exists without the %q index; choose another DOCMETA_TABLE or delete it", cfg.Table, IndexName)
+	}
+	return nil
+}
+
+// newClient builds a DynamoDB client from explicit region and endpoint.
+// Credentials come from the SDK's default chain (environment, shared files,
+// instance role). For a loopback endpoint, which can only be a local
+// emulator, the instance-metadata lookup is skipped (it would only add
+// seconds of timeouts off EC2) and, if the chain finds no credentials,
+// fixed dummy ones are used: emulators do not verify signatures, but the
+// SDK refuses to send unsigned requests. Credentials found in the chain are
+// still preferred, because DynamoDB Local keeps a separate database per
+// access key. Non-loopback endpoints never get dummy credentials, so a
+// missing role in AWS fails loudly instead of being masked.
+func newClient(ctx context.Context, cfg Config) (*dynamodb.Client, error) {
+	if cfg.Region == "" {
+		return nil, errors.New("dynamodb store: no region: set AWS_REGION (e.g. us-east-1)")
+	}
+	if cfg.Table == "" {
+		return nil, errors.New("dynamodb store: no table name: set DOCMETA_TABLE")
+	}
+	local := false
+	if cfg.Endpoint != "" {
+		u, err := url.Parse(cfg.Endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("dynamodb store: endpoint %q is not an http(s) URL: fix AWS_ENDPOINT_URL_DYNAMODB (e.g. http://127.0.0.1:4567)", cfg.Endpoint)
+		}
+		local = isLoopbackHost(u.Hostname())
+	}
+
+	httpClient := awshttp.NewBuildableClient().
+		WithTimeout(requestTimeout).
+		WithTransportOptions(func(t *http.Transport) {
+			t.MaxIdleConns = maxConnsPerHost
+			t.MaxIdleConnsPerHost = maxConnsPerHost
+		})
+	opts := []func(*config.LoadOptions) error{
+		config.WithRegion(cfg.Region),
+		config.WithHTTPClient(httpClient),
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = maxAttempts
+				o.MaxBackoff = maxBackoff
+				// No client-side retry quota: attempts are already
+				// few, and an exhausted quota would keep failing
+				// requests without retrying after an outage ends.
+				o.RateLimiter = ratelimit.None
+			})
+		}),
+	}
+	if local {
+		opts = append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+	}
+	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("dynamodb store: load AWS configuration (check AWS_PROFILE and ~/.aws/config): %w", err)
+	}
+	if local {
+		if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
+			awsCfg.Credentials = credentials.NewStaticCredentialsProvider("docmeta-local", "docmeta-local", "")
+		}
+	}
+	return dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+		if cfg.Endpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.Endpoint)
+		}
+	}), nil
+}
+
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func endpointNote(endpoint string) string {
+	if endpoint == "" {
+		return ""
+	}
+	return " at " + endpoint
+}
+
+func hasListingIndex(t *types.TableDescription) bool {
+	if t == nil {
+		return false
+	}
+	for _, gsi := range t.GlobalSecondaryIndexes {
+		if aws.ToString(gsi.IndexName) != IndexName || len(gsi.KeySchema) != 2 {
+			continue
+		}
+		if aws.ToString(gsi.KeySchema[0].AttributeName) == attrDay && aws.ToString(gsi.KeySchema[1].AttributeName) == attrSortKey {
+			return true
+		}
+	}
+	return false
+}

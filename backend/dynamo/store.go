@@ -1,0 +1,304 @@
+// Package dynamo is docmeta's production store: document metadata in a
+// DynamoDB table (aws-sdk-go-v2), following the data model of DESIGN.md.
+//
+//   - Table key "id" (the document's UUIDv7). Puts are conditional
+//     (attribute_not_exists(id)), so an ID is never overwritten.
+//   - Global secondary index "by_day": partition key "day" =
+//     "DOCS#yyyy-mm-dd" (UTC day of uploaded_at), sort key "sk" =
+//     "<uploaded_at>#<id>". uploaded_at has a fixed-width layout
+//     (backend.TimeLayout), so sk sorts in the listing order.
+//   - Newest-first listing queries the index backwards, one day partition
+//     after another, never a Scan.
+//
+// Which days to query: one extra item, the day register (id "#days"), holds
+// the set of days that have documents. A Put adds its day to the set before
+// writing the document (once per day per process, remembered in memory), so
+// every stored document's day is in the register. List reads the register
+// and queries only those days, newest first. Compared with walking back day
+// by day from today, this never spends queries on empty days (a gap of a
+// year costs nothing), needs no horizon that could hide old documents, and
+// also finds documents dated after the server's clock (clock skew between
+// instances). The register grows by ~20 bytes per upload day.
+//
+// Known limit: one day's documents share one index partition, which AWS
+// caps at about 1,000 writes/s; beyond that the day key would need a shard
+// suffix and List a merge across shards.
+package dynamo
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"slices"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/docmeta/docmeta/backend"
+)
+
+// IndexName is the global secondary index used for listing.
+const IndexName = "by_day"
+
+// Attribute names of the table.
+const (
+	attrID                  = "id"
+	attrFilename            = "filename"
+	attrSizeBytes           = "size_bytes"
+	attrUploadedAt          = "uploaded_at"
+	attrSHA256              = "sha256"
+	attrContentType         = "content_type"
+	attrDeclaredContentType = "declared_content_type"
+	attrDay                 = "day"
+	attrSortKey             = "sk"
+	attrDays                = "days"      // string set on the day register
+	attrPutToken            = "put_token" // random per Put, see resolveConflict
+)
+
+// registerID is the id of the day register item. It is not a UUID, so it
+// can never collide with a document; it has no "day" attribute, so the
+// sparse index never contains it.
+const registerID = "#days"
+
+// Store is a backend.Store on a DynamoDB table. It is safe for concurrent
+// use.
+type Store struct {
+	client *dynamodb.Client
+	table  *string
+
+	// recordedDays remembers the days this process has added to the
+	// register, so a Put costs one write except on the first upload of a
+	// day.
+	recordedDays sync.Map // string -> struct{}
+}
+
+var _ backend.Store = (*Store)(nil)
+
+// New returns a store on an existing client and table, without checking
+// the table (Open does). Use it when the caller configures the client.
+func New(client *dynamodb.Client, table string) *Store {
+	return &Store{client: client, table: aws.String(table)}
+}
+
+// Close releases nothing: the SDK client holds only pooled connections,
+// which close when idle.
+func (s *Store) Close() error { return nil }
+
+// Put stores doc with a conditional write, or returns ECONFLICT if its ID
+// exists. It returns only after DynamoDB acknowledged the write.
+func (s *Store) Put(ctx context.Context, doc backend.Document) error {
+	if doc.ID == "" || doc.ID == registerID {
+		return backend.Errorf(backend.EINVALID, "document ID %q is not allowed", doc.ID)
+	}
+	item := marshalDoc(doc)
+	// A random token identifies this Put, so a retry that finds the item
+	// can tell its own earlier attempt from another writer's document.
+	token := newPutToken()
+	item[attrPutToken] = &types.AttributeValueMemberS{Value: token}
+	if err := s.recordDay(ctx, item[attrDay].(*types.AttributeValueMemberS).Value); err != nil {
+		return err
+	}
+	_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:           s.table,
+		Item:                item,
+		ConditionExpression: aws.String("attribute_not_exists(id)"),
+	})
+	var exists *types.ConditionalCheckFailedException
+	if errors.As(err, &exists) {
+		return s.resolveConflict(ctx, doc.ID, token)
+	}
+	if err != nil {
+		return classify("put document "+doc.ID, err)
+	}
+	return nil
+}
+
+// resolveConflict decides what a failed condition means. The SDK retries a
+// PutItem whose answer was lost (a timeout, a reset connection); if the
+// first attempt was in fact applied, the retry finds the item it wrote
+// itself. That is a success, and reporting a conflict would make the server
+// refuse an upload it has stored. Any other item with the ID is a conflict.
+func (s *Store) resolveConflict(ctx context.Context, id, token string) error {
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:                s.table,
+		Key:                      map[string]types.AttributeValue{attrID: &types.AttributeValueMemberS{Value: id}},
+		ConsistentRead:           aws.Bool(true),
+		ProjectionExpression:     aws.String("#token"),
+		ExpressionAttributeNames: map[string]string{"#token": attrPutToken},
+	})
+	if err != nil {
+		return classify("check conflicting document "+id, err)
+	}
+	if stored, ok := out.Item[attrPutToken].(*types.AttributeValueMemberS); ok && stored.Value == token {
+		return nil
+	}
+	return backend.Errorf(backend.ECONFLICT, "document %s already exists", id)
+}
+
+func newPutToken() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail (Go 1.24+)
+	return hex.EncodeToString(b[:])
+}
+
+// recordDay adds day to the register unless this process already did. ADD
+// on a string set is idempotent, so concurrent first Puts of a day (in this
+// or other processes) are harmless.
+func (s *Store) recordDay(ctx context.Context, day string) error {
+	if _, ok := s.recordedDays.Load(day); ok {
+		return nil
+	}
+	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 s.table,
+		Key:                       map[string]types.AttributeValue{attrID: &types.AttributeValueMemberS{Value: registerID}},
+		UpdateExpression:          aws.String("ADD #days :day"),
+		ExpressionAttributeNames:  map[string]string{"#days": attrDays},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":day": &types.AttributeValueMemberSS{Value: []string{day}}},
+	})
+	if err != nil {
+		return classify("record upload day "+day, err)
+	}
+	s.recordedDays.Store(day, struct{}{})
+	return nil
+}
+
+// Get returns one document (strongly consistent read), or ENOTFOUND.
+func (s *Store) Get(ctx context.Context, id string) (backend.Document, error) {
+	if id == registerID {
+		return backend.Document{}, backend.Errorf(backend.ENOTFOUND, "document %s not found", id)
+	}
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      s.table,
+		Key:            map[string]types.AttributeValue{attrID: &types.AttributeValueMemberS{Value: id}},
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return backend.Document{}, classify("get document "+id, err)
+	}
+	if out.Item == nil {
+		return backend.Document{}, backend.Errorf(backend.ENOTFOUND, "document %s not found", id)
+	}
+	return unmarshalDoc(out.Item)
+}
+
+// List returns one page, newest first: it reads the day register, then
+// queries the by_day index backwards day by day, starting below the
+// cursor's position, until the page is full. It reads one document beyond
+// the page to know whether a next page exists, so the last page carries no
+// cursor.
+//
+// The index is eventually consistent in AWS: a document acknowledged a
+// moment ago may appear in the listing slightly later (Get is consistent).
+func (s *Store) List(ctx context.Context, opts backend.ListOptions) (backend.Page, error) {
+	if err := opts.Validate(); err != nil {
+		return backend.Page{}, err
+	}
+	var from *position
+	if opts.Cursor != "" {
+		p, err := decodeCursor(opts.Cursor)
+		if err != nil {
+			return backend.Page{}, err
+		}
+		from = &p
+	}
+	days, err := s.days(ctx)
+	if err != nil {
+		return backend.Page{}, err
+	}
+	want := opts.Limit + 1
+	docs := make([]backend.Document, 0, min(want, 64))
+	for _, day := range days {
+		if len(docs) == want {
+			break
+		}
+		below := ""
+		if from != nil {
+			if day > from.day() {
+				continue
+			}
+			if day == from.day() {
+				below = from.sortKey()
+			}
+		}
+		docs, err = s.queryDay(ctx, day, below, want, docs)
+		if err != nil {
+			return backend.Page{}, err
+		}
+	}
+	page := backend.Page{Documents: docs}
+	if len(docs) > opts.Limit {
+		page.Documents = docs[:opts.Limit]
+		page.NextCursor = encodeCursor(page.Documents[opts.Limit-1])
+	}
+	return page, nil
+}
+
+// queryDay appends the day's documents with sort key below `below` (all of
+// them if below is empty), newest first, until docs holds want documents.
+func (s *Store) queryDay(ctx context.Context, day, below string, want int, docs []backend.Document) ([]backend.Document, error) {
+	cond := "#day = :day"
+	values := map[string]types.AttributeValue{":day": &types.AttributeValueMemberS{Value: day}}
+	names := map[string]string{"#day": attrDay}
+	if below != "" {
+		cond += " AND #sk < :below"
+		values[":below"] = &types.AttributeValueMemberS{Value: below}
+		names["#sk"] = attrSortKey
+	}
+	var startKey map[string]types.AttributeValue
+	for len(docs) < want {
+		out, err := s.client.Query(ctx, &dynamodb.QueryInput{
+			TableName:                 s.table,
+			IndexName:                 aws.String(IndexName),
+			KeyConditionExpression:    aws.String(cond),
+			ExpressionAttributeNames:  names,
+			ExpressionAttributeValues: values,
+			ScanIndexForward:          aws.Bool(false),
+			Limit:                     aws.Int32(int32(want - len(docs))),
+			ExclusiveStartKey:         startKey,
+		})
+		if err != nil {
+			return nil, classify("list documents of "+day, err)
+		}
+		for _, item := range out.Items {
+			doc, err := unmarshalDoc(item)
+			if err != nil {
+				return nil, err
+			}
+			docs = append(docs, doc)
+		}
+		// A Query page ends at Limit items or 1 MB; continue the day
+		// only if DynamoDB says there is more.
+		if len(out.LastEvaluatedKey) == 0 {
+			break
+		}
+		startKey = out.LastEvaluatedKey
+	}
+	return docs, nil
+}
+
+// days returns the register's days, newest first.
+func (s *Store) days(ctx context.Context) ([]string, error) {
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:            s.table,
+		Key:                  map[string]types.AttributeValue{attrID: &types.AttributeValueMemberS{Value: registerID}},
+		ConsistentRead:       aws.Bool(true),
+		ProjectionExpression: aws.String("#days"),
+		ExpressionAttributeNames: map[string]string{
+			"#days": attrDays,
+		},
+	})
+	if err != nil {
+		return nil, classify("read upload days", err)
+	}
+	set, ok := out.Item[attrDays].(*types.AttributeValueMemberSS)
+	if !ok {
+		return nil, nil // no document stored yet
+	}
+	days := slices.Clone(set.Value)
+	slices.Sort(days)
+	slices.Reverse(days)
+	return days, nil
+}
