@@ -66,7 +66,7 @@ func (a *API) logAccess(ctx *fasthttp.RequestCtx, reqID string, start time.Time,
 		slog.String("path", string(ctx.Path())),
 		slog.Int("status", status),
 		slog.Int("bytes", len(ctx.Response.Body())),
-		slog.Duration("duration", time.Since(start)),
+		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 		slog.String("request_id", reqID),
 	}
 	n := 6

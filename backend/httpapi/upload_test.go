@@ -216,7 +216,7 @@ func TestAccessLogAndRequestID(t *testing.T) {
 	}
 	first, second := lines[0], lines[1]
 	if first["msg"] != "request" || first["method"] != "GET" || first["path"] != "/status" || first["status"] != 200.0 ||
-		first["bytes"].(float64) <= 0 || first["duration"] == nil || first["request_id"] != "Root=1-67891233-abcdef012345678912345678" {
+		first["bytes"].(float64) <= 0 || first["duration_ms"] == nil || first["request_id"] != "Root=1-67891233-abcdef012345678912345678" {
 		t.Errorf("access line %v", first)
 	}
 	if second["status"] != 404.0 || second["request_id"] == "" || second["request_id"] == first["request_id"] || second["error"] == nil {

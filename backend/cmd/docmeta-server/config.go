@@ -1,0 +1,296 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/docmeta/docmeta/backend/httpapi"
+)
+
+// config is the server's whole configuration, parsed and validated once at
+// start from flags and environment variables (a flag wins).
+type config struct {
+	Addr            string
+	Store           string // storeBolt or storeDynamo
+	DataDir         string
+	Table           string
+	Region          string
+	DynamoEndpoint  string
+	APIKeys         []string
+	APIKeysSSMParam string
+	SSMEndpoint     string
+	AllowAnonymous  bool
+	MaxUploadBytes  int64
+	LogFile         string
+	ShutdownTimeout time.Duration
+	ReadTimeout     time.Duration
+	UploadTimeout   time.Duration
+	IdleTimeout     time.Duration
+	StoreTimeout    time.Duration
+	CreateTable     bool
+	PrintVersion    bool
+}
+
+const (
+	storeBolt   = "bolt"
+	storeDynamo = "dynamodb"
+)
+
+// setting is one configuration value: its flag, its environment variable,
+// its default and how to parse it into config. The table below is the one
+// source of truth for the flags, the environment names, -help and the
+// documentation (docs/CONFIGURATION.md).
+type setting struct {
+	flag, env, def, usage string
+	boolFlag              bool
+	parse                 func(c *config, v string) error
+}
+
+var settings = []setting{
+	{"addr", "DOCMETA_ADDR", "127.0.0.1:8080", "listen address host:port; 0.0.0.0:8080 behind a load balancer, port 0 picks a free port", false,
+		func(c *config, v string) error {
+			_, port, err := net.SplitHostPort(v)
+			if err != nil {
+				return fmt.Errorf("not host:port (%v); use e.g. 127.0.0.1:8080 or 0.0.0.0:8080", err)
+			}
+			if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+				return errors.New("the port must be a number from 0 to 65535; use e.g. 127.0.0.1:8080")
+			}
+			c.Addr = v
+			return nil
+		}},
+	{"store", "DOCMETA_STORE", storeBolt, "metadata store: bolt (embedded file in the data dir) or dynamodb", false,
+		func(c *config, v string) error {
+			if v != storeBolt && v != storeDynamo {
+				return errors.New("must be bolt or dynamodb")
+			}
+			c.Store = v
+			return nil
+		}},
+	{"data-dir", "DOCMETA_DATA_DIR", "./data", "directory of the bolt store file docmeta.db (store bolt)", false,
+		func(c *config, v string) error {
+			if v == "" {
+				return errors.New("must not be empty; use e.g. ./data")
+			}
+			c.DataDir = v
+			return nil
+		}},
+	{"table", "DOCMETA_TABLE", "", "DynamoDB table name (required with store dynamodb)", false,
+		func(c *config, v string) error { c.Table = v; return nil }},
+	{"region", "AWS_REGION", "", "AWS region, e.g. us-east-1 (required with store dynamodb or an SSM parameter)", false,
+		func(c *config, v string) error { c.Region = v; return nil }},
+	{"dynamodb-endpoint", "AWS_ENDPOINT_URL_DYNAMODB", "", "DynamoDB endpoint override for local emulators, e.g. http://127.0.0.1:4567", false,
+		func(c *config, v string) error {
+			if err := checkURL(v); err != nil {
+				return err
+			}
+			c.DynamoEndpoint = v
+			return nil
+		}},
+	{"api-keys", "DOCMETA_API_KEYS", "", "comma-separated API keys accepted as Authorization: Bearer <key> on /upload and /documents*", false,
+		func(c *config, v string) error {
+			keys, err := splitKeys(v)
+			c.APIKeys = keys
+			return err
+		}},
+	{"api-keys-ssm-parameter", "DOCMETA_API_KEYS_SSM_PARAMETER", "", "name of an SSM SecureString holding comma-separated API keys, read once at start", false,
+		func(c *config, v string) error { c.APIKeysSSMParam = v; return nil }},
+	{"ssm-endpoint", "AWS_ENDPOINT_URL_SSM", "", "SSM endpoint override (tests, VPC endpoints with custom DNS)", false,
+		func(c *config, v string) error {
+			if err := checkURL(v); err != nil {
+				return err
+			}
+			c.SSMEndpoint = v
+			return nil
+		}},
+	{"allow-anonymous", "DOCMETA_ALLOW_ANONYMOUS", "false", "serve without API keys on a non-loopback address (true|false)", true,
+		func(c *config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("must be true or false")
+			}
+			c.AllowAnonymous = b
+			return nil
+		}},
+	{"max-upload-bytes", "DOCMETA_MAX_UPLOAD_BYTES", strconv.Itoa(httpapi.DefaultMaxUploadBytes), "largest file accepted, in bytes (larger uploads get 413)", false,
+		func(c *config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1 || n > 1<<40 {
+				return errors.New("must be a whole number of bytes from 1 to 1099511627776; e.g. 104857600 for 100 MiB")
+			}
+			c.MaxUploadBytes = n
+			return nil
+		}},
+	{"log-file", "DOCMETA_LOG_FILE", "", "also write logs to this file (appended; reopened on SIGHUP for logrotate)", false,
+		func(c *config, v string) error { c.LogFile = v; return nil }},
+	{"shutdown-timeout", "DOCMETA_SHUTDOWN_TIMEOUT", "25s", "on SIGTERM/SIGINT, how long in-flight requests may take to finish", false,
+		durationInto(func(c *config) *time.Duration { return &c.ShutdownTimeout })},
+	{"read-timeout", "DOCMETA_READ_TIMEOUT", httpapi.DefaultReadTimeout.String(), "time to receive a request head; also the longest an upload body may stall", false,
+		durationInto(func(c *config) *time.Duration { return &c.ReadTimeout })},
+	{"upload-timeout", "DOCMETA_UPLOAD_TIMEOUT", httpapi.DefaultUploadTimeout.String(), "longest time to receive one upload body", false,
+		durationInto(func(c *config) *time.Duration { return &c.UploadTimeout })},
+	{"idle-timeout", "DOCMETA_IDLE_TIMEOUT", httpapi.DefaultIdleTimeout.String(), "keep-alive idle time; keep it above the load balancer's (ALB: 60s)", false,
+		durationInto(func(c *config) *time.Duration { return &c.IdleTimeout })},
+	{"store-timeout", "DOCMETA_STORE_TIMEOUT", httpapi.DefaultStoreTimeout.String(), "longest one store call may take before the request gets 503", false,
+		durationInto(func(c *config) *time.Duration { return &c.StoreTimeout })},
+	{"create-table", "DOCMETA_CREATE_TABLE", "false", "create the DynamoDB table if missing (local emulators only; in AWS the stack owns it)", true,
+		func(c *config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("must be true or false")
+			}
+			c.CreateTable = b
+			return nil
+		}},
+}
+
+func durationInto(field func(*config) *time.Duration) func(*config, string) error {
+	return func(c *config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return errors.New("must be a positive duration such as 30s or 2m")
+		}
+		*field(c) = d
+		return nil
+	}
+}
+
+func checkURL(v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("must be an http(s) URL such as http://127.0.0.1:4567")
+	}
+	return nil
+}
+
+// splitKeys reads a comma- or newline-separated key list.
+func splitKeys(v string) ([]string, error) {
+	var keys []string
+	for _, k := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
+		}
+		if strings.ContainsAny(k, " \t") {
+			return nil, errors.New("a key contains a space; separate keys with commas only")
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// usageError is a configuration mistake, reported in one line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// parseConfig reads flags from args and variables through getenv. Every
+// mistake yields one line naming the variable, the flag and the fix.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("docmeta-server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	values := make(map[string]*string, len(settings))
+	for _, s := range settings {
+		v := new(string)
+		values[s.flag] = v
+		usage := fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def)
+		if s.boolFlag {
+			// The bare form, -allow-anonymous, means true.
+			fs.Var(boolValue{v}, s.flag, usage)
+		} else {
+			fs.StringVar(v, s.flag, "", usage)
+		}
+	}
+	fs.BoolVar(&c.PrintVersion, "version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		return c, &usageError{fmt.Sprintf("bad command line: %v (see -help)", err)}
+	}
+	if fs.NArg() > 0 {
+		return c, &usageError{fmt.Sprintf("unexpected argument %q: docmeta-server takes flags only (see -help)", fs.Arg(0))}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, s := range settings {
+		v, from := s.def, "default"
+		if set[s.flag] {
+			v, from = *values[s.flag], "flag -"+s.flag
+		} else if e := getenv(s.env); e != "" {
+			v, from = e, s.env
+		}
+		if err := s.parse(&c, strings.TrimSpace(v)); err != nil {
+			return c, &usageError{fmt.Sprintf("%s=%q (from %s) is invalid: %v; fix %s or -%s", s.env, v, from, err, s.env, s.flag)}
+		}
+	}
+	return c, c.validate()
+}
+
+// validate checks rules that involve several settings.
+func (c *config) validate() error {
+	if c.Store == storeDynamo {
+		if c.Region == "" {
+			return &usageError{"DOCMETA_STORE=dynamodb needs AWS_REGION (or -region), e.g. AWS_REGION=us-east-1"}
+		}
+		if c.Table == "" {
+			return &usageError{"DOCMETA_STORE=dynamodb needs DOCMETA_TABLE (or -table): the name of the table the stack created"}
+		}
+	}
+	if c.APIKeysSSMParam != "" && c.Region == "" {
+		return &usageError{"DOCMETA_API_KEYS_SSM_PARAMETER needs AWS_REGION (or -region), e.g. AWS_REGION=us-east-1"}
+	}
+	if c.CreateTable && c.Store != storeDynamo {
+		return &usageError{"-create-table (DOCMETA_CREATE_TABLE) only applies to DOCMETA_STORE=dynamodb"}
+	}
+	if c.UploadTimeout < c.ReadTimeout {
+		return &usageError{fmt.Sprintf("DOCMETA_UPLOAD_TIMEOUT (%s) is shorter than DOCMETA_READ_TIMEOUT (%s); raise DOCMETA_UPLOAD_TIMEOUT", c.UploadTimeout, c.ReadTimeout)}
+	}
+	// Keys may still arrive from SSM; the anonymous rule is checked again
+	// once they are loaded (see checkAnonymous).
+	if c.APIKeysSSMParam == "" {
+		return c.checkAnonymous()
+	}
+	return nil
+}
+
+// checkAnonymous refuses to serve without keys on an address other hosts
+// can reach, unless the operator explicitly allowed it.
+func (c *config) checkAnonymous() error {
+	if len(c.APIKeys) > 0 || c.AllowAnonymous || isLoopbackAddr(c.Addr) {
+		return nil
+	}
+	return &usageError{fmt.Sprintf("DOCMETA_ADDR=%s is not a loopback address and no API keys are configured: set DOCMETA_API_KEYS (or DOCMETA_API_KEYS_SSM_PARAMETER), or DOCMETA_ALLOW_ANONYMOUS=true to serve without keys", c.Addr)}
+}
+
+func isLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// boolValue lets a string-backed flag be given bare (-allow-anonymous).
+type boolValue struct{ p *string }
+
+func (b boolValue) String() string {
+	if b.p == nil {
+		return ""
+	}
+	return *b.p
+}
+func (b boolValue) Set(s string) error { *b.p = s; return nil }
+func (b boolValue) IsBoolFlag() bool   { return true }
