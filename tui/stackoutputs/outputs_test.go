@@ -1,0 +1,68 @@
+package stackoutputs
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const file = `{
+  "docmeta-dev": {
+    "service_url": "http://docmeta-dev-123.us-east-1.elb.amazonaws.com",
+    "alb_dns_name": "docmeta-dev-123.us-east-1.elb.amazonaws.com",
+    "table_name": "docmeta-dev-documents",
+    "asg_name": "docmeta-dev-asg",
+    "target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/docmeta-dev/abc",
+    "nat_gateway_ids": [],
+    "region": "us-east-1"
+  },
+  "docmeta-seed": {
+    "serviceUrl": "http://seed",
+    "asgName": "docmeta-seed-asg",
+    "natGatewayIds": "nat-1, nat-2",
+    "region": "us-west-2"
+  }
+}`
+
+func TestParseSelectsStackAndAcceptsBothNamingStyles(t *testing.T) {
+	dev, err := Parse(strings.NewReader(file), "docmeta-dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Outputs{Stack: "docmeta-dev", ServiceURL: "http://docmeta-dev-123.us-east-1.elb.amazonaws.com",
+		ALBDNSName: "docmeta-dev-123.us-east-1.elb.amazonaws.com", TableName: "docmeta-dev-documents",
+		ASGName: "docmeta-dev-asg", TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/docmeta-dev/abc",
+		NATGatewayIDs: []string{}, Region: "us-east-1"}
+	if !reflect.DeepEqual(dev, want) {
+		t.Errorf("dev = %+v\nwant %+v", dev, want)
+	}
+	seed, err := Parse(strings.NewReader(file), "docmeta-seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seed.ServiceURL != "http://seed" || seed.ASGName != "docmeta-seed-asg" || !reflect.DeepEqual(seed.NATGatewayIDs, []string{"nat-1", "nat-2"}) || seed.Region != "us-west-2" {
+		t.Errorf("seed = %+v", seed)
+	}
+}
+
+func TestParseErrorsNameTheFix(t *testing.T) {
+	cases := map[string]struct{ body, stack, want string }{
+		"two stacks, none chosen": {file, "", "choose one with --stack"},
+		"unknown stack":           {file, "docmeta-prod", `stack "docmeta-prod" is not in the outputs file`},
+		"not json":                {"{", "", "cdktf deploy --outputs-file"},
+		"missing asg":             {`{"s":{"region":"us-east-1"}}`, "", "lack the ASG name or region"},
+	}
+	for name, tc := range cases {
+		_, err := Parse(strings.NewReader(tc.body), tc.stack)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", name, err, tc.want)
+		}
+	}
+}
+
+func TestParseSingleStackNeedsNoName(t *testing.T) {
+	o, err := Parse(strings.NewReader(`{"docmeta-prod":{"asg_name":"a","region":"eu-west-1"}}`), "")
+	if err != nil || o.Stack != "docmeta-prod" || o.ASGName != "a" {
+		t.Errorf("%+v %v", o, err)
+	}
+}
