@@ -51,7 +51,7 @@ func TestDayKeyIsTheUTCDay(t *testing.T) {
 		t.Fatalf("day = %q, want DOCS#2026-11-27", got)
 	}
 	if got := item[attrSortKey].(*types.AttributeValueMemberS).Value; got != "2026-11-27T20:30:00.000000Z#x" {
-		t.Fatalf("sk = %q", got)
+		t.Fatalf("uploaded_at_id = %q", got)
 	}
 }
 

@@ -9,11 +9,11 @@ import (
 	"github.com/docmeta/docmeta/backend"
 )
 
-// dayKey is the by_day partition key of a document uploaded at uploadedAt
+// dayKey is the by-day partition key of a document uploaded at uploadedAt
 // (a backend.TimeLayout string, whose first ten bytes are the UTC date).
 func dayKey(uploadedAt string) string { return "DOCS#" + uploadedAt[:10] }
 
-// sortKey is the by_day sort key: "<uploaded_at>#<id>".
+// sortKey is the by-day sort key: "<uploaded_at>#<id>".
 func sortKey(uploadedAt, id string) string { return uploadedAt + "#" + id }
 
 func marshalDoc(d backend.Document) map[string]types.AttributeValue {

@@ -3,22 +3,23 @@
 //
 //   - Table key "id" (the document's UUIDv7). Puts are conditional
 //     (attribute_not_exists(id)), so an ID is never overwritten.
-//   - Global secondary index "by_day": partition key "day" =
-//     "DOCS#yyyy-mm-dd" (UTC day of uploaded_at), sort key "sk" =
-//     "<uploaded_at>#<id>". uploaded_at has a fixed-width layout
-//     (backend.TimeLayout), so sk sorts in the listing order.
+//   - Global secondary index "by-day" (projection ALL): partition key "day"
+//     = "DOCS#yyyy-mm-dd" (UTC day of uploaded_at), sort key
+//     "uploaded_at_id" = "<uploaded_at>#<id>". uploaded_at has a fixed-width
+//     layout (backend.TimeLayout), so the sort key is the listing order.
 //   - Newest-first listing queries the index backwards, one day partition
 //     after another, never a Scan.
 //
-// Which days to query: one extra item, the day register (id "#days"), holds
-// the set of days that have documents. A Put adds its day to the set before
-// writing the document (once per day per process, remembered in memory), so
-// every stored document's day is in the register. List reads the register
-// and queries only those days, newest first. Compared with walking back day
-// by day from today, this never spends queries on empty days (a gap of a
+// Which days to query: the index also holds one small register item per
+// upload day, in the partition "DAYS" with the day's partition key as its
+// sort key. A Put writes its day's register item before the document (once
+// per day per process, remembered in memory; the write is idempotent), so
+// every stored document's day is registered. List queries "DAYS" backwards
+// to learn the days, then each day in turn. Compared with walking back day
+// by day from today, this never spends a query on an empty day (a gap of a
 // year costs nothing), needs no horizon that could hide old documents, and
 // also finds documents dated after the server's clock (clock skew between
-// instances). The register grows by ~20 bytes per upload day.
+// instances). It uses only PutItem, GetItem, Query and DescribeTable.
 //
 // Known limit: one day's documents share one index partition, which AWS
 // caps at about 1,000 writes/s; beyond that the day key would need a shard
@@ -30,7 +31,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"slices"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -40,28 +41,42 @@ import (
 	"github.com/docmeta/docmeta/backend"
 )
 
-// IndexName is the global secondary index used for listing.
-const IndexName = "by_day"
+// Table schema, shared with the cdktf stack that creates the table in AWS
+// (topology.TableHashKey, ListingIndexName, ListingIndexHash,
+// ListingIndexSort; a test keeps them equal).
+const (
+	// TableKey is the table's partition key (string): the document ID.
+	TableKey = "id"
+	// IndexName is the global secondary index used for listing.
+	IndexName = "by-day"
+	// IndexPartitionKey is the index's partition key (string).
+	IndexPartitionKey = "day"
+	// IndexSortKey is the index's sort key (string).
+	IndexSortKey = "uploaded_at_id"
+)
 
 // Attribute names of the table.
 const (
-	attrID                  = "id"
+	attrID                  = TableKey
 	attrFilename            = "filename"
 	attrSizeBytes           = "size_bytes"
 	attrUploadedAt          = "uploaded_at"
 	attrSHA256              = "sha256"
 	attrContentType         = "content_type"
 	attrDeclaredContentType = "declared_content_type"
-	attrDay                 = "day"
-	attrSortKey             = "sk"
-	attrDays                = "days"      // string set on the day register
+	attrDay                 = IndexPartitionKey
+	attrSortKey             = IndexSortKey
 	attrPutToken            = "put_token" // random per Put, see resolveConflict
 )
 
-// registerID is the id of the day register item. It is not a UUID, so it
-// can never collide with a document; it has no "day" attribute, so the
-// sparse index never contains it.
-const registerID = "#days"
+// Register items: id "#day#DOCS#yyyy-mm-dd", day "DAYS", sort key
+// "DOCS#yyyy-mm-dd". IDs starting with '#' are reserved for them; a UUID
+// never starts with '#'.
+const (
+	reservedIDPrefix  = "#"
+	registerIDPrefix  = "#day#"
+	registerPartition = "DAYS"
+)
 
 // Store is a backend.Store on a DynamoDB table. It is safe for concurrent
 // use.
@@ -90,7 +105,7 @@ func (s *Store) Close() error { return nil }
 // Put stores doc with a conditional write, or returns ECONFLICT if its ID
 // exists. It returns only after DynamoDB acknowledged the write.
 func (s *Store) Put(ctx context.Context, doc backend.Document) error {
-	if doc.ID == "" || doc.ID == registerID {
+	if doc.ID == "" || strings.HasPrefix(doc.ID, reservedIDPrefix) {
 		return backend.Errorf(backend.EINVALID, "document ID %q is not allowed", doc.ID)
 	}
 	item := marshalDoc(doc)
@@ -144,22 +159,23 @@ func newPutToken() string {
 	return hex.EncodeToString(b[:])
 }
 
-// recordDay adds day to the register unless this process already did. ADD
-// on a string set is idempotent, so concurrent first Puts of a day (in this
-// or other processes) are harmless.
+// recordDay writes the register item of day unless this process already
+// did. The write is an unconditional PutItem of a fixed item, so concurrent
+// first Puts of a day (here or in other processes) are harmless.
 func (s *Store) recordDay(ctx context.Context, day string) error {
 	if _, ok := s.recordedDays.Load(day); ok {
 		return nil
 	}
-	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                 s.table,
-		Key:                       map[string]types.AttributeValue{attrID: &types.AttributeValueMemberS{Value: registerID}},
-		UpdateExpression:          aws.String("ADD #days :day"),
-		ExpressionAttributeNames:  map[string]string{"#days": attrDays},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":day": &types.AttributeValueMemberSS{Value: []string{day}}},
+	_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: s.table,
+		Item: map[string]types.AttributeValue{
+			attrID:      &types.AttributeValueMemberS{Value: registerIDPrefix + day},
+			attrDay:     &types.AttributeValueMemberS{Value: registerPartition},
+			attrSortKey: &types.AttributeValueMemberS{Value: day},
+		},
 	})
 	if err != nil {
-		return classify("record upload day "+day, err)
+		return classify("register upload day "+day, err)
 	}
 	s.recordedDays.Store(day, struct{}{})
 	return nil
@@ -167,7 +183,7 @@ func (s *Store) recordDay(ctx context.Context, day string) error {
 
 // Get returns one document (strongly consistent read), or ENOTFOUND.
 func (s *Store) Get(ctx context.Context, id string) (backend.Document, error) {
-	if id == registerID {
+	if strings.HasPrefix(id, reservedIDPrefix) {
 		return backend.Document{}, backend.Errorf(backend.ENOTFOUND, "document %s not found", id)
 	}
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
@@ -184,8 +200,8 @@ func (s *Store) Get(ctx context.Context, id string) (backend.Document, error) {
 	return unmarshalDoc(out.Item)
 }
 
-// List returns one page, newest first: it reads the day register, then
-// queries the by_day index backwards day by day, starting below the
+// List returns one page, newest first: it reads the registered days, then
+// queries the by-day index backwards day by day, starting below the
 // cursor's position, until the page is full. It reads one document beyond
 // the page to know whether a next page exists, so the last page carries no
 // cursor.
@@ -204,27 +220,25 @@ func (s *Store) List(ctx context.Context, opts backend.ListOptions) (backend.Pag
 		}
 		from = &p
 	}
-	days, err := s.days(ctx)
-	if err != nil {
-		return backend.Page{}, err
+	days := &dayIterator{s: s}
+	if from != nil {
+		days.upTo = from.day()
 	}
 	want := opts.Limit + 1
 	docs := make([]backend.Document, 0, min(want, 64))
-	for _, day := range days {
-		if len(docs) == want {
+	for len(docs) < want {
+		day, ok, err := days.next(ctx)
+		if err != nil {
+			return backend.Page{}, err
+		}
+		if !ok {
 			break
 		}
 		below := ""
-		if from != nil {
-			if day > from.day() {
-				continue
-			}
-			if day == from.day() {
-				below = from.sortKey()
-			}
+		if from != nil && day == from.day() {
+			below = from.sortKey()
 		}
-		docs, err = s.queryDay(ctx, day, below, want, docs)
-		if err != nil {
+		if docs, err = s.queryDay(ctx, day, below, want, docs); err != nil {
 			return backend.Page{}, err
 		}
 	}
@@ -279,26 +293,55 @@ func (s *Store) queryDay(ctx context.Context, day, below string, want int, docs 
 	return docs, nil
 }
 
-// days returns the register's days, newest first.
-func (s *Store) days(ctx context.Context) ([]string, error) {
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:            s.table,
-		Key:                  map[string]types.AttributeValue{attrID: &types.AttributeValueMemberS{Value: registerID}},
-		ConsistentRead:       aws.Bool(true),
-		ProjectionExpression: aws.String("#days"),
-		ExpressionAttributeNames: map[string]string{
-			"#days": attrDays,
-		},
-	})
-	if err != nil {
-		return nil, classify("read upload days", err)
+// dayIterator yields registered upload days, newest first, at or before
+// upTo (all days if upTo is empty), reading the register in small pages.
+type dayIterator struct {
+	s       *Store
+	upTo    string
+	buf     []string
+	lastKey map[string]types.AttributeValue // LastEvaluatedKey of the last page
+	done    bool
+}
+
+// registerPage is how many days one register Query reads; most listings
+// need one or two days, and the items are tiny.
+const registerPage = 8
+
+func (it *dayIterator) next(ctx context.Context) (string, bool, error) {
+	for len(it.buf) == 0 {
+		if it.done {
+			return "", false, nil
+		}
+		cond := "#day = :days"
+		values := map[string]types.AttributeValue{":days": &types.AttributeValueMemberS{Value: registerPartition}}
+		names := map[string]string{"#day": attrDay}
+		if it.upTo != "" {
+			cond += " AND #sk <= :upTo"
+			values[":upTo"] = &types.AttributeValueMemberS{Value: it.upTo}
+			names["#sk"] = attrSortKey
+		}
+		out, err := it.s.client.Query(ctx, &dynamodb.QueryInput{
+			TableName:                 it.s.table,
+			IndexName:                 aws.String(IndexName),
+			KeyConditionExpression:    aws.String(cond),
+			ExpressionAttributeNames:  names,
+			ExpressionAttributeValues: values,
+			ScanIndexForward:          aws.Bool(false),
+			Limit:                     aws.Int32(registerPage),
+			ExclusiveStartKey:         it.lastKey,
+		})
+		if err != nil {
+			return "", false, classify("read upload days", err)
+		}
+		for _, item := range out.Items {
+			if v, ok := item[attrSortKey].(*types.AttributeValueMemberS); ok {
+				it.buf = append(it.buf, v.Value)
+			}
+		}
+		it.lastKey = out.LastEvaluatedKey
+		it.done = len(out.LastEvaluatedKey) == 0
 	}
-	set, ok := out.Item[attrDays].(*types.AttributeValueMemberSS)
-	if !ok {
-		return nil, nil // no document stored yet
-	}
-	days := slices.Clone(set.Value)
-	slices.Sort(days)
-	slices.Reverse(days)
-	return days, nil
+	day := it.buf[0]
+	it.buf = it.buf[1:]
+	return day, true, nil
 }
