@@ -130,16 +130,22 @@ func (v *costsView) modelContent() string {
 		pm, sm *float64
 	}
 	var rows []*pair
-	byItem := map[string]*pair{}
+	byKey := map[string]*pair{}
+	id := func(l CostLine) string {
+		if l.Key != "" {
+			return l.Key
+		}
+		return l.Item
+	}
 	for _, l := range p.Lines {
 		l := l
 		r := &pair{item: l.Item, pq: l.Quantity, pm: &l.Monthly}
 		rows = append(rows, r)
-		byItem[l.Item] = r
+		byKey[id(l)] = r
 	}
 	for _, l := range s.Lines {
 		l := l
-		if r, ok := byItem[l.Item]; ok && r.sm == nil {
+		if r, ok := byKey[id(l)]; ok && r.sm == nil {
 			r.sq, r.sm = l.Quantity, &l.Monthly
 			continue
 		}

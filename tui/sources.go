@@ -146,6 +146,8 @@ const (
 
 // CostLine is one priced item of a model.
 type CostLine struct {
+	// Key identifies the line across profiles (rows are matched by it).
+	Key string
 	// Kind groups lines ("nat", "endpoint", "ipv4", "compute", ...).
 	Kind string
 	// Item names the resource ("NAT gateway hours").

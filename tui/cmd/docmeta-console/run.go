@@ -20,6 +20,7 @@ import (
 	"github.com/docmeta/docmeta/tui/apiclient"
 	"github.com/docmeta/docmeta/tui/awsfleet"
 	"github.com/docmeta/docmeta/tui/awsnat"
+	"github.com/docmeta/docmeta/tui/costmodel"
 )
 
 // run parses the configuration, wires the data sources and runs the console
@@ -32,7 +33,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	tcfg, err := buildConsole(ctx, cfg)
+	tcfg, err := buildConsole(ctx, cfg, getenv)
 	if err != nil {
 		return err
 	}
@@ -48,15 +49,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 }
 
 // buildConsole turns the configuration into the console's sources.
-func buildConsole(ctx context.Context, cfg config) (tui.Config, error) {
+// getenv feeds the cost model the same DOCMETA_* settings the stacks read.
+func buildConsole(ctx context.Context, cfg config, getenv func(string) string) (tui.Config, error) {
 	api, err := apiclient.New(cfg.url, cfg.apiKey, &http.Client{})
 	if err != nil {
 		return tui.Config{}, configErrorf("%v", err)
 	}
-	model, prices, err := costModel(cfg.model, regionOr(cfg.region, "us-east-1"))
-	if err != nil {
-		return tui.Config{}, err
-	}
+	costs := costmodel.Source{Profile: cfg.model, Lookup: getenv}
 	t := tui.Config{
 		Mode:      cfg.mode,
 		Server:    api.URL(),
@@ -70,11 +69,11 @@ func buildConsole(ctx context.Context, cfg config) (tui.Config, error) {
 	if cfg.mode == "local" {
 		t.Stack = "local"
 		t.Fleet = api
-		t.Costs = tui.StaticCosts{Report: model}
+		t.Costs = costs
 		return t, nil
 	}
 
-	t.Profile = regionOr(cfg.awsProfile, "default")
+	t.Profile = orDefault(cfg.awsProfile, "default")
 	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(cfg.region)}
 	if cfg.awsProfile != "" {
 		opts = append(opts, awsconfig.WithSharedConfigProfile(cfg.awsProfile))
@@ -87,14 +86,13 @@ func buildConsole(ctx context.Context, cfg config) (tui.Config, error) {
 	elb := elbv2.NewFromConfig(awsCfg, func(o *elbv2.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.elbv2) })
 	cw := cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.cloudwatch) })
 	t.Fleet = awsfleet.New(asg, elb, cfg.outputs.ASGName, cfg.outputs.TargetGroupARN)
-	t.Costs = tui.ObservedCosts{
-		Model:         model,
-		Metrics:       awsnat.New(cw),
-		NATGatewayIDs: cfg.outputs.NATGatewayIDs,
-		Prices:        prices,
-		Days:          14,
-		Now:           time.Now,
-	}
+	costs.Region = cfg.region
+	costs.Observe = true
+	costs.Metrics = awsnat.New(cw)
+	costs.NATGatewayIDs = cfg.outputs.NATGatewayIDs
+	costs.Days = 14
+	costs.Now = time.Now
+	t.Costs = costs
 	return t, nil
 }
 
@@ -105,7 +103,7 @@ func endpoint(url string) *string {
 	return aws.String(url)
 }
 
-func regionOr(v, def string) string {
+func orDefault(v, def string) string {
 	if v == "" {
 		return def
 	}
