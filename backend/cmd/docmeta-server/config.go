@@ -50,11 +50,13 @@ const (
 type setting struct {
 	flag, env, def, usage string
 	boolFlag              bool
-	parse                 func(c *config, v string) error
+	// secret values are never echoed in error messages.
+	secret bool
+	parse  func(c *config, v string) error
 }
 
 var settings = []setting{
-	{"addr", "DOCMETA_ADDR", "127.0.0.1:8080", "listen address host:port; 0.0.0.0:8080 behind a load balancer, port 0 picks a free port", false,
+	{"addr", "DOCMETA_ADDR", "127.0.0.1:8080", "listen address host:port; 0.0.0.0:8080 behind a load balancer, port 0 picks a free port", false, false,
 		func(c *config, v string) error {
 			_, port, err := net.SplitHostPort(v)
 			if err != nil {
@@ -66,7 +68,7 @@ var settings = []setting{
 			c.Addr = v
 			return nil
 		}},
-	{"store", "DOCMETA_STORE", storeBolt, "metadata store: bolt (embedded file in the data dir) or dynamodb", false,
+	{"store", "DOCMETA_STORE", storeBolt, "metadata store: bolt (embedded file in the data dir) or dynamodb", false, false,
 		func(c *config, v string) error {
 			if v != storeBolt && v != storeDynamo {
 				return errors.New("must be bolt or dynamodb")
@@ -74,7 +76,7 @@ var settings = []setting{
 			c.Store = v
 			return nil
 		}},
-	{"data-dir", "DOCMETA_DATA_DIR", "./data", "directory of the bolt store file docmeta.db (store bolt)", false,
+	{"data-dir", "DOCMETA_DATA_DIR", "./data", "directory of the bolt store file docmeta.db (store bolt)", false, false,
 		func(c *config, v string) error {
 			if v == "" {
 				return errors.New("must not be empty; use e.g. ./data")
@@ -82,11 +84,11 @@ var settings = []setting{
 			c.DataDir = v
 			return nil
 		}},
-	{"table", "DOCMETA_TABLE", "", "DynamoDB table name (required with store dynamodb)", false,
+	{"table", "DOCMETA_TABLE", "", "DynamoDB table name (required with store dynamodb)", false, false,
 		func(c *config, v string) error { c.Table = v; return nil }},
-	{"region", "AWS_REGION", "", "AWS region, e.g. us-east-1 (required with store dynamodb or an SSM parameter)", false,
+	{"region", "AWS_REGION", "", "AWS region, e.g. us-east-1 (required with store dynamodb or an SSM parameter)", false, false,
 		func(c *config, v string) error { c.Region = v; return nil }},
-	{"dynamodb-endpoint", "AWS_ENDPOINT_URL_DYNAMODB", "", "DynamoDB endpoint override for local emulators, e.g. http://127.0.0.1:4567", false,
+	{"dynamodb-endpoint", "AWS_ENDPOINT_URL_DYNAMODB", "", "DynamoDB endpoint override for local emulators, e.g. http://127.0.0.1:4567", false, false,
 		func(c *config, v string) error {
 			if err := checkURL(v); err != nil {
 				return err
@@ -94,15 +96,15 @@ var settings = []setting{
 			c.DynamoEndpoint = v
 			return nil
 		}},
-	{"api-keys", "DOCMETA_API_KEYS", "", "comma-separated API keys accepted as Authorization: Bearer <key> on /upload and /documents*", false,
+	{"api-keys", "DOCMETA_API_KEYS", "", "comma-separated API keys accepted as Authorization: Bearer <key> on /upload and /documents*", false, true,
 		func(c *config, v string) error {
 			keys, err := splitKeys(v)
 			c.APIKeys = keys
 			return err
 		}},
-	{"api-keys-ssm-parameter", "DOCMETA_API_KEYS_SSM_PARAMETER", "", "name of an SSM SecureString holding comma-separated API keys, read once at start", false,
+	{"api-keys-ssm-parameter", "DOCMETA_API_KEYS_SSM_PARAMETER", "", "name of an SSM SecureString holding comma-separated API keys, read once at start", false, false,
 		func(c *config, v string) error { c.APIKeysSSMParam = v; return nil }},
-	{"ssm-endpoint", "AWS_ENDPOINT_URL_SSM", "", "SSM endpoint override (tests, VPC endpoints with custom DNS)", false,
+	{"ssm-endpoint", "AWS_ENDPOINT_URL_SSM", "", "SSM endpoint override (tests, VPC endpoints with custom DNS)", false, false,
 		func(c *config, v string) error {
 			if err := checkURL(v); err != nil {
 				return err
@@ -110,7 +112,7 @@ var settings = []setting{
 			c.SSMEndpoint = v
 			return nil
 		}},
-	{"allow-anonymous", "DOCMETA_ALLOW_ANONYMOUS", "false", "serve without API keys on a non-loopback address (true|false)", true,
+	{"allow-anonymous", "DOCMETA_ALLOW_ANONYMOUS", "false", "serve without API keys on a non-loopback address (true|false)", true, false,
 		func(c *config, v string) error {
 			b, err := strconv.ParseBool(v)
 			if err != nil {
@@ -119,7 +121,7 @@ var settings = []setting{
 			c.AllowAnonymous = b
 			return nil
 		}},
-	{"max-upload-bytes", "DOCMETA_MAX_UPLOAD_BYTES", strconv.Itoa(httpapi.DefaultMaxUploadBytes), "largest file accepted, in bytes (larger uploads get 413)", false,
+	{"max-upload-bytes", "DOCMETA_MAX_UPLOAD_BYTES", strconv.Itoa(httpapi.DefaultMaxUploadBytes), "largest file accepted, in bytes (larger uploads get 413)", false, false,
 		func(c *config, v string) error {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 1 || n > 1<<40 {
@@ -128,19 +130,19 @@ var settings = []setting{
 			c.MaxUploadBytes = n
 			return nil
 		}},
-	{"log-file", "DOCMETA_LOG_FILE", "", "also write logs to this file (appended; reopened on SIGHUP for logrotate)", false,
+	{"log-file", "DOCMETA_LOG_FILE", "", "also write logs to this file (appended; reopened on SIGHUP for logrotate)", false, false,
 		func(c *config, v string) error { c.LogFile = v; return nil }},
-	{"shutdown-timeout", "DOCMETA_SHUTDOWN_TIMEOUT", "25s", "on SIGTERM/SIGINT, how long in-flight requests may take to finish", false,
+	{"shutdown-timeout", "DOCMETA_SHUTDOWN_TIMEOUT", "25s", "on SIGTERM/SIGINT, how long in-flight requests may take to finish", false, false,
 		durationInto(func(c *config) *time.Duration { return &c.ShutdownTimeout })},
-	{"read-timeout", "DOCMETA_READ_TIMEOUT", httpapi.DefaultReadTimeout.String(), "time to receive a request head; also the longest an upload body may stall", false,
+	{"read-timeout", "DOCMETA_READ_TIMEOUT", httpapi.DefaultReadTimeout.String(), "time to receive a request head; also the longest an upload body may stall", false, false,
 		durationInto(func(c *config) *time.Duration { return &c.ReadTimeout })},
-	{"upload-timeout", "DOCMETA_UPLOAD_TIMEOUT", httpapi.DefaultUploadTimeout.String(), "longest time to receive one upload body", false,
+	{"upload-timeout", "DOCMETA_UPLOAD_TIMEOUT", httpapi.DefaultUploadTimeout.String(), "longest time to receive one upload body", false, false,
 		durationInto(func(c *config) *time.Duration { return &c.UploadTimeout })},
-	{"idle-timeout", "DOCMETA_IDLE_TIMEOUT", httpapi.DefaultIdleTimeout.String(), "keep-alive idle time; keep it above the load balancer's (ALB: 60s)", false,
+	{"idle-timeout", "DOCMETA_IDLE_TIMEOUT", httpapi.DefaultIdleTimeout.String(), "keep-alive idle time; keep it above the load balancer's (ALB: 60s)", false, false,
 		durationInto(func(c *config) *time.Duration { return &c.IdleTimeout })},
-	{"store-timeout", "DOCMETA_STORE_TIMEOUT", httpapi.DefaultStoreTimeout.String(), "longest one store call may take before the request gets 503", false,
+	{"store-timeout", "DOCMETA_STORE_TIMEOUT", httpapi.DefaultStoreTimeout.String(), "longest one store call may take before the request gets 503", false, false,
 		durationInto(func(c *config) *time.Duration { return &c.StoreTimeout })},
-	{"create-table", "DOCMETA_CREATE_TABLE", "false", "create the DynamoDB table if missing (local emulators only; in AWS the stack owns it)", true,
+	{"create-table", "DOCMETA_CREATE_TABLE", "false", "create the DynamoDB table if missing (local emulators only; in AWS the stack owns it)", true, false,
 		func(c *config, v string) error {
 			b, err := strconv.ParseBool(v)
 			if err != nil {
@@ -214,6 +216,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	fs.BoolVar(&c.PrintVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
 		return c, &usageError{fmt.Sprintf("bad command line: %v (see -help)", err)}
 	}
 	if fs.NArg() > 0 {
@@ -229,7 +234,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 			v, from = e, s.env
 		}
 		if err := s.parse(&c, strings.TrimSpace(v)); err != nil {
-			return c, &usageError{fmt.Sprintf("%s=%q (from %s) is invalid: %v; fix %s or -%s", s.env, v, from, err, s.env, s.flag)}
+			shown := fmt.Sprintf("%q", v)
+			if s.secret {
+				shown = "(value hidden)"
+			}
+			return c, &usageError{fmt.Sprintf("%s=%s (from %s) is invalid: %v; fix %s or -%s", s.env, shown, from, err, s.env, s.flag)}
 		}
 	}
 	return c, c.validate()

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -29,6 +31,9 @@ const createTableTimeout = 30 * time.Second
 // address; with port 0 that is how callers (tests, scripts) find the port.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // -help printed the usage
+	}
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func dial(t *testing.T, s *server) *net.TCPConn {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(testTimeout))
+	return c.(*net.TCPConn)
+}
+
+const uploadHead = "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: %d\r\n\r\n"
+
+const partHead = "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.txt\"\r\n\r\n"
+
+// TestSlowClientsAreCut: a client that never finishes its head, or stalls
+// in its body, loses its connection after the read timeout, while others
+// are served.
+func TestSlowClientsAreCut(t *testing.T) {
+	s := start(t, env(t, nil), "-read-timeout", "300ms", "-upload-timeout", "10s")
+
+	slowHead := dial(t, s)
+	io.WriteString(slowHead, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-")
+	stalledBody := dial(t, s)
+	fmt.Fprintf(stalledBody, uploadHead+partHead+"only the start", 1000)
+
+	if status, _ := s.request("GET", "/status", "", nil, ""); status != http.StatusOK {
+		t.Fatalf("status %d while slow clients hold connections", status)
+	}
+	// Both connections end: read until EOF (a bounded deadline is set).
+	if _, err := io.ReadAll(slowHead); err != nil {
+		t.Fatalf("slow head: %v (the connection was not cut)", err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(stalledBody), nil)
+	if err != nil {
+		t.Fatalf("stalled body: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "read timeout") || !resp.Close {
+		t.Fatalf("stalled body: %d %s (close %v)", resp.StatusCode, body, resp.Close)
+	}
+	if p := s.list(""); len(p.Documents) != 0 {
+		t.Fatalf("%d documents stored", len(p.Documents))
+	}
+}
+
+// TestSlowSteadyUploadSucceeds: an upload that takes several read timeouts
+// in total but never stalls for one is accepted; the deadline moves with
+// the bytes.
+func TestSlowSteadyUploadSucceeds(t *testing.T) {
+	s := start(t, env(t, nil), "-read-timeout", "1s", "-upload-timeout", "30s")
+	c := dial(t, s)
+	content := strings.Repeat("x", 12)
+	body := partHead + content + "\r\n--B--\r\n"
+	fmt.Fprintf(c, uploadHead, len(body))
+	for i := 0; i < len(body); i += 8 {
+		io.WriteString(c, body[i:min(i+8, len(body))])
+		time.Sleep(150 * time.Millisecond) // about 2.7 s in all
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("status %d: %s", resp.StatusCode, b)
+	}
+}
+
+// TestTruncatedBodyOverTCP: the client closes its side mid-body; the
+// server answers 400 and stores nothing.
+func TestTruncatedBodyOverTCP(t *testing.T) {
+	s := start(t, env(t, nil))
+	c := dial(t, s)
+	fmt.Fprintf(c, uploadHead+partHead+"half of it", 1000)
+	c.CloseWrite()
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), `"invalid"`) {
+		t.Fatalf("status %d: %s", resp.StatusCode, b)
+	}
+	if p := s.list(""); len(p.Documents) != 0 {
+		t.Fatalf("%d documents stored", len(p.Documents))
+	}
+}
+
+// TestOversizedUploadOverTCP: curl-style upload over the limit, decided
+// from Content-Length before the body is sent (Expect: 100-continue).
+func TestOversizedUploadOverTCP(t *testing.T) {
+	s := start(t, env(t, nil), "-max-upload-bytes", "1000")
+	c := dial(t, s)
+	fmt.Fprintf(c, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", 1<<30)
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode == http.StatusContinue {
+		// fasthttp answers 100 first; the 413 follows as soon as the
+		// first body byte arrives, long before the gigabyte would.
+		io.WriteString(c, "-")
+		if resp, err = http.ReadResponse(br, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !resp.Close {
+		t.Fatalf("status %d (close %v): %s", resp.StatusCode, resp.Close, b)
+	}
+}
