@@ -6,7 +6,7 @@ GO ?= go
 BIN := bin
 DYNALITE := tools/dynalite/node_modules/.bin/dynalite
 
-.PHONY: run build test lint test-go tools
+.PHONY: run build test lint test-go tools test-shell
 
 ## build: compile the server for this machine into bin/
 build:
@@ -29,7 +29,7 @@ $(DYNALITE): tools/dynalite/package.json tools/dynalite/package-lock.json
 	touch $@
 
 ## test: everything that proves the project
-test: lint test-go
+test: lint test-go test-shell
 
 ## lint: gofmt and go vet
 lint:
@@ -40,3 +40,8 @@ lint:
 ## test-go: Go unit, contract and end-to-end tests
 test-go: tools
 	$(GO) test -count=1 ./...
+
+## test-shell: the real server binary driven by the README's curl commands
+test-shell:
+	shellcheck scripts/*.sh
+	bash scripts/curl_test.sh
