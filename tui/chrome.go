@@ -47,6 +47,9 @@ func (m *Model) headerView() string {
 			tabs = append(tabs, tabStyle.Render(" "+label+" "))
 		}
 	}
+	// The identity line wraps rather than hiding the region on a narrow
+	// terminal; resize() measures the header, so the body shrinks to match.
+	info = lipgloss.NewStyle().Width(max(m.width, 1)).Render(info)
 	return lipgloss.NewStyle().MaxWidth(max(m.width, 1)).Render(
 		lipgloss.JoinVertical(lipgloss.Left, info, strings.Join(tabs, " ")+"   "+m.clockView()))
 }

@@ -202,21 +202,15 @@ func (v *costsView) observedContent(o ObservedSpend) string {
 		b.WriteString("No data points yet.")
 		return b.String()
 	}
-	peak := 0.0
+	b.WriteString(barChart(o.Days, 8))
+	var bytes, sum float64
 	for _, d := range o.Days {
-		peak = math.Max(peak, d.Dollars())
+		bytes += d.NATBytes
+		sum += d.Dollars()
 	}
-	const labelW, valueW = 6, 30
-	barW := max(v.width-labelW-valueW-2, 5)
-	for _, d := range o.Days {
-		n := 0
-		if peak > 0 {
-			n = int(math.Round(d.Dollars() / peak * float64(barW)))
-		}
-		bar := strings.Repeat("█", n) + strings.Repeat("·", barW-n)
-		fmt.Fprintf(&b, "%s %s %s\n", d.Day.Format("01-02"), bar,
-			fmt.Sprintf("%7s %9s NAT", money(d.Dollars()), gb(d.NATBytes)))
-	}
+	fmt.Fprintf(&b, "%s %s/day (NAT %s/day, endpoints %s/day) · NAT data %s in %d days\n", labelStyle.Render("Mean:"),
+		money(sum/float64(len(o.Days))), money(meanOf(o.Days, func(d DailySpend) float64 { return d.NATDollars })),
+		money(meanOf(o.Days, func(d DailySpend) float64 { return d.EndpointDollars })), gb(bytes), len(o.Days))
 	mtd, projected := projectMonth(o.Days, v.cfg.Now())
 	fmt.Fprintf(&b, "%s %s so far this month, %s projected for %s (mean of the last %d days for the rest)",
 		labelStyle.Render("Month:"), money(mtd), money(projected), v.cfg.Now().Format("January"), min(7, len(o.Days)))
@@ -245,4 +239,65 @@ func projectMonth(days []DailySpend, now time.Time) (mtd, projected float64) {
 	mean := sum / float64(len(tail))
 	daysInMonth := time.Date(y, mo+1, 0, 0, 0, 0, 0, time.UTC).Day()
 	return mtd, mtd + mean*float64(max(daysInMonth-seen, 0))
+}
+
+func meanOf(days []DailySpend, f func(DailySpend) float64) float64 {
+	var t float64
+	for _, d := range days {
+		t += f(d)
+	}
+	return t / float64(len(days))
+}
+
+// barChart draws one vertical bar per day, height rows tall, scaled to the
+// peak day: the interface-endpoint part at the bottom (░), the NAT part
+// above it (█), with an eighth-block top so small differences still show.
+func barChart(days []DailySpend, height int) string {
+	peak := 0.0
+	for _, d := range days {
+		peak = math.Max(peak, d.Dollars())
+	}
+	eighths := []rune(" ▁▂▃▄▅▆▇█")
+	top, bottom := money(peak), "$0"
+	axisW := max(len(top), len(bottom))
+	scale := func(x float64) float64 {
+		if peak == 0 {
+			return 0
+		}
+		return x / peak * float64(height)
+	}
+	var b strings.Builder
+	for row := height; row >= 1; row-- {
+		label := ""
+		switch row {
+		case height:
+			label = top
+		case 1:
+			label = bottom
+		}
+		fmt.Fprintf(&b, "%*s │", axisW, label)
+		for _, d := range days {
+			total, endpoints := scale(d.Dollars()), scale(d.EndpointDollars)
+			var cell rune
+			switch {
+			case float64(row) <= endpoints:
+				cell = '░'
+			case float64(row) <= total:
+				cell = '█'
+			case total > float64(row-1):
+				cell = eighths[int(math.Round((total-float64(row-1))*8))]
+			default:
+				cell = ' '
+			}
+			b.WriteString(" " + strings.Repeat(string(cell), 2))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(strings.Repeat(" ", axisW) + " └" + strings.Repeat("───", len(days)) + "\n")
+	b.WriteString(strings.Repeat(" ", axisW+2))
+	for _, d := range days {
+		fmt.Fprintf(&b, " %02d", d.Day.Day())
+	}
+	fmt.Fprintf(&b, "  (%s, UTC days)   ██ NAT  ░░ interface endpoints\n", days[0].Day.Format("Jan 2006"))
+	return b.String()
 }

@@ -101,8 +101,12 @@ func TestCostsChartAndProjectionWithNAT(t *testing.T) {
 	run(t, m, m.Init())
 	press(t, m, "3")
 	screen := m.View()
-	// 11-26: 1.08 NAT hours + 14 GB x 0.045 (0.63) + 0.48 endpoints = 2.19, the peak: a full bar.
-	mustContain(t, screen, "NAT gateways: nat-0abc", "11-13 ", "11-26 ████", "$2.19  14.00 GB NAT", "$1.60   1.00 GB NAT")
+	// 11-26: 1.08 NAT hours + 14 GB x 0.045 (0.63) + 0.48 endpoints = 2.19,
+	// the peak: the top label and the only bar reaching the top row.
+	mustContain(t, screen, "NAT gateways: nat-0abc", "$2.19 │                         ▁▁ ▃▃ ▄▄ ▅▅ ▇▇ ██",
+		"   $0 │ ░░ ░░ ░░ ░░ ░░ ░░ ░░ ░░ ░░ ░░ ░░ ░░ ░░ ░░", "██ NAT  ░░ interface endpoints",
+		" 13 14 15 16 17 18 19 20 21 22 23 24 25 26  (Nov 2026, UTC days)",
+		"Mean: $1.90/day (NAT $1.42/day, endpoints $0.48/day) · NAT data 105.00 GB in 14 days")
 	// Month: 14 days observed in November; 16 days left at the mean of the
 	// last 7 (8..14 GB: mean 11 GB -> 1.56+0.495 = 2.055).
 	var mtd float64

@@ -226,6 +226,7 @@ func (v *documentsView) applyFilter() {
 		}
 	}
 	v.table.SetRows(rows)
+	v.resize()
 	// An empty table leaves the cursor at -1; put it back on a row.
 	if c := v.table.Cursor(); c < 0 || c >= len(rows) {
 		v.table.SetCursor(max(min(c, len(rows)-1), 0))
@@ -273,7 +274,9 @@ func (v *documentsView) resize() {
 	if v.detail {
 		h -= lipgloss.Height(v.detailView())
 	}
-	v.table.SetHeight(max(h, 3))
+	// The table is only as tall as its rows, so the detail pane sits right
+	// under the selected document's list instead of at the screen's bottom.
+	v.table.SetHeight(max(min(h, len(v.shown)+2), 3))
 	v.table.SetWidth(v.width)
 }
 
