@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/docmeta/docmeta/teardown/fakeaws"
 )
 
 func testConfig(stack string) Config {
@@ -19,10 +21,10 @@ func testConfig(stack string) Config {
 // assertUntouched checks the table saw no write: no UpdateTable at all.
 func assertUntouched(t *testing.T, f *fakeAWS, err error) {
 	t.Helper()
-	if n := f.db.called("UpdateTable"); n != 0 {
+	if n := f.db.Called("UpdateTable"); n != 0 {
 		t.Errorf("UpdateTable called %d times on a failed teardown", n)
 	}
-	if !f.db.protection {
+	if !f.db.Protection {
 		t.Errorf("deletion protection is off after a failed teardown")
 	}
 	if len(f.execs) != 0 {
@@ -35,7 +37,7 @@ func assertUntouched(t *testing.T, f *fakeAWS, err error) {
 
 func TestTeardownVerifiesTheExportThenPrintsTheDestroyCommand(t *testing.T) {
 	f := startFakeAWS(t)
-	f.db.protection = false // dev: no deletion protection
+	f.db.Protection = false // dev: no deletion protection
 	cfg := testConfig("docmeta-dev")
 	res, err := f.runner.Run(context.Background(), cfg)
 	if err != nil {
@@ -44,7 +46,7 @@ func TestTeardownVerifiesTheExportThenPrintsTheDestroyCommand(t *testing.T) {
 	if res.ItemCount != 3 || res.DataFiles != 2 || res.ProtectionLifted || res.Destroyed {
 		t.Errorf("result = %+v", res)
 	}
-	req := f.db.exportReqs[0]
+	req := f.db.ExportRequests[0]
 	if req["TableArn"] != testTableARN || req["S3Bucket"] != testBucket || req["S3Prefix"] != "teardown/"+testTable+"/20261127T080000Z" ||
 		req["ExportFormat"] != "DYNAMODB_JSON" || req["ExportType"] != "FULL_EXPORT" || req["ClientToken"] != "token-1" {
 		t.Errorf("export request = %v", req)
@@ -56,8 +58,8 @@ func TestTeardownVerifiesTheExportThenPrintsTheDestroyCommand(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if f.db.called("UpdateTable") != 0 || len(f.execs) != 0 {
-		t.Errorf("printed-only teardown changed something: updates %v execs %v", f.db.updates, f.execs)
+	if f.db.Called("UpdateTable") != 0 || len(f.execs) != 0 {
+		t.Errorf("printed-only teardown changed something: updates %v execs %v", f.db.Updates, f.execs)
 	}
 }
 
@@ -82,7 +84,7 @@ func TestRunDestroyLiftsProtectionAsALoggedStepThenRunsCdktfDestroy(t *testing.T
 	var protectionAtExec []bool
 	f.runner.Exec = func(_ context.Context, argv []string) error {
 		f.execs = append(f.execs, argv)
-		protectionAtExec = append(protectionAtExec, f.db.protection)
+		protectionAtExec = append(protectionAtExec, f.db.Protection)
 		return nil
 	}
 	res, err := f.runner.Run(context.Background(), cfg)
@@ -92,8 +94,8 @@ func TestRunDestroyLiftsProtectionAsALoggedStepThenRunsCdktfDestroy(t *testing.T
 	if !res.ProtectionLifted || !res.Destroyed {
 		t.Errorf("result = %+v", res)
 	}
-	if len(f.db.updates) != 1 || f.db.updates[0]["DeletionProtectionEnabled"] != false || f.db.updates[0]["TableName"] != testTable {
-		t.Errorf("UpdateTable calls = %v", f.db.updates)
+	if len(f.db.Updates) != 1 || f.db.Updates[0]["DeletionProtectionEnabled"] != false || f.db.Updates[0]["TableName"] != testTable {
+		t.Errorf("UpdateTable calls = %v", f.db.Updates)
 	}
 	if len(f.execs) != 1 || strings.Join(f.execs[0], " ") != "cdktf destroy docmeta-prod" || protectionAtExec[0] {
 		t.Errorf("execs = %v (protection at exec %v)", f.execs, protectionAtExec)
@@ -113,19 +115,19 @@ func TestFailedDestroyPutsDeletionProtectionBack(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "was restored") {
 		t.Fatalf("err = %v", err)
 	}
-	if !f.db.protection || len(f.db.updates) != 2 || f.db.updates[1]["DeletionProtectionEnabled"] != true {
-		t.Errorf("protection %v after failed destroy; updates %v", f.db.protection, f.db.updates)
+	if !f.db.Protection || len(f.db.Updates) != 2 || f.db.Updates[1]["DeletionProtectionEnabled"] != true {
+		t.Errorf("protection %v after failed destroy; updates %v", f.db.Protection, f.db.Updates)
 	}
 }
 
 func TestPITROffFailsBeforeAnyExportAndNamesTheFix(t *testing.T) {
 	f := startFakeAWS(t)
-	f.db.pitr = "DISABLED"
+	f.db.PITR = "DISABLED"
 	_, err := f.runner.Run(context.Background(), testConfig("docmeta-prod"))
 	if err == nil || !strings.Contains(err.Error(), "update-continuous-backups") || !strings.Contains(err.Error(), "DISABLED") {
 		t.Fatalf("err = %v", err)
 	}
-	if n := f.db.called("ExportTableToPointInTime"); n != 0 {
+	if n := f.db.Called("ExportTableToPointInTime"); n != 0 {
 		t.Errorf("export started with PITR off (%d calls)", n)
 	}
 	assertUntouched(t, f, err)
@@ -133,7 +135,7 @@ func TestPITROffFailsBeforeAnyExportAndNamesTheFix(t *testing.T) {
 
 func TestExportFailureLeavesTheTableUntouched(t *testing.T) {
 	f := startFakeAWS(t)
-	f.db.failExport = true
+	f.db.FailExport = true
 	cfg := testConfig("docmeta-prod")
 	cfg.RunDestroy = true
 	cfg = cfg.WithDefaults(time.Now())
@@ -146,10 +148,10 @@ func TestExportFailureLeavesTheTableUntouched(t *testing.T) {
 
 func TestInterruptedWaitLeavesTheTableUntouchedAndResumes(t *testing.T) {
 	f := startFakeAWS(t)
-	f.db.pollsBeforeDone = 1000
+	f.db.PollsBeforeDone = 1000
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	f.db.onDescribeExport = func(n int) {
+	f.db.OnDescribeExport = func(n int) {
 		if n == 2 {
 			cancel() // the operator presses Ctrl-C during the wait
 		}
@@ -171,15 +173,15 @@ func TestInterruptedWaitLeavesTheTableUntouchedAndResumes(t *testing.T) {
 	assertUntouched(t, f, err)
 
 	// The export finishes on AWS meanwhile; resuming waits on the same export.
-	f.db.onDescribeExport = nil
-	f.db.pollsBeforeDone = 0
+	f.db.OnDescribeExport = nil
+	f.db.PollsBeforeDone = 0
 	resume := cfg
 	resume.ExportARN = res.ExportARN
 	res2, err := f.runner.Run(context.Background(), resume)
 	if err != nil {
 		t.Fatalf("resume: %v\n%s", err, f.out)
 	}
-	if n := f.db.called("ExportTableToPointInTime"); n != 1 {
+	if n := f.db.Called("ExportTableToPointInTime"); n != 1 {
 		t.Errorf("resume started a new export (%d exports)", n)
 	}
 	if res2.ExportARN != res.ExportARN || !res2.Destroyed || !res2.ProtectionLifted {
@@ -189,7 +191,7 @@ func TestInterruptedWaitLeavesTheTableUntouchedAndResumes(t *testing.T) {
 
 func TestWaitIsBounded(t *testing.T) {
 	f := startFakeAWS(t)
-	f.db.pollsBeforeDone = 1 << 30
+	f.db.PollsBeforeDone = 1 << 30
 	cfg := testConfig("docmeta-prod")
 	cfg.PollInterval, cfg.WaitTimeout = time.Millisecond, 20*time.Millisecond
 	_, err := f.runner.Run(context.Background(), cfg)
@@ -201,36 +203,36 @@ func TestWaitIsBounded(t *testing.T) {
 }
 
 func TestManifestMismatchStopsBeforeDestroy(t *testing.T) {
-	cases := map[string]func(f *fakeAWS, e *fakeExport){
-		"summary item count differs from DescribeExport": func(f *fakeAWS, e *fakeExport) {
-			writeExportFiles(f.s3, e, []int64{2, 1})
-			f.db.itemCount = 4
+	cases := map[string]func(f *fakeAWS, e *fakeaws.Export){
+		"summary item count differs from DescribeExport": func(f *fakeAWS, e *fakeaws.Export) {
+			fakeaws.WriteExportFiles(f.s3, e, []int64{2, 1})
+			f.db.ItemCount = 4
 		},
-		"data file missing": func(f *fakeAWS, e *fakeExport) {
-			writeExportFiles(f.s3, e, []int64{2, 1})
-			f.s3.delete(e.Bucket, e.Dir()+"/data/file-1.json.gz")
+		"data file missing": func(f *fakeAWS, e *fakeaws.Export) {
+			fakeaws.WriteExportFiles(f.s3, e, []int64{2, 1})
+			f.s3.Delete(e.Bucket, e.Dir()+"/data/file-1.json.gz")
 		},
-		"data file changed": func(f *fakeAWS, e *fakeExport) {
-			writeExportFiles(f.s3, e, []int64{2, 1})
-			f.s3.put(e.Bucket, e.Dir()+"/data/file-0.json.gz", []byte("truncated"))
+		"data file changed": func(f *fakeAWS, e *fakeaws.Export) {
+			fakeaws.WriteExportFiles(f.s3, e, []int64{2, 1})
+			f.s3.Put(e.Bucket, e.Dir()+"/data/file-0.json.gz", []byte("truncated"))
 		},
-		"files list fewer items than the summary": func(f *fakeAWS, e *fakeExport) {
-			writeExportFiles(f.s3, e, []int64{2, 1})
-			f.s3.put(e.Bucket, e.Dir()+"/manifest-files.json", []byte(`{"itemCount":2,"etag":"","dataFileS3Key":"`+e.Dir()+`/data/file-0.json.gz"}`+"\n"))
+		"files list fewer items than the summary": func(f *fakeAWS, e *fakeaws.Export) {
+			fakeaws.WriteExportFiles(f.s3, e, []int64{2, 1})
+			f.s3.Put(e.Bucket, e.Dir()+"/manifest-files.json", []byte(`{"itemCount":2,"etag":"","dataFileS3Key":"`+e.Dir()+`/data/file-0.json.gz"}`+"\n"))
 		},
-		"summary of another export": func(f *fakeAWS, e *fakeExport) {
+		"summary of another export": func(f *fakeAWS, e *fakeaws.Export) {
 			other := *e
 			other.ARN = testTableARN + "/export/01700000000000-deadbeef"
-			writeExportFiles(f.s3, &other, []int64{3})
-			body := f.s3.objects[other.Bucket+"/"+other.Dir()+"/manifest-summary.json"]
-			f.s3.put(e.Bucket, e.Dir()+"/manifest-summary.json", body)
+			fakeaws.WriteExportFiles(f.s3, &other, []int64{3})
+			body := f.s3.Objects[other.Bucket+"/"+other.Dir()+"/manifest-summary.json"]
+			f.s3.Put(e.Bucket, e.Dir()+"/manifest-summary.json", body)
 		},
-		"manifest missing": func(f *fakeAWS, e *fakeExport) {},
+		"manifest missing": func(f *fakeAWS, e *fakeaws.Export) {},
 	}
 	for name, corrupt := range cases {
 		t.Run(name, func(t *testing.T) {
 			f := startFakeAWS(t)
-			f.db.onComplete = func(e *fakeExport) { corrupt(f, e) }
+			f.db.OnComplete = func(e *fakeaws.Export) { corrupt(f, e) }
 			cfg := testConfig("docmeta-prod")
 			cfg.RunDestroy = true
 			cfg = cfg.WithDefaults(time.Now())
@@ -248,7 +250,7 @@ func TestManifestMismatchStopsBeforeDestroy(t *testing.T) {
 
 func TestMissingTableNamesTheFlags(t *testing.T) {
 	f := startFakeAWS(t)
-	f.db.tableMissing = true
+	f.db.TableMissing = true
 	_, err := f.runner.Run(context.Background(), testConfig("docmeta-prod"))
 	if err == nil || !strings.Contains(err.Error(), "ResourceNotFoundException") || !strings.Contains(err.Error(), "--table/--region") {
 		t.Fatalf("err = %v", err)
@@ -258,9 +260,9 @@ func TestMissingTableNamesTheFlags(t *testing.T) {
 
 func TestResumingAnotherTablesExportIsRefused(t *testing.T) {
 	f := startFakeAWS(t)
-	other := &fakeExport{ARN: "arn:aws:dynamodb:us-east-1:123456789012:table/other/export/01700000000000-abcdef01",
+	other := &fakeaws.Export{ARN: "arn:aws:dynamodb:us-east-1:123456789012:table/other/export/01700000000000-abcdef01",
 		Bucket: testBucket, Prefix: "x", TableARN: "arn:aws:dynamodb:us-east-1:123456789012:table/other", Status: "COMPLETED"}
-	f.db.exports[other.ARN] = other
+	f.db.Exports[other.ARN] = other
 	cfg := testConfig("docmeta-prod")
 	cfg.ExportARN = other.ARN
 	_, err := f.runner.Run(context.Background(), cfg)

@@ -1,0 +1,47 @@
+package teardown
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docmeta/docmeta/teardown/fakeaws"
+)
+
+// Short names for the fakes' fixed identities.
+const (
+	testRegion = fakeaws.Region
+	testTable  = fakeaws.Table
+	testBucket = fakeaws.Bucket
+)
+
+var testTableARN = fakeaws.TableARN
+
+// fakeAWS is a running pair of fakes and a Runner pointed at them.
+type fakeAWS struct {
+	db     *fakeaws.DynamoDB
+	s3     *fakeaws.S3
+	runner *Runner
+	out    *strings.Builder
+	logs   *strings.Builder
+	execs  [][]string
+}
+
+func startFakeAWS(t *testing.T) *fakeAWS {
+	t.Helper()
+	srv := fakeaws.Start(t)
+	f := &fakeAWS{db: srv.DB, s3: srv.S3, out: &strings.Builder{}, logs: &strings.Builder{}}
+	db, st := NewClients(fakeaws.ClientConfig(), testRegion, Endpoints{DynamoDB: srv.DynamoDBURL, S3: srv.S3URL})
+	f.runner = &Runner{
+		DB: db, S3: st, Out: f.out, Log: slog.New(slog.NewTextHandler(f.logs, nil)),
+		Exec: func(_ context.Context, argv []string) error {
+			f.execs = append(f.execs, argv)
+			return nil
+		},
+		Now:      time.Now,
+		NewToken: func() string { return "token-1" },
+	}
+	return f
+}
