@@ -140,6 +140,9 @@ func reopenOnSIGHUP(sink *logSink, logger *slog.Logger) (stop func()) {
 		for {
 			select {
 			case <-hup:
+				if sink.path == "" {
+					continue
+				}
 				if err := sink.Reopen(); err != nil {
 					logger.Error("log file not reopened; still writing to the old one", "error", err.Error())
 				} else {
