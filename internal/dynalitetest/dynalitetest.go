@@ -113,9 +113,7 @@ func (s *Server) start() error {
 	)
 	cmd.Stdout = out
 	cmd.Stderr = out
-	// Its own process group, so Stop kills node and anything it spawned
-	// without touching the test binary.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = procAttr()
 	if err := cmd.Start(); err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
 			return fmt.Errorf("node is not installed (dynalite needs Node.js 20+): install nodejs, then run `make tools`: %w", err)
