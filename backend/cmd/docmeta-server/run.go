@@ -68,7 +68,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	storeOpen := true
+	defer func() {
+		if storeOpen {
+			_ = store.Close()
+		}
+	}()
 
 	api, err := httpapi.New(httpapi.Config{
 		Store: store, StoreName: cfg.Store, Version: version(), APIKeys: keys,
@@ -105,6 +110,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("in-flight requests did not finish within DOCMETA_SHUTDOWN_TIMEOUT=%s: %w", cfg.ShutdownTimeout, err)
 	}
 	<-serveErr
+	storeOpen = false
 	if err := store.Close(); err != nil {
 		return err
 	}
