@@ -159,7 +159,7 @@ func RecordedUSEast1() *Server {
 	f.Add("AmazonDynamoDB", "Amazon DynamoDB Export To S3", r(map[string]string{"usagetype": "USE1-ExportDataSize-Bytes"}), "GB", "0.1000000000", eff)
 	f.Add("AmazonS3", "Storage", r(map[string]string{"usagetype": "TimedStorage-ByteHrs", "volumeType": "Standard", "storageClass": "General Purpose"}), "GB-Mo", "0.0230000000", eff)
 	f.Add("AmazonS3", "Storage", r(map[string]string{"usagetype": "TimedStorage-INT-FA-ByteHrs", "volumeType": "Intelligent-Tiering Frequent Access"}), "GB-Mo", "0.0230000000", eff)
-	for _, it := range []struct{ typ, usd string }{{"t4g.micro", "0.0084000000"}, {"t3.micro", "0.0104000000"}} {
+	for _, it := range []struct{ typ, usd string }{{"t4g.micro", "0.0084000000"}, {"t4g.small", "0.0168000000"}, {"t3.micro", "0.0104000000"}} {
 		for _, os := range []struct{ name, usd string }{{"Linux", it.usd}, {"Windows", "0.0196000000"}} {
 			f.Add("AmazonEC2", "Compute Instance", r(map[string]string{
 				"usagetype": "BoxUsage:" + it.typ, "instanceType": it.typ, "operatingSystem": os.name, "tenancy": "Shared",

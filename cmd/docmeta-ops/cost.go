@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/docmeta/docmeta/cost"
+	"github.com/docmeta/docmeta/topology"
+)
+
+type costConfig struct {
+	json            bool
+	livePrices      bool
+	pricingEndpoint string
+	workload        cost.Workload
+}
+
+func parseCostFlags(args []string, stderr io.Writer) (costConfig, bool, error) {
+	c := costConfig{workload: cost.DefaultWorkload()}
+	fs := flag.NewFlagSet("docmeta-ops cost", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.BoolVar(&c.json, "json", false, "print the report as JSON (for the console and scripts)")
+	fs.BoolVar(&c.livePrices, "live-prices", false, "fetch current prices from the AWS Price List API (needs AWS credentials with pricing:GetProducts); required for regions without a shipped table")
+	fs.StringVar(&c.pricingEndpoint, "pricing-endpoint", "", "Price List API URL override (tests, emulators)")
+	w := &c.workload
+	fs.Int64Var(&w.UploadsPerMonth, "uploads", w.UploadsPerMonth, "workload: uploads per month")
+	fs.Float64Var(&w.AvgUploadMiB, "upload-mib", w.AvgUploadMiB, "workload: average upload size in MiB")
+	fs.Int64Var(&w.ReadsPerMonth, "reads", w.ReadsPerMonth, "workload: GET /documents[/{id}] requests per month")
+	fs.Float64Var(&w.NATGBPerMonth, "nat-gb", w.NATGBPerMonth, "workload: GB per month through the NAT gateways (where a NAT exists)")
+	fs.Float64Var(&w.EndpointGBPerMonth, "endpoint-gb", w.EndpointGBPerMonth, "workload: GB per month through interface endpoints")
+	fs.IntVar(&w.ExportsPerMonth, "exports", w.ExportsPerMonth, "workload: full table exports per month")
+	help, err := parseFlags(fs, args)
+	if err == nil && !help {
+		err = w.Validate()
+	}
+	return c, help, err
+}
+
+// runCost prints the cost report of every profile as configured by the
+// environment (the same DOCMETA_* settings the stacks read).
+func runCost(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, help, err := parseCostFlags(args, stderr)
+	if help || err != nil {
+		return err
+	}
+	var configs []topology.Config
+	for _, p := range cost.ReportProfiles {
+		tc, err := cost.ProfileConfig(p, getenv)
+		if err != nil {
+			return err
+		}
+		configs = append(configs, tc)
+	}
+	region := configs[0].Region
+	var instanceTypes []string
+	for _, tc := range configs {
+		if tc.Region != region {
+			return fmt.Errorf("profiles are in different regions (%s: %s, %s: %s); the report compares them under one price table: set DOCMETA_REGION for all",
+				configs[0].Profile, region, tc.Profile, tc.Region)
+		}
+		instanceTypes = append(instanceTypes, tc.InstanceType)
+	}
+	prices, err := priceTable(ctx, c, getenv, region, instanceTypes)
+	if err != nil {
+		return err
+	}
+	report, err := cost.BuildReport(configs, prices, c.workload)
+	if err != nil {
+		return err
+	}
+	if c.json {
+		return report.WriteJSON(stdout)
+	}
+	return report.WriteText(stdout)
+}
+
+func priceTable(ctx context.Context, c costConfig, getenv func(string) string, region string, instanceTypes []string) (cost.PriceTable, error) {
+	if !c.livePrices {
+		return cost.ShippedTable(region)
+	}
+	awsCfg, err := loadAWSConfig(ctx, getenv, cost.PriceListRegion)
+	if err != nil {
+		return cost.PriceTable{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	return cost.FetchLive(ctx, cost.NewPriceListClient(awsCfg, c.pricingEndpoint), region, instanceTypes, time.Now())
+}

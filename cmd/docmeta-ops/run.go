@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+const usage = `usage:
+  docmeta-ops cost [flags]       monthly cost of seed, dev and prod (docmeta-ops cost -h)
+  docmeta-ops teardown [flags]   export, verify, then destroy safely (docmeta-ops teardown -h)
+`
+
+// run dispatches to a subcommand. Everything it needs from the process comes
+// in as arguments, so tests drive it fully.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("missing subcommand: cost or teardown")
+	}
+	switch args[0] {
+	case "cost":
+		return runCost(ctx, args[1:], getenv, stdout, stderr)
+	case "teardown":
+		return runTeardown(ctx, args[1:], getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown subcommand %q: want cost or teardown", args[0])
+}
+
+// parseFlags parses and turns -h into a clean exit.
+func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
+	err = fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return true, nil
+	}
+	if err == nil && fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected arguments %v", fs.Args())
+	}
+	return false, err
+}
+
+// loadAWSConfig builds the SDK configuration with the region given
+// explicitly. Credentials come from getenv's AWS_ACCESS_KEY_ID /
+// AWS_SECRET_ACCESS_KEY when set, else the SDK's default chain (AWS_PROFILE
+// from getenv, shared config, SSO, instance role).
+func loadAWSConfig(ctx context.Context, getenv func(string) string, region string) (aws.Config, error) {
+	opts := []func(*config.LoadOptions) error{config.WithRegion(region)}
+	if id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
+		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret, getenv("AWS_SESSION_TOKEN"))))
+	}
+	if p := getenv("AWS_PROFILE"); p != "" {
+		opts = append(opts, config.WithSharedConfigProfile(p))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w; check AWS_PROFILE and ~/.aws/config", err)
+	}
+	return cfg, nil
+}
+
+// execAttached runs argv with the operator's terminal, so `cdktf destroy`
+// can ask for its own confirmation.
+func execAttached(stdout, stderr io.Writer) func(ctx context.Context, argv []string) error {
+	return func(ctx context.Context, argv []string) error {
+		path, err := exec.LookPath(argv[0])
+		if err != nil {
+			return fmt.Errorf("%s not found on PATH: install it (npm install -g cdktf-cli@0.20.11) or run the printed command yourself: %w", argv[0], err)
+		}
+		cmd := exec.CommandContext(ctx, path, argv[1:]...)
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+		return cmd.Run()
+	}
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/docmeta/docmeta/cost"
+	"github.com/docmeta/docmeta/cost/pricelisttest"
+	"github.com/docmeta/docmeta/teardown/fakeaws"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+var testCreds = map[string]string{"AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret"}
+
+func runCmd(t *testing.T, env map[string]string, args ...string) (string, string, error) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), args, envOf(env), &stdout, &stderr)
+	return stdout.String(), stderr.String(), err
+}
+
+var comparisonRe = regexp.MustCompile(`^dev vs seed: \$([0-9]+\.[0-9]{2}) vs \$([0-9]+\.[0-9]{2}) per month \(([0-9]+)% less\)$`)
+
+func TestCostTextEndsWithTheComparisonOfTheJSONTotals(t *testing.T) {
+	text, _, err := runCmd(t, nil, "cost")
+	if err != nil {
+		t.Fatalf("cost: %v", err)
+	}
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	m := comparisonRe.FindStringSubmatch(lines[len(lines)-1])
+	if m == nil {
+		t.Fatalf("last line %q does not match %s", lines[len(lines)-1], comparisonRe)
+	}
+	js, _, err := runCmd(t, nil, "cost", "--json")
+	if err != nil {
+		t.Fatalf("cost --json: %v", err)
+	}
+	var r cost.Report
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatalf("cost --json is not a report: %v", err)
+	}
+	if got := fmt.Sprintf("%.2f", r.Comparison.ProfileIdleUSD); got != m[1] {
+		t.Errorf("text dev total %s, JSON %s", m[1], got)
+	}
+	if got := fmt.Sprintf("%.2f", r.Comparison.BaselineIdleUSD); got != m[2] {
+		t.Errorf("text seed total %s, JSON %s", m[2], got)
+	}
+	for _, e := range r.Estimates {
+		if !strings.Contains(text, fmt.Sprintf("TOTAL %s", e.Profile)) {
+			t.Errorf("text lacks the %s total", e.Profile)
+		}
+	}
+}
+
+func TestCostWorkloadFlagsChangeTheWorkloadColumnOnly(t *testing.T) {
+	js, _, err := runCmd(t, nil, "cost", "--json", "--nat-gb", "100", "--uploads", "0", "--reads", "0", "--exports", "0", "--endpoint-gb", "0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r cost.Report
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatal(err)
+	}
+	seed := r.Estimates[0]
+	nat, _ := seed.Item(cost.ItemNATData)
+	if seed.Profile != "seed" || fmt.Sprintf("%.2f", nat.WorkloadUSD) != "4.50" || nat.IdleUSD != 0 {
+		t.Errorf("seed NAT data at 100 GB: %+v", nat)
+	}
+	// With no requests, the only workload extra over idle is NAT traffic.
+	if d := seed.WorkloadTotalUSD - seed.IdleTotalUSD; fmt.Sprintf("%.2f", d) != "4.50" {
+		t.Errorf("seed workload - idle = %.4f, want the NAT traffic only", d)
+	}
+}
+
+func TestCostInARegionWithoutATableNamesLivePrices(t *testing.T) {
+	_, _, err := runCmd(t, map[string]string{"DOCMETA_REGION": "eu-west-1"}, "cost")
+	if err == nil || !strings.Contains(err.Error(), "--live-prices") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestCostLivePricesFromThePriceListAPI(t *testing.T) {
+	srv := httptest.NewServer(pricelisttest.RecordedUSEast1())
+	defer srv.Close()
+	live, _, err := runCmd(t, testCreds, "cost", "--live-prices", "--pricing-endpoint", srv.URL, "--json")
+	if err != nil {
+		t.Fatalf("cost --live-prices: %v", err)
+	}
+	var r cost.Report
+	if err := json.Unmarshal([]byte(live), &r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Prices.Provenance, "Price List API") || r.Prices.Prices[0].Date != "2026-11-01" {
+		t.Errorf("live table provenance %q, first price %+v", r.Prices.Provenance, r.Prices.Prices[0])
+	}
+	for _, p := range r.Prices.Prices {
+		if p.Key != cost.PriceGatewayEndpointMonth && !strings.Contains(p.Source, "Price List API") {
+			t.Errorf("price %s not from the API: %s", p.Key, p.Source)
+		}
+	}
+	// The recorded products carry the shipped prices, so the totals agree.
+	shippedJS, _, err := runCmd(t, nil, "cost", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s cost.Report
+	_ = json.Unmarshal([]byte(shippedJS), &s)
+	if r.Comparison.String() != s.Comparison.String() {
+		t.Errorf("live %q vs shipped %q", r.Comparison, s.Comparison)
+	}
+}
+
+func TestCostRejectsBadFlags(t *testing.T) {
+	if _, _, err := runCmd(t, nil, "cost", "--nat-gb", "-3"); err == nil {
+		t.Error("negative NAT GB accepted")
+	}
+	if _, _, err := runCmd(t, nil, "cost", "extra"); err == nil {
+		t.Error("stray argument accepted")
+	}
+	if _, _, err := runCmd(t, nil, "bogus"); err == nil || !strings.Contains(err.Error(), "cost or teardown") {
+		t.Errorf("unknown subcommand: %v", err)
+	}
+}
+
+func writeOutputs(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "outputs.json")
+	doc := fmt.Sprintf(`{"docmeta-prod": {"table_name": %q, "region": %q, "asg_name": "docmeta-prod-asg"},
+ "docmeta-prod-exports": {"export_bucket_name": %q}}`, fakeaws.Table, fakeaws.Region, fakeaws.Bucket)
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestTeardownFromTheOutputsFileAgainstFakes(t *testing.T) {
+	srv := fakeaws.Start(t)
+	out, logs, err := runCmd(t, testCreds, "teardown", "--stack", "docmeta-prod", "--outputs-file", writeOutputs(t),
+		"--dynamodb-endpoint", srv.DynamoDBURL, "--s3-endpoint", srv.S3URL, "--poll-interval", "1ms")
+	if err != nil {
+		t.Fatalf("teardown: %v\n%s\n%s", err, out, logs)
+	}
+	for _, want := range []string{"5/6 manifest verified: 3 items in 2 data files", "deletion protection is still ON", "--run-destroy"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if srv.DB.Called("UpdateTable") != 0 || !srv.DB.Protection {
+		t.Errorf("teardown without --run-destroy changed the table")
+	}
+	if !strings.Contains(logs, "export started") {
+		t.Errorf("export start not logged:\n%s", logs)
+	}
+}
+
+func TestTeardownFlagsOverrideOutputsAndErrorsNameTheFix(t *testing.T) {
+	_, _, err := runCmd(t, nil, "teardown", "--stack", "docmeta-prod", "--outputs-file", filepath.Join(t.TempDir(), "missing.json"))
+	if err == nil || !strings.Contains(err.Error(), "--outputs-file") {
+		t.Errorf("missing outputs file: %v", err)
+	}
+	f, _, err := parseTeardownFlags([]string{"--stack", "docmeta-prod", "--outputs-file", writeOutputs(t), "--table", "other-table"}, envOf(nil), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.cfg.Table != "other-table" || f.cfg.ExportBucket != fakeaws.Bucket || f.cfg.Region != fakeaws.Region {
+		t.Errorf("config = %+v", f.cfg)
+	}
+	f, _, err = parseTeardownFlags([]string{"--stack", "docmeta-dev", "--region", "us-east-1", "--table", "docmeta-dev-documents", "--export-bucket", "b-exports", "--run-destroy"},
+		envOf(map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:1"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.cfg.LiftDeletionProtection || strings.Join(f.cfg.DestroyCommand, " ") != "cdktf destroy docmeta-dev" || f.endpoints.DynamoDB != "http://127.0.0.1:1" {
+		t.Errorf("run-destroy config = %+v endpoints %+v", f.cfg, f.endpoints)
+	}
+}
