@@ -45,3 +45,10 @@ test-go: tools
 test-shell:
 	shellcheck scripts/*.sh
 	bash scripts/curl_test.sh
+
+.PHONY: cost
+## cost: monthly cost of seed, dev and prod at idle and under the stated
+## workload, from the topology and the shipped us-east-1 price table
+## (docmeta-ops cost -h for workload flags, --json, --live-prices)
+cost:
+	$(GO) run ./cmd/docmeta-ops cost $(COST_FLAGS)
