@@ -169,6 +169,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(m.views[m.active].Refresh(), m.scheduleTick(), m.startSpinner())
 	case tea.KeyMsg:
+		// Terminals deliver fast typing (and tmux send-keys) as one message
+		// holding several runes; each is a key press of its own here, so
+		// "1/beta" switches view, opens the filter and types "beta".
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			var cmds []tea.Cmd
+			for _, r := range msg.Runes {
+				if m.quit {
+					break
+				}
+				_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+				cmds = append(cmds, cmd)
+			}
+			return m, tea.Batch(cmds...)
+		}
 		if cmd, handled := m.handleKey(msg); handled {
 			return m, cmd
 		}

@@ -98,3 +98,29 @@ func TestTinyTerminalDoesNotPanic(t *testing.T) {
 		}
 	}
 }
+
+func TestRunesTypedInOneBurstAreSeparateKeys(t *testing.T) {
+	docs := sampleDocs(3)
+	docs[0].Filename = "beta.pdf"
+	m := newTestModel(t, Config{Documents: &fakeDocs{docs: docs}, Costs: StaticCosts{Report: sampleReport()}})
+	run(t, m, m.Init())
+	press(t, m, "3")
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("1/beta")})
+	run(t, m, cmd)
+	if m.ActiveTitle() != "Documents" {
+		t.Fatalf("active view %s", m.ActiveTitle())
+	}
+	mustContain(t, m.View(), "/beta", "beta.pdf", "1 match \"beta\"")
+	mustNotContain(t, m.View(), "report-02.pdf")
+
+	// A paste is text, never shortcuts.
+	press(t, m, "esc")
+	_, cmd = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("2q"), Paste: true})
+	if hasQuit(run(t, m, cmd)) || m.ActiveTitle() != "Documents" {
+		t.Error("a pasted \"2q\" acted as shortcuts")
+	}
+	_, cmd = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("2q3")})
+	if !hasQuit(run(t, m, cmd)) || m.ActiveTitle() != "Fleet" {
+		t.Errorf("typed \"2q3\": quit and stay on Fleet, got %s", m.ActiveTitle())
+	}
+}
