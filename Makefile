@@ -29,7 +29,7 @@ $(DYNALITE): tools/dynalite/package.json tools/dynalite/package-lock.json
 	touch $@
 
 ## test: everything that proves the project
-test: lint test-go test-shell
+test: lint test-go test-shell test-console
 
 ## lint: gofmt and go vet
 lint:
@@ -52,3 +52,17 @@ test-shell:
 ## (docmeta-ops cost -h for workload flags, --json, --live-prices)
 cost:
 	$(GO) run ./cmd/docmeta-ops cost $(COST_FLAGS)
+
+# --- operator console (tui/) ---
+.PHONY: console test-console
+## console: the operator console against the server of `make run`
+## (DOCMETA_URL, default http://127.0.0.1:8080; CONSOLE_FLAGS e.g. --api-key KEY,
+## or --outputs outputs.json for a deployed stack)
+console:
+	$(GO) build -o $(BIN)/docmeta-console ./tui/cmd/docmeta-console
+	./$(BIN)/docmeta-console --url "$${DOCMETA_URL:-http://127.0.0.1:8080}" $(CONSOLE_FLAGS)
+
+## test-console: console views with fakes, golden screens, AWS adapters
+## against loopback fakes, and the tmux end-to-end run against the real server
+test-console:
+	$(GO) test -count=1 ./tui/...
