@@ -29,7 +29,7 @@ $(DYNALITE): tools/dynalite/package.json tools/dynalite/package-lock.json
 	touch $@
 
 ## test: everything that proves the project
-test: lint test-go test-shell test-console
+test: lint test-go test-shell test-reliability test-console
 
 ## lint: gofmt and go vet
 lint:
@@ -52,6 +52,31 @@ test-shell:
 ## (docmeta-ops cost -h for workload flags, --json, --live-prices)
 cost:
 	$(GO) run ./cmd/docmeta-ops cost $(COST_FLAGS)
+
+# --- evidence: benchmark, reliability and fuzz (bench/, test/reliability/) ---
+.PHONY: bench fuzz test-reliability
+FUZZTIME ?= 30s
+BENCH_FLAGS ?=
+
+## bench: upload benchmark report; starts its own loopback servers, prints a
+## table and writes bench/out/results.json (about 1 minute on 2 cores)
+bench: tools
+	$(GO) build -o $(BIN)/docmeta-server ./backend/cmd/docmeta-server
+	$(GO) build -o $(BIN)/docmeta-sink ./bench/cmd/docmeta-sink
+	$(GO) build -o $(BIN)/docmeta-bench ./bench/cmd/docmeta-bench
+	./$(BIN)/docmeta-bench -server $(BIN)/docmeta-server -sink $(BIN)/docmeta-sink \
+		-dynalite tools/dynalite/node_modules/dynalite/cli.js -out bench/out/results.json $(BENCH_FLAGS)
+
+## test-reliability: integrity under load (bolt and dynalite), store outage,
+## graceful shutdown, slow and hostile clients, against the real server binary
+test-reliability: tools
+	$(GO) vet -tags reliability ./test/reliability/
+	$(GO) test -count=1 -tags reliability -timeout 10m ./test/reliability/
+
+## fuzz: run each fuzz target for FUZZTIME (make test runs their seed corpora)
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzCleanFilename$$' -fuzztime $(FUZZTIME) ./backend
+	$(GO) test -run '^$$' -fuzz '^FuzzUploadHandler$$' -fuzztime $(FUZZTIME) ./backend/httpapi
 
 # --- operator console (tui/) ---
 .PHONY: console test-console

@@ -223,4 +223,3 @@ func agreesWithStdlib(contentType string, body []byte, doc backend.Document) err
 	}
 	return nil
 }
-

@@ -1,0 +1,145 @@
+// Command docmeta-bench is `make bench`: it starts loopback servers itself
+// (the sink, docmeta on bolt, dynalite and docmeta on DynamoDB), loads them
+// with bench/loadgen, measures a 1 GiB streamed upload and the start-up
+// time, prints a table and writes bench/out/results.json.
+//
+// It is a report, not a test: a missed target or a run with errors is said
+// loudly in the table and the JSON, and the exit status is non-zero only if
+// a phase could not run at all.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/docmeta/docmeta/bench/report"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "docmeta-bench:", err)
+		os.Exit(1)
+	}
+}
+
+// config is the validated command line.
+type config struct {
+	serverBin, sinkBin, dynaliteScript string
+	out                                string
+	conns, size, largeMiB, starts      int
+	warmup, duration                   time.Duration
+	phases                             map[string]bool
+	workDir                            string
+}
+
+var allPhases = []string{"null", "sink", "bolt", "dynamodb", "large", "start"}
+
+func parse(args []string, stderr io.Writer) (config, error) {
+	fs := flag.NewFlagSet("docmeta-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	fs.StringVar(&c.serverBin, "server", "bin/docmeta-server", "docmeta server binary")
+	fs.StringVar(&c.sinkBin, "sink", "bin/docmeta-sink", "sink server binary")
+	fs.StringVar(&c.dynaliteScript, "dynalite", "tools/dynalite/node_modules/dynalite/cli.js", "dynalite's cli.js (installed by `make tools`)")
+	fs.StringVar(&c.out, "out", "bench/out/results.json", "where to write the JSON results")
+	fs.IntVar(&c.conns, "conns", 64, "concurrent connections of the load phases")
+	fs.IntVar(&c.size, "size", 1024, "bytes of each uploaded file in the load phases")
+	fs.IntVar(&c.largeMiB, "large-mib", 1024, "size of the large streamed upload, in MiB")
+	fs.IntVar(&c.starts, "starts", 5, "server starts timed for start_to_healthy_ms (the median is reported)")
+	fs.DurationVar(&c.warmup, "warmup", time.Second, "unmeasured load before each measured phase")
+	fs.DurationVar(&c.duration, "duration", 5*time.Second, "measured length of each load phase")
+	phases := fs.String("phases", strings.Join(allPhases, ","), "comma-separated phases to run")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if c.conns < 1 || c.size < 1 || c.largeMiB < 1 || c.starts < 1 || c.duration <= 0 || c.warmup < 0 {
+		return c, fmt.Errorf("-conns, -size, -large-mib, -starts and -duration must be positive")
+	}
+	c.phases = map[string]bool{}
+	for _, p := range strings.Split(*phases, ",") {
+		known := false
+		for _, a := range allPhases {
+			known = known || a == p
+		}
+		if !known {
+			return c, fmt.Errorf("unknown phase %q in -phases; choose from %s", p, strings.Join(allPhases, ","))
+		}
+		c.phases[p] = true
+	}
+	return c, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parse(args, stderr)
+	if err != nil {
+		return err
+	}
+	cfg.workDir, err = os.MkdirTemp("", "docmeta-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(cfg.workDir)
+
+	res := report.New()
+	res.Machine = machine()
+	fmt.Fprintf(stdout, "docmeta-bench: %s; %d connections, %d-byte files, %s per phase after %s warm-up\n",
+		res.Machine, cfg.conns, cfg.size, cfg.duration, cfg.warmup)
+	b := &bench{cfg: cfg, res: res, log: stdout}
+	steps := []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{"null", b.nullPhase},
+		{"sink", b.sinkPhase},
+		{"bolt", b.boltPhase},
+		{"dynamodb", b.dynamoPhase},
+		{"large", b.largePhase},
+		{"start", b.startPhase},
+	}
+	for _, s := range steps {
+		if !cfg.phases[s.name] || ctx.Err() != nil {
+			continue
+		}
+		fmt.Fprintf(stdout, "== %s\n", s.name)
+		if err := s.fn(ctx); err != nil {
+			res.Fail(s.name, err)
+			fmt.Fprintf(stdout, "   FAILED: %v\n", err)
+		}
+	}
+	fmt.Fprintln(stdout)
+	res.PrintTable(stdout)
+	if err := res.WriteJSON(cfg.out); err != nil {
+		return fmt.Errorf("write %s: %w", cfg.out, err)
+	}
+	abs, _ := filepath.Abs(cfg.out)
+	fmt.Fprintf(stdout, "results written to %s\n", abs)
+	if len(res.Failures) > 0 {
+		return fmt.Errorf("%d phase(s) could not run; see FAILED PHASE above", len(res.Failures))
+	}
+	return ctx.Err()
+}
+
+// machine describes where the numbers were taken.
+func machine() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%d CPUs (%s), %s %s/%s", runtime.NumCPU(), model, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}

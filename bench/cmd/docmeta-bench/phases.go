@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/docmeta/docmeta/bench/loadgen"
+	"github.com/docmeta/docmeta/bench/report"
+	"github.com/docmeta/docmeta/bench/serverproc"
+)
+
+// benchAPIKey is configured on every docmeta server the bench starts, so
+// the measured path includes authentication as in production.
+const benchAPIKey = "bench-key-0123456789abcdef"
+
+// bench carries the configuration and results through the phases.
+type bench struct {
+	cfg config
+	res *report.Results
+	log io.Writer
+}
+
+// uploads prebuilds n distinct raw upload requests of cfg.size random bytes.
+func (b *bench) uploads(addr string, n int) [][]byte {
+	reqs := make([][]byte, n)
+	for i := range reqs {
+		content := make([]byte, b.cfg.size)
+		rand.Read(content)
+		reqs[i] = loadgen.Upload{
+			Host: addr, APIKey: benchAPIKey, Filename: fmt.Sprintf("bench-%05d.bin", i), Content: content,
+		}.Raw()
+	}
+	return reqs
+}
+
+// load warms addr up, then measures cfg.duration of uploads and records the
+// phase in the report.
+func (b *bench) load(ctx context.Context, name, addr string) (loadgen.Result, error) {
+	reqs := b.uploads(addr, 4096)
+	if b.cfg.warmup > 0 {
+		if _, err := loadgen.Run(ctx, loadgen.Config{Addr: addr, Conns: b.cfg.conns, Requests: reqs, Duration: b.cfg.warmup}); err != nil {
+			return loadgen.Result{}, err
+		}
+	}
+	r, err := loadgen.Run(ctx, loadgen.Config{Addr: addr, Conns: b.cfg.conns, Requests: reqs, Duration: b.cfg.duration})
+	if err != nil {
+		return r, err
+	}
+	b.record(name, r, "")
+	return r, nil
+}
+
+// record adds a load result to the report's phase table and the log.
+func (b *bench) record(name string, r loadgen.Result, note string) {
+	fmt.Fprintf(b.log, "   %s\n", r)
+	b.res.Runs = append(b.res.Runs, report.Run{
+		Name: name, Sent: r.Sent, OK: r.OK, Non2xx: r.Non2xx(), Status: r.Status,
+		TransportErrors: r.TransportErrors, FirstError: r.FirstError, Seconds: r.Elapsed.Seconds(), Note: note,
+	})
+}
+
+// startSink runs the sink binary; null makes it skip the body.
+func (b *bench) startSink(name string, null bool) (*serverproc.Proc, error) {
+	addr, err := serverproc.FreeAddr()
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"-addr", addr}
+	if null {
+		args = append(args, "-null")
+	}
+	return serverproc.Start(serverproc.Config{Name: name, Bin: b.cfg.sinkBin, Args: args, Addr: addr,
+		LogPath: filepath.Join(b.cfg.workDir, name+".log")})
+}
+
+// nullPhase loads a handler that ignores the body: the ceiling of the
+// generator plus fasthttp on this machine.
+func (b *bench) nullPhase(ctx context.Context) error {
+	p, err := b.startSink("null", true)
+	if err != nil {
+		return err
+	}
+	defer p.Stop()
+	r, err := b.load(ctx, "null (generator ceiling)", p.Addr())
+	if err != nil {
+		return err
+	}
+	b.res.Set(report.LoadgenCeilingPerS, r.OKPerSecond())
+	return nil
+}
+
+// sinkPhase loads the sink: the server ceiling for multipart uploads.
+func (b *bench) sinkPhase(ctx context.Context) error {
+	p, err := b.startSink("sink", false)
+	if err != nil {
+		return err
+	}
+	defer p.Stop()
+	r, err := b.load(ctx, "sink", p.Addr())
+	if err != nil {
+		return err
+	}
+	b.res.Set(report.SinkUploadsPerS, r.OKPerSecond())
+	b.res.Set(report.SinkP99Ms, loadgen.Ms(r.Latency.P99))
+	return nil
+}
+
+// serverEnv is the environment of a docmeta server on the bolt store.
+func (b *bench) boltEnv(addr, dataDir string, extra ...string) []string {
+	return append([]string{
+		"DOCMETA_ADDR=" + addr, "DOCMETA_STORE=bolt", "DOCMETA_DATA_DIR=" + dataDir,
+		"DOCMETA_API_KEYS=" + benchAPIKey,
+	}, extra...)
+}
+
+// startServer runs docmeta on a fresh loopback address with the
+// environment env builds for that address.
+func (b *bench) startServer(name string, env func(addr string) []string) (*serverproc.Proc, error) {
+	addr, err := serverproc.FreeAddr()
+	if err != nil {
+		return nil, err
+	}
+	return serverproc.Start(serverproc.Config{Name: name, Bin: b.cfg.serverBin, Env: env(addr), Addr: addr,
+		LogPath: filepath.Join(b.cfg.workDir, name+".log")})
+}
+
+// boltPhase loads docmeta on the embedded store.
+func (b *bench) boltPhase(ctx context.Context) error {
+	dir := filepath.Join(b.cfg.workDir, "bolt-data")
+	p, err := b.startServer("docmeta-bolt", func(addr string) []string { return b.boltEnv(addr, dir) })
+	if err != nil {
+		return err
+	}
+	r, err := b.load(ctx, "docmeta bolt", p.Addr())
+	if stopErr := p.Stop(); err == nil {
+		err = stopErr
+	}
+	if err != nil {
+		return err
+	}
+	b.res.Set(report.UploadsPerSBolt, r.OKPerSecond())
+	b.res.Set(report.P50MsBolt, loadgen.Ms(r.Latency.P50))
+	b.res.Set(report.P99MsBolt, loadgen.Ms(r.Latency.P99))
+	return nil
+}
+
+// startPhase times cfg.starts fresh starts of docmeta on an empty bolt data
+// directory, exec to first 200 from /status, and reports the median.
+func (b *bench) startPhase(ctx context.Context) error {
+	var times []time.Duration
+	for i := 0; i < b.cfg.starts && ctx.Err() == nil; i++ {
+		dir := filepath.Join(b.cfg.workDir, fmt.Sprintf("start-%d", i))
+		p, err := b.startServer(fmt.Sprintf("docmeta-start-%d", i), func(addr string) []string { return b.boltEnv(addr, dir) })
+		if err != nil {
+			return err
+		}
+		times = append(times, p.HealthyAfter)
+		if err := p.Stop(); err != nil {
+			return err
+		}
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	fmt.Fprintf(b.log, "   start to healthy: %v\n", times)
+	b.res.Set(report.StartToHealthyMs, loadgen.Ms(times[len(times)/2]))
+	b.res.Set("start_to_healthy_max_ms", loadgen.Ms(times[len(times)-1]))
+	return nil
+}
