@@ -1,0 +1,37 @@
+// Command docmeta-stacks is the cdktf app (`cdktf synth` runs `go run
+// main.go`): it synthesizes a docmeta-<profile> and a docmeta-<profile>-exports
+// stack per selected profile into cdktf.out/. The topology comes from
+// topology.Load (environment, then cdktf.json context); the constructs live
+// in stacks/.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/docmeta/docmeta/stacks"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+func main() {
+	if err := run(os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "docmeta synth:", err)
+		os.Exit(1)
+	}
+}
+
+func run(getenv func(string) string, stdout io.Writer) error {
+	// The output directory comes from CDKTF_OUTDIR when the cdktf CLI runs
+	// us, cdktf.out otherwise.
+	app := cdktf.NewApp(nil)
+	deployments, err := stacks.AddProfiles(app, stacks.ContextLookup(app, getenv))
+	if err != nil {
+		return err
+	}
+	app.Synth()
+	for _, d := range deployments {
+		fmt.Fprintf(stdout, "synthesized %s and %s (server sha256 %s)\n", *d.App.ToString(), *d.Exports.ToString(), d.BinarySHA256)
+	}
+	return nil
+}

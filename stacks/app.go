@@ -1,0 +1,74 @@
+package stacks
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/docmeta/docmeta/topology"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// ProfilesKey selects the profiles to synthesize (comma-separated; default
+// all three).
+const ProfilesKey = "DOCMETA_PROFILES"
+
+// ContextLookup reads a setting from the environment first and then from the
+// app's cdktf context (cdktf.json "context"), returning "" when unset.
+func ContextLookup(app cdktf.App, getenv func(string) string) func(string) string {
+	return func(key string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		if v, ok := app.Node().TryGetContext(str(key)).(string); ok {
+			return v
+		}
+		return ""
+	}
+}
+
+// AddProfiles loads, validates and adds the deployments of the selected
+// profiles, reporting every invalid profile at once.
+func AddProfiles(app cdktf.App, lookup func(string) string) ([]*Deployment, error) {
+	profiles, err := SelectedProfiles(lookup(ProfilesKey))
+	if err != nil {
+		return nil, err
+	}
+	var (
+		out  []*Deployment
+		errs []error
+	)
+	for _, p := range profiles {
+		cfg, err := topology.Load(p, lookup)
+		if err != nil {
+			if p == topology.Prod {
+				err = fmt.Errorf("%w\n  (to synthesize only dev and seed, set %s=dev,seed)", err, ProfilesKey)
+			}
+			errs = append(errs, err)
+			continue
+		}
+		d, err := NewDeployment(app, Options{Config: cfg, BinaryPath: BinaryPathFor(cfg.Arch())})
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, d)
+	}
+	return out, errors.Join(errs...)
+}
+
+// SelectedProfiles parses the profile list; empty means all profiles.
+func SelectedProfiles(list string) ([]topology.Profile, error) {
+	if strings.TrimSpace(list) == "" {
+		return topology.Profiles(), nil
+	}
+	var out []topology.Profile
+	for _, s := range strings.Split(list, ",") {
+		p := topology.Profile(strings.TrimSpace(s))
+		if _, err := topology.Defaults(p); err != nil {
+			return nil, fmt.Errorf("%s: %w", ProfilesKey, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

@@ -1,0 +1,74 @@
+package stacks
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iaminstanceprofile"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
+)
+
+// IAMProps name exactly the resources the server touches.
+type IAMProps struct {
+	Name               string
+	Region             string
+	Partition          string
+	TableARN           string
+	IndexARN           string
+	ArtifactObjectARN  string
+	APIKeyParameterARN string
+	// APIKeyKMSKeyARN is set only for a customer-managed key.
+	APIKeyKMSKeyARN string
+}
+
+// IAM is the instance role and its profile.
+type IAM struct {
+	Role    iamrole.IamRole
+	Profile iaminstanceprofile.IamInstanceProfile
+}
+
+// ssmCorePolicy is what the SSM agent needs for Session Manager.
+const ssmCorePolicy = "policy/AmazonSSMManagedInstanceCore"
+
+// ServerPolicy is the instance role's inline policy: the server's four
+// DynamoDB calls on the table and its listing index, reading its own binary,
+// and reading the API-key parameter.
+func ServerPolicy(p IAMProps) policyDocument {
+	doc := policyDocument{Statement: []policyStatement{
+		{Sid: "MetadataTable", Effect: "Allow", Action: serverTableActions, Resource: []string{p.TableARN, p.IndexARN}},
+		{Sid: "ServerBinary", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: []string{p.ArtifactObjectARN}},
+		{Sid: "ApiKeys", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{p.APIKeyParameterARN}},
+	}}
+	if p.APIKeyKMSKeyARN != "" {
+		doc.Statement = append(doc.Statement, policyStatement{
+			Sid: "ApiKeysDecrypt", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{p.APIKeyKMSKeyARN},
+			Condition: map[string]any{"StringEquals": map[string]string{"kms:ViaService": "ssm." + p.Region + ".amazonaws.com"}},
+		})
+	}
+	return doc
+}
+
+// NewIAM creates the instance role with the server policy and the managed
+// SSM core policy, and its instance profile.
+func NewIAM(scope constructs.Construct, id string, p IAMProps) *IAM {
+	c := constructs.NewConstruct(scope, str(id))
+	// EC2 may assume the role; a trust policy has no Resource element.
+	assume := mustJSON(map[string]any{"Version": "2012-10-17", "Statement": []map[string]any{{
+		"Effect": "Allow", "Principal": map[string]string{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole",
+	}}})
+	r := &IAM{}
+	r.Role = pin(iamrole.NewIamRole(c, str("role"), &iamrole.IamRoleConfig{
+		Name: str(p.Name + "-instance"), AssumeRolePolicy: str(assume),
+		Description: str("docmeta server instances"), Tags: nameTag(p.Name + "-instance"),
+	}), "instance_role")
+	pin(iamrolepolicy.NewIamRolePolicy(c, str("server_policy"), &iamrolepolicy.IamRolePolicyConfig{
+		Name: str("docmeta-server"), Role: r.Role.Id(), Policy: str(ServerPolicy(p).String()),
+	}), "instance_server_policy")
+	pin(iamrolepolicyattachment.NewIamRolePolicyAttachment(c, str("ssm_core"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
+		Role: r.Role.Name(), PolicyArn: str("arn:" + p.Partition + ":iam::aws:" + ssmCorePolicy),
+	}), "instance_ssm_core")
+	r.Profile = pin(iaminstanceprofile.NewIamInstanceProfile(c, str("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
+		Name: str(p.Name + "-instance"), Role: r.Role.Name(),
+	}), "instance_profile")
+	return r
+}

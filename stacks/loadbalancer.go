@@ -1,0 +1,106 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistenerrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// LoadBalancerProps are the inputs of the ALB.
+type LoadBalancerProps struct {
+	Name                string
+	VPCID               string
+	SubnetIDs           []string
+	SecurityGroupID     string
+	CertificateARN      string
+	DeletionProtection  bool
+	DeregistrationDelay int
+}
+
+// LoadBalancer is the ALB, its target group and the listener that serves.
+type LoadBalancer struct {
+	LB          lb.Lb
+	TargetGroup lbtargetgroup.LbTargetGroup
+	// URL is the service URL (https when a certificate is set).
+	URL string
+}
+
+// TLSPolicy is the HTTPS listener's security policy: TLS 1.3 preferred, TLS
+// 1.2 with forward-secret ciphers still accepted for older clients.
+const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+// ForwardedPaths are the only paths the ALB passes to the service; anything
+// else gets a 404 from the ALB itself.
+var ForwardedPaths = []string{"/upload", "/status", "/documents", "/documents/*"}
+
+// notFoundBody matches the service's own error format.
+const notFoundBody = `{"error":{"code":"not_found","message":"no such route"}}`
+
+// NewLoadBalancer creates the internet-facing ALB in the public subnets.
+func NewLoadBalancer(scope constructs.Construct, id string, p LoadBalancerProps) *LoadBalancer {
+	c := constructs.NewConstruct(scope, str(id))
+	r := &LoadBalancer{}
+	r.LB = pin(lb.NewLb(c, str("alb"), &lb.LbConfig{
+		Name: str(p.Name), Internal: false, LoadBalancerType: str("application"),
+		SecurityGroups: strs(p.SecurityGroupID), Subnets: strs(p.SubnetIDs...),
+		DropInvalidHeaderFields:  true,
+		EnableDeletionProtection: p.DeletionProtection,
+		Tags:                     nameTag(p.Name),
+	}), "alb")
+	r.TargetGroup = pin(lbtargetgroup.NewLbTargetGroup(c, str("app"), &lbtargetgroup.LbTargetGroupConfig{
+		Name: str(p.Name + "-app"), Port: num(appPort), Protocol: str("HTTP"), TargetType: str("instance"),
+		VpcId:               str(p.VPCID),
+		DeregistrationDelay: str(fmt.Sprint(p.DeregistrationDelay)),
+		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
+			Enabled: true, Path: str("/status"), Matcher: str("200"), Protocol: str("HTTP"), Port: str("traffic-port"),
+			Interval: num(15), Timeout: num(5), HealthyThreshold: num(2), UnhealthyThreshold: num(3),
+		},
+		Tags: nameTag(p.Name + "-app"),
+	}), "app_tg")
+
+	notFound := &lblistener.LbListenerDefaultAction{
+		Type: str("fixed-response"),
+		FixedResponse: &lblistener.LbListenerDefaultActionFixedResponse{
+			StatusCode: str("404"), ContentType: str("application/json"), MessageBody: str(notFoundBody),
+		},
+	}
+	var serving lblistener.LbListener
+	if p.CertificateARN != "" {
+		serving = pin(lblistener.NewLbListener(c, str("https"), &lblistener.LbListenerConfig{
+			LoadBalancerArn: r.LB.Arn(), Port: num(443), Protocol: str("HTTPS"),
+			SslPolicy: str(TLSPolicy), CertificateArn: str(p.CertificateARN),
+			DefaultAction: &[]*lblistener.LbListenerDefaultAction{notFound},
+		}), "https")
+		pin(lblistener.NewLbListener(c, str("http_redirect"), &lblistener.LbListenerConfig{
+			LoadBalancerArn: r.LB.Arn(), Port: num(80), Protocol: str("HTTP"),
+			DefaultAction: &[]*lblistener.LbListenerDefaultAction{{
+				Type: str("redirect"),
+				Redirect: &lblistener.LbListenerDefaultActionRedirect{
+					Protocol: str("HTTPS"), Port: str("443"), StatusCode: str("HTTP_301"),
+				},
+			}},
+		}), "http_redirect")
+		r.URL = "https://" + *r.LB.DnsName()
+	} else {
+		cdktf.Annotations_Of(scope).AddWarning(str(fmt.Sprintf(
+			"%s: no certificate ARN, so the load balancer serves plain HTTP and API keys cross the internet unencrypted; set DOCMETA_CERTIFICATE_ARN for HTTPS", p.Name)))
+		serving = pin(lblistener.NewLbListener(c, str("http"), &lblistener.LbListenerConfig{
+			LoadBalancerArn: r.LB.Arn(), Port: num(80), Protocol: str("HTTP"),
+			DefaultAction: &[]*lblistener.LbListenerDefaultAction{notFound},
+		}), "http")
+		r.URL = "http://" + *r.LB.DnsName()
+	}
+	pin(lblistenerrule.NewLbListenerRule(c, str("api_paths"), &lblistenerrule.LbListenerRuleConfig{
+		ListenerArn: serving.Arn(), Priority: num(10),
+		Condition: &[]*lblistenerrule.LbListenerRuleCondition{{
+			PathPattern: &lblistenerrule.LbListenerRuleConditionPathPattern{Values: strs(ForwardedPaths...)},
+		}},
+		Action: &[]*lblistenerrule.LbListenerRuleAction{{Type: str("forward"), TargetGroupArn: r.TargetGroup.Arn()}},
+	}), "api_paths")
+	return r
+}
