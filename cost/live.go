@@ -47,7 +47,10 @@ func NewPriceListClient(cfg aws.Config, endpoint string) *pricing.Client {
 type liveQuery struct {
 	key         string
 	serviceCode string
-	filters     map[string]string // TERM_MATCH field -> value (regionCode and usagetype added per call)
+	// filters are TERM_MATCH field -> value; regionCode and a CONTAINS on
+	// usagetype are added per call. A product family is named only where
+	// it is certain; the exact usage-type match is what selects the price.
+	filters map[string]string
 	// usageType is the usagetype without its region prefix ("USE1-"), which
 	// us-east-1 omits for some services; a product matches only when its
 	// usagetype equals it exactly after the prefix, so "IA-..." variants and
@@ -71,9 +74,9 @@ func baseQueries() []liveQuery {
 		{key: PriceEBSgp3GBMonth, serviceCode: "AmazonEC2", filters: map[string]string{"productFamily": "Storage", "volumeApiName": "gp3"}, usageType: "EBS:VolumeUsage.gp3", unit: "GB-Mo", ourUnit: "GB-month provisioned (gp3)", page: "Amazon EBS pricing, gp3"},
 		{key: PriceDynamoWriteMillion, serviceCode: "AmazonDynamoDB", filters: map[string]string{"productFamily": "Amazon DynamoDB PayPerRequest Throughput"}, usageType: "WriteRequestUnits", unit: "WriteRequestUnits", scale: 1e6, ourUnit: "million write request units (on-demand, Standard)", page: "Amazon DynamoDB on-demand pricing"},
 		{key: PriceDynamoReadMillion, serviceCode: "AmazonDynamoDB", filters: map[string]string{"productFamily": "Amazon DynamoDB PayPerRequest Throughput"}, usageType: "ReadRequestUnits", unit: "ReadRequestUnits", scale: 1e6, ourUnit: "million read request units (on-demand, Standard)", page: "Amazon DynamoDB on-demand pricing"},
-		{key: PriceDynamoStorageGBMonth, serviceCode: "AmazonDynamoDB", filters: map[string]string{"productFamily": "Database Storage"}, usageType: "TimedStorage-ByteHrs", unit: "GB-Mo", ourUnit: "GB-month stored (Standard)", page: "Amazon DynamoDB pricing, data storage"},
-		{key: PriceDynamoPITRGBMonth, serviceCode: "AmazonDynamoDB", filters: map[string]string{"productFamily": "Amazon DynamoDB PITR Backup"}, usageType: "TimedPITRStorage-ByteHrs", unit: "GB-Mo", ourUnit: "GB-month with point-in-time recovery", page: "Amazon DynamoDB pricing, continuous backups"},
-		{key: PriceDynamoExportGB, serviceCode: "AmazonDynamoDB", filters: map[string]string{"productFamily": "Amazon DynamoDB Export To S3"}, usageType: "ExportDataSize-Bytes", unit: "GB", ourUnit: "GB exported to S3", page: "Amazon DynamoDB pricing, export to S3"},
+		{key: PriceDynamoStorageGBMonth, serviceCode: "AmazonDynamoDB", filters: map[string]string{}, usageType: "TimedStorage-ByteHrs", unit: "GB-Mo", ourUnit: "GB-month stored (Standard)", page: "Amazon DynamoDB pricing, data storage"},
+		{key: PriceDynamoPITRGBMonth, serviceCode: "AmazonDynamoDB", filters: map[string]string{}, usageType: "TimedPITRStorage-ByteHrs", unit: "GB-Mo", ourUnit: "GB-month with point-in-time recovery", page: "Amazon DynamoDB pricing, continuous backups"},
+		{key: PriceDynamoExportGB, serviceCode: "AmazonDynamoDB", filters: map[string]string{}, usageType: "ExportDataSize-Bytes", unit: "GB", ourUnit: "GB exported to S3", page: "Amazon DynamoDB pricing, export to S3"},
 		{key: PriceS3StandardGBMonth, serviceCode: "AmazonS3", filters: map[string]string{"productFamily": "Storage", "volumeType": "Standard"}, usageType: "TimedStorage-ByteHrs", unit: "GB-Mo", ourUnit: "GB-month (S3 Standard, first tier)", page: "Amazon S3 pricing, S3 Standard"},
 	}
 }

@@ -155,6 +155,7 @@ func RecordedUSEast1() *Server {
 	f.Add("AmazonDynamoDB", "Amazon DynamoDB PayPerRequest Throughput", r(map[string]string{"usagetype": "USE1-IA-WriteRequestUnits"}), "WriteRequestUnits", "0.0000007800", eff)
 	f.Add("AmazonDynamoDB", "Amazon DynamoDB PayPerRequest Throughput", r(map[string]string{"usagetype": "USE1-ReadRequestUnits"}), "ReadRequestUnits", "0.0000001250", eff)
 	f.Add("AmazonDynamoDB", "Database Storage", r(map[string]string{"usagetype": "USE1-TimedStorage-ByteHrs"}), "GB-Mo", "0.2500000000", eff)
+	f.Add("AmazonDynamoDB", "Database Storage", r(map[string]string{"usagetype": "USE1-IA-TimedStorage-ByteHrs"}), "GB-Mo", "0.1000000000", eff)
 	f.Add("AmazonDynamoDB", "Amazon DynamoDB PITR Backup", r(map[string]string{"usagetype": "USE1-TimedPITRStorage-ByteHrs"}), "GB-Mo", "0.2000000000", eff)
 	f.Add("AmazonDynamoDB", "Amazon DynamoDB Export To S3", r(map[string]string{"usagetype": "USE1-ExportDataSize-Bytes"}), "GB", "0.1000000000", eff)
 	f.Add("AmazonS3", "Storage", r(map[string]string{"usagetype": "TimedStorage-ByteHrs", "volumeType": "Standard", "storageClass": "General Purpose"}), "GB-Mo", "0.0230000000", eff)
