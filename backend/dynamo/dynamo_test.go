@@ -36,6 +36,7 @@ func TestDynamo(t *testing.T) {
 	})
 	t.Run("ListQueriesOnlyDaysWithDocumentsAndNeverScans", func(t *testing.T) { testNoScan(t, srv) })
 	t.Run("RetriedPutFindsItsOwnItem", func(t *testing.T) { testRetriedPut(t, srv) })
+	t.Run("OddIDsAnsweredInDomainTerms", func(t *testing.T) { testOddIDs(t, srv) })
 	t.Run("OpenErrorsNameTheFix", func(t *testing.T) { testOpenErrors(t, srv) })
 	t.Run("CreateTableIsIdempotent", func(t *testing.T) {
 		cfg := srv.NewTable(t)
@@ -272,5 +273,29 @@ func TestOutage(t *testing.T) {
 	}
 	if len(page.Documents) != 2 || page.Documents[0].ID != after.ID || page.Documents[1].ID != before.ID {
 		t.Fatalf("after restart listed %+v, want [%s %s]", page.Documents, after.ID, before.ID)
+	}
+}
+
+// testOddIDs checks that IDs DynamoDB would reject, and the IDs reserved
+// for register items, are answered by the store in domain terms.
+func testOddIDs(t *testing.T, srv *dynalitetest.Server) {
+	ctx := context.Background()
+	s, err := dynamo.Open(ctx, srv.NewTable(t))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	gen := &backend.IDGenerator{}
+	_, at := gen.Next()
+	if err := s.Put(ctx, backend.Document{ID: "01a21bdb-d541-7346-abce-c63282229269", UploadedAt: at}); err != nil {
+		t.Fatalf("Put: %v", err) // registers today's day item
+	}
+	day := "#day#DOCS#" + at.Format(time.DateOnly)
+	for _, id := range []string{"", strings.Repeat("x", 3000), day} {
+		if _, err := s.Get(ctx, id); backend.ErrorCode(err) != backend.ENOTFOUND {
+			t.Errorf("Get(%.20q...): %v, want ENOTFOUND", id, err)
+		}
+		if err := s.Put(ctx, backend.Document{ID: id, UploadedAt: at}); backend.ErrorCode(err) != backend.EINVALID {
+			t.Errorf("Put(%.20q...): %v, want EINVALID", id, err)
+		}
 	}
 }

@@ -105,7 +105,7 @@ func (s *Store) Close() error { return nil }
 // Put stores doc with a conditional write, or returns ECONFLICT if its ID
 // exists. It returns only after DynamoDB acknowledged the write.
 func (s *Store) Put(ctx context.Context, doc backend.Document) error {
-	if doc.ID == "" || strings.HasPrefix(doc.ID, reservedIDPrefix) {
+	if !usableID(doc.ID) {
 		return backend.Errorf(backend.EINVALID, "document ID %q is not allowed", doc.ID)
 	}
 	item := marshalDoc(doc)
@@ -153,6 +153,17 @@ func (s *Store) resolveConflict(ctx context.Context, id, token string) error {
 	return backend.Errorf(backend.ECONFLICT, "document %s already exists", id)
 }
 
+// maxIDBytes keeps IDs well inside DynamoDB's 2 KB partition-key limit and
+// the index sort key's 1 KB limit, so an odd ID is refused by us (EINVALID,
+// ENOTFOUND) rather than by DynamoDB (a ValidationException, a 500).
+const maxIDBytes = 512
+
+// usableID reports whether id can name a document: not empty, not too long,
+// not reserved for register items.
+func usableID(id string) bool {
+	return id != "" && len(id) <= maxIDBytes && !strings.HasPrefix(id, reservedIDPrefix)
+}
+
 func newPutToken() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail (Go 1.24+)
@@ -183,7 +194,7 @@ func (s *Store) recordDay(ctx context.Context, day string) error {
 
 // Get returns one document (strongly consistent read), or ENOTFOUND.
 func (s *Store) Get(ctx context.Context, id string) (backend.Document, error) {
-	if strings.HasPrefix(id, reservedIDPrefix) {
+	if !usableID(id) {
 		return backend.Document{}, backend.Errorf(backend.ENOTFOUND, "document %s not found", id)
 	}
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
