@@ -3,6 +3,7 @@
 package awserr
 
 import (
+	"context"
 	"errors"
 	"net"
 	"strings"
@@ -45,6 +46,9 @@ func Classify(err error, operation string) error {
 			return tui.Errorf(tui.ProblemNotFound, err, "%s: resource not found (%s); check the stack outputs / --stack", operation, code)
 		}
 		return tui.Errorf(tui.ProblemOther, err, "%s failed (%s)", operation, code)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return tui.Errorf(tui.ProblemUnreachable, err, "%s: no answer within the request timeout; check the network and --region, the next refresh retries", operation)
 	}
 	var maxAttempts *retry.MaxAttemptsError
 	if errors.As(err, &maxAttempts) && strings.Contains(strings.ToLower(err.Error()), "throttl") {

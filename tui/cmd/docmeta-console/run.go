@@ -78,6 +78,9 @@ func buildConsole(ctx context.Context, cfg config, getenv func(string) string) (
 	if cfg.awsProfile != "" {
 		opts = append(opts, awsconfig.WithSharedConfigProfile(cfg.awsProfile))
 	}
+	// Two attempts: a throttled or failed call shows in the status line within
+	// the request timeout, and the next refresh is the retry.
+	opts = append(opts, awsconfig.WithRetryMaxAttempts(2))
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return tui.Config{}, configErrorf("load AWS configuration (profile %q): %v; check ~/.aws/config or --profile", cfg.awsProfile, err)

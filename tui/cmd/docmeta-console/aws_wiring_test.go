@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/smithy-go/encoding/cbor"
+)
+
+// fakeAWS answers the three services the console calls in AWS mode, in their
+// wire protocols: autoscaling and elbv2 (query/XML), CloudWatch (RPC v2 CBOR).
+type fakeAWS struct {
+	mu    sync.Mutex
+	calls []string
+	nats  []string
+}
+
+func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Path, "/operation/GetMetricData") {
+		body, _ := io.ReadAll(r.Body)
+		v, err := cbor.Decode(body)
+		if err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		f.mu.Lock()
+		f.calls = append(f.calls, "GetMetricData")
+		for _, q := range v.(cbor.Map)["MetricDataQueries"].(cbor.List) {
+			dim := q.(cbor.Map)["MetricStat"].(cbor.Map)["Metric"].(cbor.Map)["Dimensions"].(cbor.List)[0].(cbor.Map)
+			f.nats = append(f.nats, string(dim["Value"].(cbor.String)))
+		}
+		f.mu.Unlock()
+		w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
+		w.Header().Set("Content-Type", "application/cbor")
+		day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)
+		w.Write(cbor.Encode(cbor.Map{"MetricDataResults": cbor.List{cbor.Map{
+			"Id": cbor.String("nat0_0"), "StatusCode": cbor.String("Complete"),
+			"Timestamps": cbor.List{&cbor.Tag{ID: 1, Value: cbor.Float64(float64(day.Unix()))}},
+			"Values":     cbor.List{cbor.Float64(2e9)},
+		}}}))
+		return
+	}
+	r.ParseForm()
+	action := r.PostForm.Get("Action")
+	f.mu.Lock()
+	f.calls = append(f.calls, action)
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "text/xml")
+	switch action {
+	case "DescribeAutoScalingGroups":
+		w.Write([]byte(`<DescribeAutoScalingGroupsResponse><DescribeAutoScalingGroupsResult><AutoScalingGroups><member>
+<AutoScalingGroupName>docmeta-prod-asg</AutoScalingGroupName><MinSize>2</MinSize><MaxSize>4</MaxSize><DesiredCapacity>2</DesiredCapacity>
+<Instances><member><InstanceId>i-1</InstanceId><AvailabilityZone>eu-west-1a</AvailabilityZone><LifecycleState>InService</LifecycleState><HealthStatus>Healthy</HealthStatus></member></Instances>
+</member></AutoScalingGroups></DescribeAutoScalingGroupsResult></DescribeAutoScalingGroupsResponse>`))
+	case "DescribeInstanceRefreshes":
+		w.Write([]byte(`<DescribeInstanceRefreshesResponse><DescribeInstanceRefreshesResult><InstanceRefreshes/></DescribeInstanceRefreshesResult></DescribeInstanceRefreshesResponse>`))
+	case "DescribeTargetHealth":
+		w.Write([]byte(`<DescribeTargetHealthResponse><DescribeTargetHealthResult><TargetHealthDescriptions><member>
+<Target><Id>i-1</Id><Port>8080</Port></Target><TargetHealth><State>healthy</State></TargetHealth></member></TargetHealthDescriptions></DescribeTargetHealthResult></DescribeTargetHealthResponse>`))
+	default:
+		http.Error(w, "unexpected "+action, 400)
+	}
+}
+
+// TestAWSModeWiring builds the console's sources the way run does, from an
+// outputs file, the standard credential chain (environment) and the
+// AWS_ENDPOINT_URL_* overrides, and reads them once.
+func TestAWSModeWiring(t *testing.T) {
+	fake := &fakeAWS{}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "",
+		"AWS_PROFILE": "", "AWS_CONFIG_FILE": filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none"),
+		"AWS_EC2_METADATA_DISABLED": "true",
+	} {
+		t.Setenv(k, v)
+	}
+	outputs := filepath.Join(dir, "outputs.json")
+	os.WriteFile(outputs, []byte(`{"docmeta-dev":{"service_url":"http://127.0.0.1:9","asg_name":"docmeta-prod-asg",
+	  "target_group_arn":"arn:tg","nat_gateway_ids":["nat-0e2e"],"region":"us-east-1"}}`), 0o600)
+	env := envOf(map[string]string{
+		"AWS_ENDPOINT_URL_AUTO_SCALING":              srv.URL,
+		"AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2": srv.URL,
+		"AWS_ENDPOINT_URL_CLOUDWATCH":                srv.URL,
+	})
+	cfg, err := parseConfig([]string{"--outputs", outputs}, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc, err := buildConsole(context.Background(), cfg, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tc.Mode != "aws" || tc.Stack != "docmeta-dev" || tc.Region != "us-east-1" || tc.Profile != "default" || tc.Server != "http://127.0.0.1:9" {
+		t.Errorf("header fields: %+v", tc)
+	}
+	fleet, err := tc.Fleet.Fleet(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := fleet.Group; g == nil || g.Name != "docmeta-prod-asg" || len(g.Instances) != 1 || g.Instances[0].Target.State != "healthy" {
+		t.Errorf("fleet = %+v", fleet.Group)
+	}
+	report, err := tc.Costs.Costs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if report.Profile.Name != "dev" || report.Seed.Name != "seed" || report.Observed == nil || len(report.Observed.Days) != 14 {
+		t.Fatalf("report = %+v", report)
+	}
+	last := report.Observed.Days[13]
+	if last.NATBytes != 2e9 || last.NATDollars <= 0 {
+		t.Errorf("yesterday = %+v, want 2 GB priced", last)
+	}
+	if strings.Join(fake.nats, ",") != "nat-0e2e,nat-0e2e" {
+		t.Errorf("CloudWatch asked about %v", fake.nats)
+	}
+	want := "DescribeAutoScalingGroups,DescribeInstanceRefreshes,DescribeTargetHealth,GetMetricData"
+	if strings.Join(fake.calls, ",") != want {
+		t.Errorf("calls %v, want %s", fake.calls, want)
+	}
+}
