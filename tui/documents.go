@@ -200,7 +200,34 @@ func (v *documentsView) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	v.table, cmd = v.table.Update(msg)
+	v.markCursor()
 	return cmd
+}
+
+// rows renders the shown documents; the row at cursor gets a "▸" marker so
+// the selection is visible without colour (monochrome terminals, captures).
+func (v *documentsView) rows(cursor int) []table.Row {
+	rows := make([]table.Row, len(v.shown))
+	for i, d := range v.shown {
+		mark := "  "
+		if i == cursor {
+			mark = "▸ "
+		}
+		rows[i] = table.Row{
+			mark + d.Filename,
+			humanBytes(d.SizeBytes),
+			d.UploadedAt.In(v.cfg.Location).Format("2006-01-02 15:04:05"),
+			d.ContentType,
+			shortHash(d.SHA256),
+		}
+	}
+	return rows
+}
+
+func (v *documentsView) markCursor() {
+	c := v.table.Cursor()
+	v.table.SetRows(v.rows(c))
+	v.table.SetCursor(c)
 }
 
 // applyFilter narrows the loaded page to documents whose filename, type, id
@@ -208,6 +235,10 @@ func (v *documentsView) handleKey(msg tea.KeyMsg) tea.Cmd {
 // search, so the filter applies to the page on screen.
 func (v *documentsView) applyFilter() {
 	q := strings.ToLower(strings.TrimSpace(v.filter.Value()))
+	selected := ""
+	if c := v.table.Cursor(); c >= 0 && c < len(v.shown) {
+		selected = v.shown[c].ID
+	}
 	v.shown = v.shown[:0]
 	for _, d := range v.docs {
 		hay := strings.ToLower(d.Filename + "\x00" + d.ContentType + "\x00" + d.SHA256 + "\x00" + d.ID)
@@ -215,23 +246,21 @@ func (v *documentsView) applyFilter() {
 			v.shown = append(v.shown, d)
 		}
 	}
-	rows := make([]table.Row, len(v.shown))
+	v.table.SetRows(v.rows(-1))
+	v.resize()
+	// Keep the same document selected when a refresh adds newer ones above.
 	for i, d := range v.shown {
-		rows[i] = table.Row{
-			d.Filename,
-			humanBytes(d.SizeBytes),
-			d.UploadedAt.In(v.cfg.Location).Format("2006-01-02 15:04:05"),
-			d.ContentType,
-			shortHash(d.SHA256),
+		if d.ID == selected {
+			v.table.SetCursor(i)
+			break
 		}
 	}
-	v.table.SetRows(rows)
-	v.resize()
 	// An empty table leaves the cursor at -1; put it back on a row.
-	if c := v.table.Cursor(); c < 0 || c >= len(rows) {
-		v.table.SetCursor(max(min(c, len(rows)-1), 0))
+	if c := v.table.Cursor(); c < 0 || c >= len(v.shown) {
+		v.table.SetCursor(max(min(c, len(v.shown)-1), 0))
 	}
-	if len(rows) == 0 {
+	v.markCursor()
+	if len(v.shown) == 0 {
 		v.detail = false
 	}
 }

@@ -158,3 +158,17 @@ func TestResizeReflowsEveryView(t *testing.T) {
 		t.Errorf("filename column %d wide at 160 columns, %d at 120: want 40 more", wide, narrow)
 	}
 }
+
+func TestRefreshKeepsTheSelectedDocument(t *testing.T) {
+	docs := &fakeDocs{docs: sampleDocs(3)}
+	m := newTestModel(t, Config{Documents: docs})
+	run(t, m, m.Init())
+	press(t, m, "down", "enter")
+	mustContain(t, m.View(), "0193a1b2-0000-7000-8000-000000000002")
+
+	// Two newer uploads arrive above it; the detail pane stays on it.
+	newer := sampleDocs(5)[:2]
+	docs.set(append(newer, sampleDocs(3)...), nil)
+	press(t, m, "r")
+	mustContain(t, m.View(), "report-05.pdf", "filename      report-02.pdf")
+}
