@@ -148,26 +148,34 @@ func (m *Model) startSpinner() tea.Cmd {
 	return m.spinner.Tick
 }
 
-// Update routes global keys to the root and everything else to the views.
+// Update routes global keys to the root and everything else to the views,
+// then reflows: a new error or help toggle may change the chrome's height.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	if _, spin := msg.(spinner.TickMsg); !spin {
+		m.resize()
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.resize()
-		return m, nil
+		return nil
 	case spinner.TickMsg:
 		if !m.loading() {
 			m.spin = false
-			return m, nil
+			return nil
 		}
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
-		return m, cmd
+		return cmd
 	case tickMsg:
 		if msg.gen != m.tickGen {
-			return m, nil
+			return nil
 		}
-		return m, tea.Batch(m.views[m.active].Refresh(), m.scheduleTick(), m.startSpinner())
+		return tea.Batch(m.views[m.active].Refresh(), m.scheduleTick(), m.startSpinner())
 	case tea.KeyMsg:
 		// Terminals deliver fast typing (and tmux send-keys) as one message
 		// holding several runes; each is a key press of its own here, so
@@ -178,15 +186,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				if m.quit {
 					break
 				}
-				_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+				cmd := m.update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
 				cmds = append(cmds, cmd)
 			}
-			return m, tea.Batch(cmds...)
+			return tea.Batch(cmds...)
 		}
 		if cmd, handled := m.handleKey(msg); handled {
-			return m, cmd
+			return cmd
 		}
-		return m, m.views[m.active].Update(msg)
+		return m.views[m.active].Update(msg)
 	}
 	// Data messages carry their own type; every view ignores the others'.
 	var cmds []tea.Cmd
@@ -194,7 +202,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, v.Update(msg))
 	}
 	cmds = append(cmds, m.startSpinner())
-	return m, tea.Batch(cmds...)
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
@@ -211,17 +219,14 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return tea.Quit, true
 	case key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
-		m.resize()
 		return nil, true
 	case key.Matches(msg, m.keys.Refresh):
 		return tea.Batch(m.views[m.active].Refresh(), m.startSpinner()), true
 	case key.Matches(msg, m.keys.Next):
 		m.active = (m.active + 1) % len(m.views)
-		m.resize()
 		return nil, true
 	case key.Matches(msg, m.keys.Prev):
 		m.active = (m.active + len(m.views) - 1) % len(m.views)
-		m.resize()
 		return nil, true
 	case key.Matches(msg, m.keys.Documents):
 		m.active = 0
@@ -232,7 +237,6 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	default:
 		return nil, false
 	}
-	m.resize()
 	return nil, true
 }
 

@@ -80,7 +80,8 @@ func (m *Model) footerView() string {
 	if err := v.Err(); err != nil {
 		status = errorStyle.Render(ProblemOf(err).String() + ": " + err.Error())
 	}
-	status = lipgloss.NewStyle().MaxWidth(max(m.width, 1)).Render(status)
+	// Errors wrap to two lines so the fix they name stays readable.
+	status = lipgloss.NewStyle().Width(max(m.width, 1)).MaxHeight(2).Render(status)
 	return lipgloss.JoinVertical(lipgloss.Left, status, m.help.View(rootHelp{global: m.keys, view: v}))
 }
 

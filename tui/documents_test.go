@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -171,4 +172,20 @@ func TestRefreshKeepsTheSelectedDocument(t *testing.T) {
 	docs.set(append(newer, sampleDocs(3)...), nil)
 	press(t, m, "r")
 	mustContain(t, m.View(), "report-05.pdf", "filename      report-02.pdf")
+}
+
+func TestLongErrorWrapsAndTheScreenKeepsItsHeight(t *testing.T) {
+	long := Errorf(ProblemUnreachable, errors.New(`Get "http://127.0.0.1:8080/documents?limit=50": dial tcp 127.0.0.1:8080: connect: connection refused`),
+		"server http://127.0.0.1:8080 is not reachable (start it with `make run` or fix --url)")
+	docs := &fakeDocs{docs: sampleDocs(3)}
+	m := newTestModel(t, Config{Documents: docs})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	run(t, m, m.Init())
+	docs.set(nil, long)
+	press(t, m, "r")
+	screen := m.View()
+	mustContain(t, screen, "fix --url)", "connection refused")
+	if h := lipgloss.Height(screen); h != 30 {
+		t.Errorf("screen is %d lines with a wrapped error, want 30", h)
+	}
 }
