@@ -66,3 +66,26 @@ func TestParseSingleStackNeedsNoName(t *testing.T) {
 		t.Errorf("%+v %v", o, err)
 	}
 }
+
+// The output names stacks/outputs.go declares (StaticId, so the outputs
+// file uses them verbatim): look-alikes such as target_group_arn_suffix and
+// table_arn must not shadow the values the console needs.
+func TestParseTheStacksOutputNames(t *testing.T) {
+	const deployed = `{"docmeta-dev":{
+	  "service_url":"http://docmeta-dev-1.us-east-1.elb.amazonaws.com","alb_dns_name":"docmeta-dev-1.us-east-1.elb.amazonaws.com",
+	  "alb_arn_suffix":"app/docmeta-dev/1","table_name":"docmeta-dev-documents","table_arn":"arn:aws:dynamodb:us-east-1:1:table/docmeta-dev-documents",
+	  "asg_name":"docmeta-dev-asg","target_group_arn":"arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/docmeta-dev/2",
+	  "target_group_arn_suffix":"targetgroup/docmeta-dev/2","nat_gateway_ids":[],"interface_endpoint_ids":["vpce-1","vpce-2"],
+	  "region":"us-east-1","artifact_bucket":"docmeta-dev-artifacts","export_bucket":"docmeta-dev-exports",
+	  "server_sha256":"abc","vpc_id":"vpc-1"}}`
+	o, err := Parse(strings.NewReader(deployed), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Outputs{Stack: "docmeta-dev", ServiceURL: "http://docmeta-dev-1.us-east-1.elb.amazonaws.com",
+		ALBDNSName: "docmeta-dev-1.us-east-1.elb.amazonaws.com", TableName: "docmeta-dev-documents", ASGName: "docmeta-dev-asg",
+		TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/docmeta-dev/2", NATGatewayIDs: []string{}, Region: "us-east-1"}
+	if !reflect.DeepEqual(o, want) {
+		t.Errorf("got  %+v\nwant %+v", o, want)
+	}
+}
