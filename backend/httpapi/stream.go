@@ -24,18 +24,19 @@ const sniffLen = 512
 // allocates little beyond what mime/multipart needs.
 type uploadState struct {
 	body   bodyReader
+	form   *formReader
 	digest digestWriter
-	buf    [32 << 10]byte
 }
 
 var uploadStates = sync.Pool{New: func() any {
-	return &uploadState{digest: digestWriter{h: sha256.New()}}
+	return &uploadState{form: newFormReader(), digest: digestWriter{h: sha256.New()}}
 }}
 
 func acquireUploadState() *uploadState { return uploadStates.Get().(*uploadState) }
 
 func releaseUploadState(st *uploadState) {
 	st.body = bodyReader{}
+	st.form.reset(nil, "")
 	uploadStates.Put(st)
 }
 

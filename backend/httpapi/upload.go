@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"mime/multipart"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/docmeta/docmeta/backend"
@@ -43,12 +43,13 @@ func (a *API) upload(ctx *fasthttp.RequestCtx) error {
 	st := acquireUploadState()
 	defer releaseUploadState(st)
 	st.body.reset(ctx, a.maxBody, a.cfg.ReadTimeout, a.cfg.UploadTimeout)
+	st.form.reset(&st.body, boundary)
 
 	// A refused body may be left partly unread. fasthttp then discards up
 	// to 256 KiB of it, so the client can finish sending and read the
 	// answer on a connection that stays usable, and closes the connection
 	// when more than that is left.
-	doc, err := a.receive(multipart.NewReader(&st.body, boundary), st)
+	doc, err := a.receive(st)
 	if err != nil {
 		return err
 	}
@@ -94,43 +95,33 @@ func multipartBoundary(h *fasthttp.RequestHeader) (string, error) {
 	return b, nil
 }
 
-// receive reads every part of the body and returns the file's metadata
-// (ID and time not yet set). It succeeds only when the body held exactly
-// one file part and ended with a proper closing boundary.
-func (a *API) receive(mr *multipart.Reader, st *uploadState) (backend.Document, error) {
-	var doc backend.Document
-	seen := false
-	for {
-		part, err := mr.NextRawPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if !seen && errors.Is(err, io.EOF) && !st.body.exceeded {
-				return doc, backend.Errorf(backend.EINVALID, "the body holds no multipart part: it is empty or does not use the boundary its Content-Type names")
-			}
-			return doc, a.bodyError(st, err)
-		}
-		if seen {
-			return doc, backend.Errorf(backend.EINVALID, "the body has more than one part; send exactly one part, named file")
-		}
-		seen = true
-		if doc, err = a.receiveFile(part, st); err != nil {
-			return doc, err
-		}
+// receive parses the body and returns the file's metadata (ID and time
+// not yet set). It succeeds only when the body held exactly one part, the
+// file, and ended with the closing boundary.
+func (a *API) receive(st *uploadState) (backend.Document, error) {
+	h, err := st.form.firstPart()
+	if err == io.EOF {
+		return backend.Document{}, backend.Errorf(backend.EINVALID, "the body has no part named file: it is empty, holds no part, or does not use the boundary its Content-Type names")
 	}
-	if !seen {
-		return doc, backend.Errorf(backend.EINVALID, "the body has no part named file; send one, as curl -F \"file=@name\" does")
+	if err != nil {
+		return backend.Document{}, a.bodyError(st, err)
+	}
+	doc, err := a.receiveFile(h, st)
+	if err != nil {
+		return doc, err
+	}
+	if !st.form.final {
+		return doc, backend.Errorf(backend.EINVALID, "the body has more than one part; send exactly one part, named file")
 	}
 	return doc, nil
 }
 
 // receiveFile checks the part's headers and streams its content through
 // the digest.
-func (a *API) receiveFile(part *multipart.Part, st *uploadState) (backend.Document, error) {
+func (a *API) receiveFile(h partHeader, st *uploadState) (backend.Document, error) {
 	var doc backend.Document
-	disp, params, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
-	if err != nil || disp != "form-data" {
+	disp, params, err := mime.ParseMediaType(h.disposition)
+	if err != nil || !strings.EqualFold(disp, "form-data") {
 		return doc, backend.Errorf(backend.EINVALID, "the part needs a Content-Disposition: form-data header with a name and a filename")
 	}
 	name := params["name"]
@@ -146,14 +137,13 @@ func (a *API) receiveFile(part *multipart.Part, st *uploadState) (backend.Docume
 	if doc.Filename, err = backend.CleanFilename(filename); err != nil {
 		return doc, err
 	}
-	declared := part.Header.Get("Content-Type")
-	if len(declared) > maxDeclaredTypeBytes || !utf8.ValidString(declared) {
+	if len(h.contentType) > maxDeclaredTypeBytes || !utf8.ValidString(h.contentType) {
 		return doc, backend.Errorf(backend.EINVALID, "the part's Content-Type must be valid UTF-8 of at most %d bytes", maxDeclaredTypeBytes)
 	}
-	doc.DeclaredContentType = declared
+	doc.DeclaredContentType = h.contentType
 
 	st.digest.reset(a.cfg.MaxUploadBytes)
-	if _, err := io.CopyBuffer(&st.digest, part, st.buf[:]); err != nil {
+	if _, err := st.form.WriteTo(&st.digest); err != nil {
 		return doc, a.bodyError(st, err)
 	}
 	doc.SizeBytes = st.digest.n
@@ -167,6 +157,10 @@ func (a *API) receiveFile(part *multipart.Part, st *uploadState) (backend.Docume
 func (a *API) bodyError(st *uploadState, err error) error {
 	if st.body.exceeded || errors.Is(err, errFileTooLarge) {
 		return a.tooLarge()
+	}
+	var be *backend.Error
+	if errors.As(err, &be) {
+		return err // the parser's own verdict, already client-safe
 	}
 	var ne interface{ Timeout() bool }
 	if errors.As(err, &ne) && ne.Timeout() {

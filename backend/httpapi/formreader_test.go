@@ -1,0 +1,133 @@
+package httpapi
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"mime/multipart"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// readForm parses body with a formReader and returns the first part's
+// header and content, and whether the closing boundary followed it.
+func readForm(r io.Reader, boundary string) (partHeader, []byte, bool, error) {
+	f := newFormReader()
+	f.reset(r, boundary)
+	h, err := f.firstPart()
+	if err != nil {
+		return h, nil, false, err
+	}
+	var content bytes.Buffer
+	if _, err := f.WriteTo(&content); err != nil {
+		return h, content.Bytes(), false, err
+	}
+	return h, content.Bytes(), f.final, nil
+}
+
+func TestFormReaderParts(t *testing.T) {
+	const cd = "Content-Disposition: form-data; name=\"file\"; filename=\"a.txt\""
+	for _, tc := range []struct {
+		name, body, content string
+		final               bool
+		err                 error // nil, io.EOF or io.ErrUnexpectedEOF; "invalid" checked separately
+	}{
+		{"plain", "--B\r\n" + cd + "\r\n\r\nhello\r\n--B--\r\n", "hello", true, nil},
+		{"empty content", "--B\r\n" + cd + "\r\n\r\n\r\n--B--", "", true, nil},
+		{"preamble and epilogue", "ignored preamble\r\n--B\r\n" + cd + "\r\n\r\nx\r\n--B--\r\nepilogue", "x", true, nil},
+		{"padding after boundaries", "--B \t\r\n" + cd + "\r\n\r\nx\r\n--B  \r\n" + cd + "\r\n\r\ny\r\n--B--", "x", false, nil},
+		{"bare LF lines", "--B\n" + cd + "\n\nx\r\n--B--\n", "x", true, nil},
+		{"delimiter-like content", "--B\r\n" + cd + "\r\n\r\na\r\n--Bx\r\n--B-\r\n--\r\n--B\tz\r\n--B--", "a\r\n--Bx\r\n--B-\r\n--\r\n--B\tz", true, nil},
+		{"CR LF runs", "--B\r\n" + cd + "\r\n\r\n\r\n\r\r\n\r\n--B--", "\r\n\r\r\n", true, nil},
+		{"second part", "--B\r\n" + cd + "\r\n\r\nx\r\n--B\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\ny\r\n--B--", "x", false, nil},
+		{"no parts", "--B--\r\n", "", false, io.EOF},
+		{"empty body", "", "", false, io.EOF},
+		{"wrong boundary", "--C\r\n" + cd + "\r\n\r\nx\r\n--C--", "", false, io.EOF},
+		{"boundary prefix only", "--Bee\r\n" + cd + "\r\n\r\nx\r\n--Bee--", "", false, io.EOF},
+		{"truncated content", "--B\r\n" + cd + "\r\n\r\nhello world", "hello w", false, io.ErrUnexpectedEOF},
+		{"truncated delimiter", "--B\r\n" + cd + "\r\n\r\nhello\r\n--B", "hello", false, io.ErrUnexpectedEOF},
+		{"truncated after delimiter dash", "--B\r\n" + cd + "\r\n\r\nhello\r\n--B-", "hello", false, io.ErrUnexpectedEOF},
+		{"truncated headers", "--B\r\n" + cd, "", false, io.ErrUnexpectedEOF},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// The same body read whole and one byte at a time.
+			for _, r := range []io.Reader{strings.NewReader(tc.body), iotest.OneByteReader(strings.NewReader(tc.body))} {
+				h, content, final, err := readForm(r, "B")
+				if !errors.Is(err, tc.err) || (err == nil) != (tc.err == nil) {
+					t.Fatalf("error %v, want %v", err, tc.err)
+				}
+				if tc.err == nil && h.disposition != strings.TrimPrefix(cd, "Content-Disposition: ") {
+					t.Fatalf("disposition %q", h.disposition)
+				}
+				if string(content) != tc.content || final != tc.final {
+					t.Fatalf("content %q final %v, want %q %v", content, final, tc.content, tc.final)
+				}
+			}
+		})
+	}
+}
+
+func TestFormReaderRefusesBadHeaders(t *testing.T) {
+	for name, body := range map[string]string{
+		"folded":         "--B\r\nContent-Disposition: form-data;\r\n name=\"file\"\r\n\r\nx\r\n--B--",
+		"no colon":       "--B\r\nContent-Disposition form-data\r\n\r\nx\r\n--B--",
+		"two dispo":      "--B\r\nContent-Disposition: form-data; name=\"a\"\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\nx\r\n--B--",
+		"too many lines": "--B\r\n" + strings.Repeat("X-A: b\r\n", maxPartHeaderLines+1) + "\r\nx\r\n--B--",
+		"too long":       "--B\r\nX-A: " + strings.Repeat("b", maxPartHeaderBytes) + "\r\n\r\nx\r\n--B--",
+		"huge line":      "--B\r\nX-A: " + strings.Repeat("b", formBufferSize) + "\r\n\r\nx\r\n--B--",
+	} {
+		if _, _, _, err := readForm(strings.NewReader(body), "B"); err == nil || !strings.Contains(err.Error(), "invalid") {
+			t.Errorf("%s: error %v, want an EINVALID error", name, err)
+		}
+	}
+}
+
+// TestFormReaderMatchesMimeMultipart compares the parser with the standard
+// library on bodies written by multipart.Writer whose content is full of
+// near-delimiters, read through readers of varied chunk sizes.
+func TestFormReaderMatchesMimeMultipart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"\r", "\n", "\r\n", "-", "--", "\r\n--", "x", "\x00", " ", "\t"}
+	for i := 0; i < 300; i++ {
+		var b bytes.Buffer
+		w := multipart.NewWriter(&b)
+		boundary := w.Boundary()
+		var content bytes.Buffer
+		n := rng.IntN(200)
+		if i%50 == 0 {
+			n = 40000 // spans several read buffers
+		}
+		for j := 0; j < n; j++ {
+			switch rng.IntN(4) {
+			case 0:
+				// A prefix of the real delimiter.
+				d := "\r\n--" + boundary
+				content.WriteString(d[:rng.IntN(len(d))])
+			default:
+				content.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+		}
+		fw, _ := w.CreateFormFile("file", "f.bin")
+		fw.Write(content.Bytes())
+		w.Close()
+
+		mr := multipart.NewReader(bytes.NewReader(b.Bytes()), boundary)
+		p, err := mr.NextRawPart()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := io.ReadAll(p)
+		var r io.Reader = bytes.NewReader(b.Bytes())
+		if i%3 == 1 {
+			r = iotest.HalfReader(r)
+		} else if i%3 == 2 {
+			r = iotest.OneByteReader(r)
+		}
+		_, got, final, err := readForm(r, boundary)
+		if err != nil || !bytes.Equal(got, want) || !bytes.Equal(got, content.Bytes()) || !final {
+			t.Fatalf("body %d: error %v, final %v, content differs: %v", i, err, final, !bytes.Equal(got, want))
+		}
+	}
+}
