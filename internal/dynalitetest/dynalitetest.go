@@ -176,6 +176,11 @@ func dynaliteScript() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return scriptIn(root)
+}
+
+// scriptIn finds the dynalite CLI installed by `make tools` under root.
+func scriptIn(root string) (string, error) {
 	bin := filepath.Join(root, "tools", "dynalite", "node_modules", ".bin", "dynalite")
 	if _, err := os.Stat(bin); err != nil {
 		return "", fmt.Errorf("dynalite is not installed at %s: run `make tools` (npm ci in tools/dynalite) first: %v", bin, err)

@@ -63,3 +63,10 @@ func TestRepoRootFindsGoMod(t *testing.T) {
 		t.Fatalf("repoRoot = %q has no tools/dynalite/package-lock.json: %v", root, err)
 	}
 }
+
+func TestMissingInstallNamesMakeTools(t *testing.T) {
+	_, err := scriptIn(t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "make tools") {
+		t.Fatalf("scriptIn(empty dir) = %v, want an error naming `make tools`", err)
+	}
+}
