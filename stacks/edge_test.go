@@ -1,0 +1,367 @@
+package stacks
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/docmeta/docmeta/topology"
+)
+
+func TestLoadBalancer(t *testing.T) {
+	check := func(t *testing.T, doc map[string]any, cfg topology.Config) {
+		alb := resource(t, doc, "aws_lb", "alb")
+		var public []string
+		for i := 0; i < cfg.AZCount; i++ {
+			public = append(public, ref("aws_subnet", fmt.Sprintf("public_%d", i), "id"))
+		}
+		if alb["internal"] != false || alb["load_balancer_type"] != "application" || !equalSets(stringsOf(alb["subnets"]), public) {
+			t.Errorf("alb = internal %v type %v subnets %v", alb["internal"], alb["load_balancer_type"], alb["subnets"])
+		}
+		if alb["drop_invalid_header_fields"] != true {
+			t.Error("alb does not drop invalid header fields")
+		}
+		if alb["enable_deletion_protection"] != cfg.DeletionProtection {
+			t.Errorf("alb deletion protection %v, want %v", alb["enable_deletion_protection"], cfg.DeletionProtection)
+		}
+		tg := resource(t, doc, "aws_lb_target_group", "app_tg")
+		hc := at(tg, "health_check")
+		if tg["port"] != 8080.0 || tg["protocol"] != "HTTP" || at(hc, "path") != "/status" || at(hc, "matcher") != "200" ||
+			tg["deregistration_delay"] != fmt.Sprint(cfg.Scaling.DeregistrationDelaySeconds) {
+			t.Errorf("target group = port %v health %v dereg %v", tg["port"], hc, tg["deregistration_delay"])
+		}
+
+		listeners := resourcesOf(doc, "aws_lb_listener")
+		var serving string
+		if cfg.CertificateARN != "" {
+			if !equalSets(sortedKeys(listeners), []string{"https", "http_redirect"}) {
+				t.Fatalf("listeners %v, want https and http_redirect", sortedKeys(listeners))
+			}
+			https := listeners["https"]
+			if https["port"] != 443.0 || https["protocol"] != "HTTPS" || https["certificate_arn"] != cfg.CertificateARN ||
+				https["ssl_policy"] != TLSPolicy || !strings.Contains(TLSPolicy, "TLS13") {
+				t.Errorf("https listener = %v", https)
+			}
+			redir := listeners["http_redirect"]
+			if redir["port"] != 80.0 || at(redir, "default_action", "type") != "redirect" ||
+				at(redir, "default_action", "redirect", "protocol") != "HTTPS" || at(redir, "default_action", "redirect", "status_code") != "HTTP_301" {
+				t.Errorf("http listener does not redirect to HTTPS: %v", redir["default_action"])
+			}
+			serving = "https"
+		} else {
+			if !equalSets(sortedKeys(listeners), []string{"http"}) {
+				t.Fatalf("listeners %v, want http only without a certificate", sortedKeys(listeners))
+			}
+			serving = "http"
+		}
+		da := at(listeners[serving], "default_action")
+		if at(da, "type") != "fixed-response" || at(da, "fixed_response", "status_code") != "404" {
+			t.Errorf("default action of %s = %v, want a fixed 404", serving, da)
+		}
+		rules := resourcesOf(doc, "aws_lb_listener_rule")
+		if len(rules) != 1 {
+			t.Fatalf("listener rules %v, want exactly the API rule", sortedKeys(rules))
+		}
+		rule := rules["api_paths"]
+		if rule["listener_arn"] != ref("aws_lb_listener", serving, "arn") ||
+			!equalSets(stringsOf(at(rule, "condition", "path_pattern", "values")), []string{"/upload", "/status", "/documents", "/documents/*"}) ||
+			at(rule, "action", "type") != "forward" || at(rule, "action", "target_group_arn") != ref("aws_lb_target_group", "app_tg", "arn") {
+			t.Errorf("api rule = %v", rule)
+		}
+	}
+	for _, p := range topology.Profiles() {
+		t.Run(string(p), func(t *testing.T) {
+			cfg := testConfig(t, p)
+			check(t, synthesized(t, cfg.StackName()), cfg)
+		})
+	}
+	t.Run("prod requires HTTPS", func(t *testing.T) {
+		if testConfig(t, topology.Prod).CertificateARN == "" {
+			t.Error("prod synthesized without a certificate")
+		}
+	})
+}
+
+func TestSecurityGroups(t *testing.T) {
+	check := func(t *testing.T, doc map[string]any, cfg topology.Config) {
+		type rule struct{ port, source string }
+		describe := func(r map[string]any) rule {
+			src := ""
+			for _, k := range []string{"cidr_ipv4", "cidr_ipv6", "referenced_security_group_id", "prefix_list_id"} {
+				if v, ok := r[k]; ok {
+					src = fmt.Sprint(v)
+				}
+			}
+			if r["from_port"] != r["to_port"] || r["ip_protocol"] != "tcp" {
+				t.Errorf("rule is not a single TCP port: %v", r)
+			}
+			return rule{fmt.Sprint(r["from_port"]), src}
+		}
+		set := func(rs []map[string]any) []string {
+			var out []string
+			for _, r := range rs {
+				d := describe(r)
+				out = append(out, d.port+" "+d.source)
+				if r["description"] == nil {
+					t.Errorf("rule without description: %v", r)
+				}
+			}
+			return out
+		}
+		albIn := []string{"80 0.0.0.0/0"}
+		if cfg.CertificateARN != "" {
+			albIn = append(albIn, "443 0.0.0.0/0")
+		}
+		instSG, albSG, epSG := ref("aws_security_group", "instance_sg", "id"), ref("aws_security_group", "alb_sg", "id"), ref("aws_security_group", "endpoint_sg", "id")
+		instOut := []string{
+			"443 " + ref("aws_vpc_endpoint", "s3_gateway", "prefix_list_id"),
+			"443 " + ref("aws_vpc_endpoint", "dynamodb_gateway", "prefix_list_id"),
+			"443 " + epSG,
+		}
+		if cfg.NATMode != topology.NATNone {
+			instOut = append(instOut, "443 0.0.0.0/0")
+		}
+		for _, tc := range []struct {
+			typ, sg string
+			want    []string
+		}{
+			{"aws_vpc_security_group_ingress_rule", "alb_sg", albIn},
+			{"aws_vpc_security_group_egress_rule", "alb_sg", []string{"8080 " + instSG}},
+			{"aws_vpc_security_group_ingress_rule", "instance_sg", []string{"8080 " + albSG}},
+			{"aws_vpc_security_group_egress_rule", "instance_sg", instOut},
+		} {
+			if got := set(rulesOf(doc, tc.typ, tc.sg)); !equalSets(got, tc.want) {
+				t.Errorf("%s %s = %v, want %v", tc.sg, tc.typ, got, tc.want)
+			}
+		}
+		// No port 22 anywhere, in any rule or range.
+		for _, typ := range []string{"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"} {
+			for name, r := range resourcesOf(doc, typ) {
+				from, _ := r["from_port"].(float64)
+				to, _ := r["to_port"].(float64)
+				if r["ip_protocol"] == "-1" || (from <= 22 && 22 <= to) {
+					t.Errorf("%s %s opens port 22: %v", typ, name, r)
+				}
+			}
+		}
+		for name, sg := range resourcesOf(doc, "aws_security_group") {
+			if sg["ingress"] != nil || sg["egress"] != nil {
+				t.Errorf("security group %s has inline rules", name)
+			}
+		}
+	}
+	for _, p := range topology.Profiles() {
+		t.Run(string(p), func(t *testing.T) {
+			cfg := testConfig(t, p)
+			check(t, synthesized(t, cfg.StackName()), cfg)
+		})
+	}
+	t.Run("variant", func(t *testing.T) {
+		ensureFixture(t)
+		check(t, synthesizedVariant(t, "docmeta-dev"), fixture.variant)
+	})
+}
+
+func TestInstanceRole(t *testing.T) {
+	check := func(t *testing.T, doc map[string]any, cfg topology.Config) {
+		role := resource(t, doc, "aws_iam_role", "instance_role")
+		trust := parsePolicy(t, role["assume_role_policy"])
+		if len(trust.Statement) != 1 || fmt.Sprint(trust.Statement[0].Principal) != "map[Service:ec2.amazonaws.com]" ||
+			!equalSets(trust.Statement[0].Action, []string{"sts:AssumeRole"}) {
+			t.Errorf("trust policy = %+v", trust)
+		}
+		pol := resource(t, doc, "aws_iam_role_policy", "instance_server_policy")
+		if pol["role"] != ref("aws_iam_role", "instance_role", "id") {
+			t.Errorf("server policy attached to %v", pol["role"])
+		}
+		p := parsePolicy(t, pol["policy"])
+		table := ref("aws_dynamodb_table", "table", "arn")
+		want := map[string][2][]string{
+			"MetadataTable": {{"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"}, {table, table + "/index/by-day"}},
+			"ServerBinary":  {{"s3:GetObject"}, {ref("aws_s3_bucket", "artifact_bucket", "arn") + "/docmeta-server/linux-" + string(cfg.Arch()) + "/" + fixture.binaries[cfg.Arch()]}},
+			"ApiKeys":       {{"ssm:GetParameter"}, {"arn:${data.aws_partition.partition.partition}:ssm:" + cfg.Region + ":${data.aws_caller_identity.account.account_id}:parameter" + cfg.APIKeyParameter}},
+		}
+		if cfg.APIKeyKMSKeyARN != "" {
+			want["ApiKeysDecrypt"] = [2][]string{{"kms:Decrypt"}, {cfg.APIKeyKMSKeyARN}}
+			if c := statement(t, p, "ApiKeysDecrypt").Condition["StringEquals"]["kms:ViaService"]; c != "ssm."+cfg.Region+".amazonaws.com" {
+				t.Errorf("kms statement not limited to SSM: %q", c)
+			}
+		}
+		if len(p.Statement) != len(want) {
+			t.Errorf("server policy has %d statements, want %d: %+v", len(p.Statement), len(want), p)
+		}
+		for sid, w := range want {
+			s := statement(t, p, sid)
+			if s.Effect != "Allow" || !equalSets(s.Action, w[0]) || !equalSets(s.Resource, w[1]) {
+				t.Errorf("%s = %v on %v, want %v on %v", sid, s.Action, s.Resource, w[0], w[1])
+			}
+		}
+		for _, s := range p.Statement {
+			for _, a := range s.Action {
+				if strings.Contains(a, "*") {
+					t.Errorf("wildcard action %q in %s", a, s.Sid)
+				}
+			}
+			for _, r := range s.Resource {
+				if strings.Contains(r, "*") {
+					t.Errorf("wildcard resource %q in %s", r, s.Sid)
+				}
+			}
+		}
+		att := resource(t, doc, "aws_iam_role_policy_attachment", "instance_ssm_core")
+		if att["policy_arn"] != "arn:${data.aws_partition.partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore" {
+			t.Errorf("managed policy = %v", att["policy_arn"])
+		}
+		if len(resourcesOf(doc, "aws_iam_role_policy_attachment")) != 1 {
+			t.Error("more managed policies than the SSM core one")
+		}
+		prof := resource(t, doc, "aws_iam_instance_profile", "instance_profile")
+		if prof["role"] != ref("aws_iam_role", "instance_role", "name") {
+			t.Errorf("instance profile role %v", prof["role"])
+		}
+	}
+	for _, p := range topology.Profiles() {
+		t.Run(string(p), func(t *testing.T) {
+			cfg := testConfig(t, p)
+			check(t, synthesized(t, cfg.StackName()), cfg)
+		})
+	}
+	t.Run("variant with a customer KMS key", func(t *testing.T) {
+		ensureFixture(t)
+		check(t, synthesizedVariant(t, "docmeta-dev"), fixture.variant)
+	})
+}
+
+func TestOutputs(t *testing.T) {
+	for _, p := range topology.Profiles() {
+		t.Run(string(p), func(t *testing.T) {
+			cfg := testConfig(t, p)
+			doc := synthesized(t, cfg.StackName())
+			scheme := "http://"
+			if cfg.CertificateARN != "" {
+				scheme = "https://"
+			}
+			want := map[string]any{
+				"service_url":             scheme + ref("aws_lb", "alb", "dns_name"),
+				"alb_dns_name":            ref("aws_lb", "alb", "dns_name"),
+				"alb_arn_suffix":          ref("aws_lb", "alb", "arn_suffix"),
+				"table_name":              ref("aws_dynamodb_table", "table", "name"),
+				"table_arn":               ref("aws_dynamodb_table", "table", "arn"),
+				"asg_name":                ref("aws_autoscaling_group", "app_asg", "name"),
+				"target_group_arn":        ref("aws_lb_target_group", "app_tg", "arn"),
+				"target_group_arn_suffix": ref("aws_lb_target_group", "app_tg", "arn_suffix"),
+				"region":                  cfg.Region,
+				"artifact_bucket":         ref("aws_s3_bucket", "artifact_bucket", "bucket"),
+				"export_bucket":           cfg.ExportBucketName("${data.aws_caller_identity.account.account_id}"),
+				"server_sha256":           fixture.binaries[cfg.Arch()],
+				"vpc_id":                  ref("aws_vpc", "vpc", "id"),
+			}
+			for name, v := range want {
+				if got := at(doc, "output", name, "value"); got != v {
+					t.Errorf("output %s = %v, want %v", name, got, v)
+				}
+			}
+			var nats []string
+			for i := 0; i < cfg.NATGateways(); i++ {
+				nats = append(nats, ref("aws_nat_gateway", fmt.Sprintf("nat_%d", i), "id"))
+			}
+			if got := stringsOf(at(doc, "output", "nat_gateway_ids", "value")); !equalSets(got, nats) {
+				t.Errorf("nat_gateway_ids = %v, want %v", got, nats)
+			}
+			var eps []string
+			for _, s := range cfg.InterfaceEndpoints {
+				eps = append(eps, ref("aws_vpc_endpoint", s+"_interface", "id"))
+			}
+			if got := stringsOf(at(doc, "output", "interface_endpoint_ids", "value")); !equalSets(got, eps) {
+				t.Errorf("interface_endpoint_ids = %v, want %v", got, eps)
+			}
+		})
+	}
+}
+
+func TestExportStackOutlivesDestroy(t *testing.T) {
+	for _, p := range topology.Profiles() {
+		t.Run(string(p), func(t *testing.T) {
+			cfg := testConfig(t, p)
+			doc := synthesized(t, cfg.ExportStackName())
+			b := resource(t, doc, "aws_s3_bucket", "export_bucket")
+			if b["bucket"] != cfg.ExportBucketName("${data.aws_caller_identity.account.account_id}") {
+				t.Errorf("export bucket name %v", b["bucket"])
+			}
+			if at(b, "lifecycle", "prevent_destroy") != true || b["force_destroy"] != false {
+				t.Errorf("export bucket not protected: lifecycle %v force_destroy %v", b["lifecycle"], b["force_destroy"])
+			}
+			checkHardenedBucket(t, doc, "export", "export_bucket")
+			checkTLSOnly(t, parsePolicy(t, resource(t, doc, "aws_s3_bucket_policy", "export_bucket_policy")["policy"]), ref("aws_s3_bucket", "export_bucket", "arn"))
+			rule := at(resource(t, doc, "aws_s3_bucket_lifecycle_configuration", "export_lifecycle"), "rule")
+			if at(rule, "status") != "Enabled" ||
+				at(rule, "transition", "days") != float64(cfg.Export.TransitionToIADays) || at(rule, "transition", "storage_class") != "STANDARD_IA" ||
+				at(rule, "noncurrent_version_expiration", "noncurrent_days") != float64(cfg.Export.NoncurrentExpirationDays) {
+				t.Errorf("export lifecycle rule = %v", rule)
+			}
+			if at(doc, "output", "export_bucket", "value") != ref("aws_s3_bucket", "export_bucket", "bucket") {
+				t.Errorf("export stack output = %v", at(doc, "output", "export_bucket"))
+			}
+			// Nothing else lives in the export stack.
+			for typ := range doc["resource"].(map[string]any) {
+				if !strings.HasPrefix(typ, "aws_s3_bucket") {
+					t.Errorf("unexpected %s in the export stack", typ)
+				}
+			}
+			// The application stack holds no export bucket (destroying it must not touch exports).
+			if n := len(resourcesOf(synthesized(t, cfg.StackName()), "aws_s3_bucket")); n != 1 {
+				t.Errorf("application stack has %d buckets, want only the artifact bucket", n)
+			}
+		})
+	}
+}
+
+func TestRemoteState(t *testing.T) {
+	for _, p := range topology.Profiles() {
+		doc := synthesized(t, testConfig(t, p).StackName())
+		if at(doc, "terraform", "backend", "s3") != nil {
+			t.Errorf("%s: S3 backend without remote state configured", p)
+		}
+	}
+	ensureFixture(t)
+	for _, stack := range []string{"docmeta-dev", "docmeta-dev-exports"} {
+		s3 := at(synthesizedVariant(t, stack), "terraform", "backend", "s3")
+		want := map[string]any{
+			"bucket": "docmeta-terraform-state", "key": "docmeta/" + stack + ".tfstate", "region": "us-east-1",
+			"dynamodb_table": "docmeta-terraform-locks", "encrypt": true,
+		}
+		for k, v := range want {
+			if at(s3, k) != v {
+				t.Errorf("%s backend %s = %v, want %v", stack, k, at(s3, k), v)
+			}
+		}
+	}
+}
+
+func TestProviderPinnedAndTagged(t *testing.T) {
+	for _, p := range topology.Profiles() {
+		cfg := testConfig(t, p)
+		doc := synthesized(t, cfg.StackName())
+		if v := at(doc, "terraform", "required_providers", "aws", "version"); v != "5.84.0" {
+			t.Errorf("aws provider version %v", v)
+		}
+		prov := at(doc, "provider", "aws")
+		if at(prov, "region") != cfg.Region || at(prov, "default_tags", "tags", "Profile") != string(p) {
+			t.Errorf("provider = %v", prov)
+		}
+	}
+}
+
+func TestSelectedProfiles(t *testing.T) {
+	all, err := SelectedProfiles("")
+	if err != nil || len(all) != 3 {
+		t.Errorf("default = %v, %v", all, err)
+	}
+	two, err := SelectedProfiles("dev, seed")
+	if err != nil || len(two) != 2 || two[1] != topology.Seed {
+		t.Errorf("dev,seed = %v, %v", two, err)
+	}
+	if _, err := SelectedProfiles("dev,staging"); err == nil || !strings.Contains(err.Error(), "DOCMETA_PROFILES") {
+		t.Errorf("unknown profile: %v", err)
+	}
+}
