@@ -140,7 +140,17 @@ func TestUnparsableRequestGetsJSONError(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
+	if resp.Header.Get("X-Request-Id") == "" {
+		t.Error("no X-Request-Id on an error fasthttp reported")
+	}
 	wantError(t, resp, http.StatusRequestHeaderFieldsTooLarge, backend.EINVALID)
+	logged := false
+	for _, l := range ts.logs.lines() {
+		logged = logged || l["status"] == 431.0
+	}
+	if !logged {
+		t.Errorf("no access line for the 431: %v", ts.logs.lines())
+	}
 }
 
 // TestConnectionSurvivesGoodUploads checks keep-alive: after a complete

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/docmeta/docmeta/backend"
 	"github.com/valyala/fasthttp"
@@ -93,5 +94,7 @@ func (a *API) handleServerError(ctx *fasthttp.RequestCtx, err error) {
 	}
 	ctx.SetConnectionClose()
 	writeErrorBody(ctx, status, code, msg)
-	a.log.Warn("request", "status", status, "error", err.Error())
+	reqID := a.requestID(ctx)
+	ctx.Response.Header.Set(headerRequestID, reqID)
+	a.logAccess(ctx, reqID, time.Now(), backend.WrapError(code, msg, err))
 }
