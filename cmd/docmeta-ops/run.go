@@ -73,12 +73,15 @@ func loadAWSConfig(ctx context.Context, getenv func(string) string, region strin
 // execAttached runs argv with the operator's terminal, so `cdktf destroy`
 // can ask for its own confirmation.
 func execAttached(stdout, stderr io.Writer) func(ctx context.Context, argv []string) error {
-	return func(ctx context.Context, argv []string) error {
+	return func(_ context.Context, argv []string) error {
 		path, err := exec.LookPath(argv[0])
 		if err != nil {
 			return fmt.Errorf("%s not found on PATH: install it (npm install -g cdktf-cli@0.20.11) or run the printed command yourself: %w", argv[0], err)
 		}
-		cmd := exec.CommandContext(ctx, path, argv[1:]...)
+		// Not tied to ctx: Ctrl-C reaches cdktf through the terminal's
+		// process group and it stops Terraform cleanly; killing it here
+		// could leave the state locked.
+		cmd := exec.Command(path, argv[1:]...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
 		return cmd.Run()
 	}

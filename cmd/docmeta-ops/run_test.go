@@ -185,3 +185,46 @@ func TestTeardownFlagsOverrideOutputsAndErrorsNameTheFix(t *testing.T) {
 		t.Errorf("run-destroy config = %+v endpoints %+v", f.cfg, f.endpoints)
 	}
 }
+
+// fakeCdktf puts a `cdktf` on PATH that records its arguments and exits
+// with the given code.
+func fakeCdktf(t *testing.T, exitCode int) (argsFile string) {
+	dir := t.TempDir()
+	argsFile = filepath.Join(dir, "args")
+	script := fmt.Sprintf("#!/bin/sh\necho \"$@\" > %q\nexit %d\n", argsFile, exitCode)
+	if err := os.WriteFile(filepath.Join(dir, "cdktf"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return argsFile
+}
+
+func TestTeardownRunDestroyExecsCdktfAfterLiftingProtection(t *testing.T) {
+	srv := fakeaws.Start(t)
+	argsFile := fakeCdktf(t, 0)
+	out, logs, err := runCmd(t, testCreds, "teardown", "--stack", "docmeta-prod", "--outputs-file", writeOutputs(t),
+		"--dynamodb-endpoint", srv.DynamoDBURL, "--s3-endpoint", srv.S3URL, "--poll-interval", "1ms", "--run-destroy")
+	if err != nil {
+		t.Fatalf("teardown --run-destroy: %v\n%s\n%s", err, out, logs)
+	}
+	args, err := os.ReadFile(argsFile)
+	if err != nil || strings.TrimSpace(string(args)) != "destroy docmeta-prod" {
+		t.Errorf("cdktf ran with %q (%v), want \"destroy docmeta-prod\"", args, err)
+	}
+	if srv.DB.Protection || srv.DB.Called("UpdateTable") != 1 {
+		t.Errorf("protection %v after %d UpdateTable calls", srv.DB.Protection, srv.DB.Called("UpdateTable"))
+	}
+}
+
+func TestTeardownFailedCdktfDestroyRestoresProtection(t *testing.T) {
+	srv := fakeaws.Start(t)
+	fakeCdktf(t, 1)
+	_, _, err := runCmd(t, testCreds, "teardown", "--stack", "docmeta-prod", "--outputs-file", writeOutputs(t),
+		"--dynamodb-endpoint", srv.DynamoDBURL, "--s3-endpoint", srv.S3URL, "--poll-interval", "1ms", "--run-destroy")
+	if err == nil || !strings.Contains(err.Error(), "exit status 1") || !strings.Contains(err.Error(), "restored") {
+		t.Fatalf("err = %v", err)
+	}
+	if !srv.DB.Protection {
+		t.Errorf("deletion protection left off after a failed destroy")
+	}
+}
