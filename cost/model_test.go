@@ -181,10 +181,18 @@ func TestDevCostsAtMostHalfOfSeedAtIdle(t *testing.T) {
 	if !c.AtMostHalf || c.ProfileIdleUSD > c.BaselineIdleUSD/2 {
 		t.Fatalf("dev $%.2f vs seed $%.2f at idle: more than half", c.ProfileIdleUSD, c.BaselineIdleUSD)
 	}
+	if len(c.MissingCapabilities) != 0 || len(c.SharedCapabilities) != len(capabilities) {
+		t.Errorf("dev lacks %v of seed's capabilities (shares %v)", c.MissingCapabilities, c.SharedCapabilities)
+	}
+}
+
+func TestDroppingACapabilityIsReported(t *testing.T) {
 	dev, _ := ProfileConfig(topology.Dev, noEnv)
-	fp := dev.Footprint()
-	if fp.InterfaceEndpointAZs == 0 || !fp.Table.PITR || fp.Instances < 1 {
-		t.Errorf("dev footprint lost a capability: %+v", fp)
+	seed, _ := ProfileConfig(topology.Seed, noEnv)
+	dev.Table.PITR = false
+	_, missing := compareCapabilities(dev, seed)
+	if len(missing) != 1 || !strings.Contains(missing[0], "point-in-time recovery") {
+		t.Errorf("missing = %v, want the PITR capability", missing)
 	}
 }
 
@@ -230,7 +238,7 @@ func TestJSONReportCarriesItemsPricesAndComparison(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
-	if len(back.Estimates) != 3 || back.HoursPerMonth != 730 || back.Comparison != r.Comparison || len(back.Prices.Prices) != len(r.Prices.Prices) {
+	if len(back.Estimates) != 3 || back.HoursPerMonth != 730 || back.Comparison.String() != r.Comparison.String() || len(back.Comparison.SharedCapabilities) != len(r.Comparison.SharedCapabilities) || len(back.Prices.Prices) != len(r.Prices.Prices) {
 		t.Errorf("JSON round trip lost data: %+v", back.Comparison)
 	}
 	if len(back.Estimates[0].Items) != len(r.Estimates[0].Items) {

@@ -50,7 +50,12 @@ func (r Report) WriteText(out io.Writer) error {
 	if !r.Comparison.AtMostHalf {
 		verdict = "MISSES"
 	}
-	w.printf("target (%s at most half of %s at idle): %s\n", r.Comparison.Profile, r.Comparison.Baseline, verdict)
+	w.printf("both %s and %s: %s\n", r.Comparison.Profile, r.Comparison.Baseline, strings.Join(r.Comparison.SharedCapabilities, "; "))
+	if len(r.Comparison.MissingCapabilities) > 0 {
+		verdict = "MISSES"
+		w.printf("%s LACKS: %s\n", r.Comparison.Profile, strings.Join(r.Comparison.MissingCapabilities, "; "))
+	}
+	w.printf("target (%s at most half of %s at idle, same capabilities): %s\n", r.Comparison.Profile, r.Comparison.Baseline, verdict)
 	w.printf("%s\n", r.Comparison)
 	return w.err
 }

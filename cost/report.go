@@ -2,6 +2,7 @@ package cost
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/docmeta/docmeta/topology"
@@ -44,6 +45,11 @@ type Comparison struct {
 	// AtMostHalf is the project's target: the profile costs at most half of
 	// the baseline at idle.
 	AtMostHalf bool `json:"at_most_half"`
+	// SharedCapabilities lists what both deployments provide, checked on
+	// their configurations, so the saving is not bought by dropping one.
+	SharedCapabilities []string `json:"shared_capabilities"`
+	// MissingCapabilities lists what the baseline has and the profile lacks.
+	MissingCapabilities []string `json:"missing_capabilities,omitempty"`
 }
 
 // BuildReport estimates every config (one per profile, all in the price
@@ -68,7 +74,45 @@ func BuildReport(configs []topology.Config, prices PriceTable, w Workload) (Repo
 		return Report{}, fmt.Errorf("the report compares dev with seed: both profiles are needed")
 	}
 	r.Comparison = Compare(dev, seed)
+	var devCfg, seedCfg topology.Config
+	for _, c := range configs {
+		switch c.Profile {
+		case topology.Dev:
+			devCfg = c
+		case topology.Seed:
+			seedCfg = c
+		}
+	}
+	r.Comparison.SharedCapabilities, r.Comparison.MissingCapabilities = compareCapabilities(devCfg, seedCfg)
 	return r, nil
+}
+
+// capabilities are what a deployment must keep to count as equivalent:
+// the instances stay private (every profile's ASG is in private subnets;
+// what varies is whether they can be reached), operators reach them through
+// Session Manager, and the metadata is durable.
+var capabilities = []struct {
+	name string
+	has  func(topology.Config) bool
+}{
+	{"Session Manager access to private instances (ssm + ssmmessages endpoints)", func(c topology.Config) bool {
+		return slices.Contains(c.InterfaceEndpoints, "ssm") && slices.Contains(c.InterfaceEndpoints, "ssmmessages") && c.EndpointAZCount >= 1
+	}},
+	{"durable metadata (on-demand table with point-in-time recovery)", func(c topology.Config) bool { return c.Table.PITR && c.Table.OnDemand }},
+	{"at least one running instance behind the load balancer", func(c topology.Config) bool { return c.ASG.Desired >= 1 }},
+	{"safe teardown (retained export bucket)", func(c topology.Config) bool { return c.Footprint().ExportBuckets >= 1 }},
+}
+
+func compareCapabilities(p, baseline topology.Config) (shared, missing []string) {
+	for _, c := range capabilities {
+		switch {
+		case c.has(p) && c.has(baseline):
+			shared = append(shared, c.name)
+		case c.has(baseline):
+			missing = append(missing, c.name)
+		}
+	}
+	return shared, missing
 }
 
 // Compare puts e's idle cost beside the baseline's.
