@@ -151,7 +151,7 @@ func (v *costsView) modelContent() string {
 		}
 		rows = append(rows, &pair{item: l.Item, sq: l.Quantity, sm: &l.Monthly})
 	}
-	cell := func(q string, m *float64) string {
+	cell := func(m *float64) string {
 		if m == nil {
 			return "-"
 		}
@@ -159,7 +159,7 @@ func (v *costsView) modelContent() string {
 	}
 	g := grid{headers: []string{"Line item", p.Name + " qty", p.Name + " $/mo", s.Name + " qty", s.Name + " $/mo"}, flex: 0}
 	for _, r := range rows {
-		g.rows = append(g.rows, []string{r.item, orDash(r.pq), cell(r.pq, r.pm), orDash(r.sq), cell(r.sq, r.sm)})
+		g.rows = append(g.rows, []string{r.item, orDash(r.pq), cell(r.pm), orDash(r.sq), cell(r.sm)})
 	}
 	g.rows = append(g.rows, []string{"Total", "", money(p.Total()), "", money(s.Total())})
 
