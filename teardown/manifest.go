@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // maxManifestBytes bounds what is read of a manifest object; a manifest
@@ -57,13 +59,10 @@ var errManifest = errors.New("export manifest does not match")
 // and that every listed data file exists with the listed ETag.
 func (r *Runner) verifyManifest(ctx context.Context, cfg Config, d *types.ExportDescription, tableARN string) (verifiedManifest, error) {
 	arn := aws.ToString(d.ExportArn)
-	key := aws.ToString(d.ExportManifest)
-	if key == "" {
-		key = path.Join(aws.ToString(d.S3Prefix), "AWSDynamoDB", shortExportID(arn), "manifest-summary.json")
-	}
-	v := verifiedManifest{key: key}
 	var sum manifestSummary
-	if err := r.getJSON(ctx, cfg.ExportBucket, key, &sum); err != nil {
+	key, err := r.getSummary(ctx, cfg.ExportBucket, summaryKeys(d), &sum)
+	v := verifiedManifest{key: key}
+	if err != nil {
 		return v, err
 	}
 	var problems []string
@@ -114,6 +113,42 @@ func (r *Runner) verifyManifest(ctx context.Context, cfg Config, d *types.Export
 	}
 	v.dataFiles = len(files)
 	return v, nil
+}
+
+// summaryKeys are where manifest-summary.json may be: DescribeExport's
+// ExportManifest (documented as the manifest's key), the same under the
+// export prefix in case it is given relative to it, and the documented
+// layout <prefix>/AWSDynamoDB/<export id>/manifest-summary.json.
+func summaryKeys(d *types.ExportDescription) []string {
+	prefix := aws.ToString(d.S3Prefix)
+	layout := path.Join(prefix, "AWSDynamoDB", shortExportID(aws.ToString(d.ExportArn)), "manifest-summary.json")
+	var keys []string
+	if m := aws.ToString(d.ExportManifest); m != "" {
+		keys = append(keys, m)
+		if prefix != "" && !strings.HasPrefix(m, prefix) {
+			keys = append(keys, path.Join(prefix, m))
+		}
+	}
+	if !slices.Contains(keys, layout) {
+		keys = append(keys, layout)
+	}
+	return keys
+}
+
+// getSummary reads the first of keys that exists; any error other than
+// "no such key" stops the search.
+func (r *Runner) getSummary(ctx context.Context, bucket string, keys []string, dst *manifestSummary) (string, error) {
+	var err error
+	for _, key := range keys {
+		if err = r.getJSON(ctx, bucket, key, dst); err == nil {
+			return key, nil
+		}
+		var nsk *s3types.NoSuchKey
+		if !errors.As(err, &nsk) {
+			return key, err
+		}
+	}
+	return keys[0], fmt.Errorf("no manifest-summary.json in s3://%s at %s: %w", bucket, strings.Join(keys, " or "), err)
 }
 
 func manifestError(cfg Config, key string, problems []string) error {

@@ -243,6 +243,9 @@ func TestManifestMismatchStopsBeforeDestroy(t *testing.T) {
 			if name != "manifest missing" && !errors.Is(err, errManifest) {
 				t.Errorf("err = %v, want errManifest", err)
 			}
+			if name == "manifest missing" && !strings.Contains(err.Error(), "no manifest-summary.json") {
+				t.Errorf("err = %v, want the missing summary named", err)
+			}
 			assertUntouched(t, f, err)
 		})
 	}
@@ -301,5 +304,18 @@ func TestReadOutputsFindsTableRegionAndExportBucket(t *testing.T) {
 	}
 	if _, err := ReadOutputs(strings.NewReader(doc), "docmeta-dev"); err == nil || !strings.Contains(err.Error(), "docmeta-prod") {
 		t.Errorf("missing stack: err = %v", err)
+	}
+}
+
+func TestManifestKeyRelativeToThePrefixIsFound(t *testing.T) {
+	f := startFakeAWS(t)
+	f.db.Protection = false
+	f.db.ManifestRelative = true
+	res, err := f.runner.Run(context.Background(), testConfig("docmeta-dev"))
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !strings.HasPrefix(res.Manifest, "teardown/") || res.ItemCount != 3 {
+		t.Errorf("result = %+v", res)
 	}
 }

@@ -51,7 +51,10 @@ type DynamoDB struct {
 	OnDescribeExport func(n int)
 	// OnComplete writes the export's files when it completes.
 	OnComplete func(e *Export)
-	describes  int
+	// ManifestRelative reports ExportManifest relative to the export
+	// prefix, to exercise the reader's fallback.
+	ManifestRelative bool
+	describes        int
 }
 
 type Export struct {
@@ -179,6 +182,9 @@ func (f *DynamoDB) exportDesc(e *Export) map[string]any {
 		d["ItemCount"] = f.ItemCount
 		d["BilledSizeBytes"] = f.ItemCount * 300
 		d["ExportManifest"] = e.Dir() + "/manifest-summary.json"
+		if f.ManifestRelative {
+			d["ExportManifest"] = "AWSDynamoDB/" + e.ID() + "/manifest-summary.json"
+		}
 	case "FAILED":
 		d["FailureCode"] = "S3NoSuchBucket"
 		d["FailureMessage"] = "The specified bucket does not exist"
