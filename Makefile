@@ -29,7 +29,7 @@ $(DYNALITE): tools/dynalite/package.json tools/dynalite/package-lock.json
 	touch $@
 
 ## test: everything that proves the project
-test: lint test-go test-shell test-reliability test-console
+test: lint test-go test-shell test-reliability test-console scan
 
 ## lint: gofmt and go vet
 lint:
@@ -91,3 +91,59 @@ console:
 ## against loopback fakes, and the tmux end-to-end run against the real server
 test-console:
 	$(GO) test -count=1 ./tui/...
+
+# --- AWS stacks (topology/, stacks/, main.go, cdktf.json) ---
+.PHONY: synth synth-cli server-binaries test-stacks scan tools-cdktf
+STACK_ARCHES := arm64 amd64
+SERVER_BINARIES := $(foreach a,$(STACK_ARCHES),$(BIN)/linux-$(a)/docmeta-server)
+SERVER_SOURCES := $(shell find backend -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
+TRIVY ?= $(shell $(GO) env GOPATH)/bin/trivy
+CDKTF := tools/cdktf/node_modules/.bin/cdktf
+HCL_OUT := cdktf.out/hcl
+# The scan needs a prod stack; prod refuses to synthesize without a
+# certificate, so a well-formed placeholder is used unless one is set.
+SCAN_CERT ?= arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000
+
+## server-binaries: docmeta-server for linux/arm64 (t4g) and linux/amd64 (t3)
+server-binaries: $(SERVER_BINARIES)
+
+$(BIN)/linux-%/docmeta-server: $(SERVER_SOURCES)
+	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build -trimpath -o $@ ./backend/cmd/docmeta-server
+
+## synth: cross-compile the server, then synthesize cdktf.out/stacks/<stack>/cdk.tf.json
+## (DOCMETA_PROFILES=dev,seed to skip prod, which needs DOCMETA_PROD_CERTIFICATE_ARN)
+synth: server-binaries
+	$(GO) run .
+
+## tools-cdktf: the pinned cdktf CLI (deploy/destroy; `make synth-cli`)
+tools-cdktf: $(CDKTF)
+
+$(CDKTF): tools/cdktf/package.json tools/cdktf/package-lock.json
+	cd tools/cdktf && npm ci --no-audit --no-fund
+	touch $@
+
+## synth-cli: the same synthesis through the pinned cdktf CLI (cdktf.json's app)
+synth-cli: server-binaries tools-cdktf
+	CHECKPOINT_DISABLE=1 $(CDKTF) synth
+
+## test-stacks: topology validation, user-data linters, synthesized-stack assertions
+test-stacks:
+	$(GO) test -count=1 ./topology/... ./stacks/...
+
+## scan: trivy on the HCL of every synthesized stack; fails on any HIGH or
+## CRITICAL finding not excluded (with its reason) in stacks/scan/trivyignore.yaml
+scan: server-binaries
+	@test -x "$(TRIVY)" || { echo "trivy not found at $(TRIVY); install it with: GOEXPERIMENT=jsonv2 $(GO) install github.com/aquasecurity/trivy/cmd/trivy@v0.74.0 (.ci/run does)"; exit 1; }
+	rm -rf $(HCL_OUT)
+	DOCMETA_PROFILES=dev,prod,seed DOCMETA_PROD_CERTIFICATE_ARN="$${DOCMETA_PROD_CERTIFICATE_ARN:-$(SCAN_CERT)}" \
+		SYNTH_HCL_OUTPUT=true CDKTF_OUTDIR=$(HCL_OUT) $(GO) run . 2>&1 | grep -v '^!!'
+	@echo "== policy scan: every finding before exclusions"
+	cd $(HCL_OUT)/stacks && $(TRIVY) config --skip-check-update --disable-telemetry --quiet --format json --output ../findings-all.json .
+	@$(GO) run ./stacks/scan/summary $(HCL_OUT)/findings-all.json
+	@echo "== policy scan: after stacks/scan/trivyignore.yaml (LOW and MEDIUM are reported; HIGH and CRITICAL fail)"
+	cd $(HCL_OUT)/stacks && $(TRIVY) config --skip-check-update --disable-telemetry --quiet --ignorefile ../../../stacks/scan/trivyignore.yaml --format json --output ../findings-after.json .
+	@$(GO) run ./stacks/scan/summary $(HCL_OUT)/findings-after.json
+	cd $(HCL_OUT)/stacks && $(TRIVY) config --skip-check-update --disable-telemetry --quiet --ignorefile ../../../stacks/scan/trivyignore.yaml \
+		--severity HIGH,CRITICAL --exit-code 1 --format json --output ../findings-high.json . \
+		|| { echo "policy scan: HIGH/CRITICAL findings above; fix them or add each to stacks/scan/trivyignore.yaml with its reason"; exit 1; }
+	@echo "policy scan: no HIGH or CRITICAL finding"
