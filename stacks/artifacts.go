@@ -149,6 +149,6 @@ func NewArtifactPolicy(scope constructs.Construct, id string, p ArtifactPolicyPr
 		},
 	}}
 	return pin(s3bucketpolicy.NewS3BucketPolicy(scope, str(id), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: p.Bucket.Id(), Policy: str(doc.String()),
+		Bucket: p.Bucket.Id(), Policy: doc.Expression(),
 	}), id)
 }

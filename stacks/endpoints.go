@@ -32,7 +32,7 @@ func NewGatewayEndpoints(scope constructs.Construct, id string, p GatewayEndpoin
 			ServiceName:     str(fmt.Sprintf("com.amazonaws.%s.%s", p.Region, service)),
 			VpcEndpointType: str("Gateway"),
 			RouteTableIds:   strs(p.RouteTableIDs...),
-			Policy:          str(policy.String()),
+			Policy:          policy.Expression(),
 			Tags:            nameTag(service + "-gateway"),
 		}), service+"_gateway")
 	}

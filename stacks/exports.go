@@ -31,7 +31,7 @@ func NewExportBucket(scope constructs.Construct, id string, p ExportBucketProps)
 	lifecycle(c, "export", b, p.Settings.TransitionToIADays, p.Settings.NoncurrentExpirationDays, p.Settings.AbortIncompleteUploadDays)
 	pin(s3bucketpolicy.NewS3BucketPolicy(c, str("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
 		Bucket: b.Id(),
-		Policy: str(policyDocument{Statement: []policyStatement{denyInsecureTransport(*b.Arn())}}.String()),
+		Policy: policyDocument{Statement: []policyStatement{denyInsecureTransport(*b.Arn())}}.Expression(),
 	}), "export_bucket_policy")
 	return b
 }

@@ -3,6 +3,8 @@ package stacks
 import (
 	"encoding/json"
 
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
 	"github.com/aws/jsii-runtime-go"
 )
 
@@ -57,6 +59,18 @@ func (d policyDocument) String() string {
 	return string(b)
 }
 
+// Expression renders the document as a Terraform jsonencode({...}) call
+// rather than a JSON string literal: cdktf's HCL output (which the policy
+// scan reads) does not escape the quotes of a JSON literal, and an object
+// expression is also what Terraform users would write by hand.
+func (d policyDocument) Expression() *string {
+	var v map[string]any
+	if err := json.Unmarshal([]byte(d.String()), &v); err != nil {
+		panic("stacks: policy round trip: " + err.Error())
+	}
+	return cdktf.Fn_Jsonencode(v)
+}
+
 // denyInsecureTransport is the TLS-only statement every bucket policy starts with.
 func denyInsecureTransport(bucketARN string) policyStatement {
 	return policyStatement{
@@ -69,11 +83,3 @@ func denyInsecureTransport(bucketARN string) policyStatement {
 
 // serverTableActions are exactly the DynamoDB calls of backend/dynamo.
 var serverTableActions = []string{"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic("stacks: marshal: " + err.Error())
-	}
-	return string(b)
-}

@@ -6,6 +6,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // IAMProps name exactly the resources the server touches.
@@ -53,16 +54,16 @@ func ServerPolicy(p IAMProps) policyDocument {
 func NewIAM(scope constructs.Construct, id string, p IAMProps) *IAM {
 	c := constructs.NewConstruct(scope, str(id))
 	// EC2 may assume the role; a trust policy has no Resource element.
-	assume := mustJSON(map[string]any{"Version": "2012-10-17", "Statement": []map[string]any{{
-		"Effect": "Allow", "Principal": map[string]string{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole",
+	assume := cdktf.Fn_Jsonencode(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+		"Effect": "Allow", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole",
 	}}})
 	r := &IAM{}
 	r.Role = pin(iamrole.NewIamRole(c, str("role"), &iamrole.IamRoleConfig{
-		Name: str(p.Name + "-instance"), AssumeRolePolicy: str(assume),
+		Name: str(p.Name + "-instance"), AssumeRolePolicy: assume,
 		Description: str("docmeta server instances"), Tags: nameTag(p.Name + "-instance"),
 	}), "instance_role")
 	pin(iamrolepolicy.NewIamRolePolicy(c, str("server_policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name: str("docmeta-server"), Role: r.Role.Id(), Policy: str(ServerPolicy(p).String()),
+		Name: str("docmeta-server"), Role: r.Role.Id(), Policy: ServerPolicy(p).Expression(),
 	}), "instance_server_policy")
 	pin(iamrolepolicyattachment.NewIamRolePolicyAttachment(c, str("ssm_core"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
 		Role: r.Role.Name(), PolicyArn: str("arn:" + p.Partition + ":iam::aws:" + ssmCorePolicy),

@@ -3,6 +3,7 @@ package stacks
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -22,10 +23,7 @@ type parsedStatement struct {
 
 func parsePolicy(t *testing.T, v any) parsedPolicy {
 	t.Helper()
-	s, ok := v.(string)
-	if !ok {
-		t.Fatalf("policy is %T, not a JSON string", v)
-	}
+	s := jsonencodeArgument(t, v)
 	var raw struct {
 		Statement []struct {
 			Sid       string
@@ -72,4 +70,45 @@ func statement(t *testing.T, p parsedPolicy, sid string) parsedStatement {
 	}
 	t.Fatalf("policy has no statement %q: %+v", sid, p)
 	return parsedStatement{}
+}
+
+// jsonencodeArgument turns the synthesized `${jsonencode({...})}` back into
+// JSON: HCL object syntax uses `=` between keys and values, and a value that
+// is only a reference is written bare (aws_x.y.arn), which becomes the
+// string "${aws_x.y.arn}" as Terraform would render it.
+func jsonencodeArgument(t *testing.T, v any) string {
+	t.Helper()
+	s, _ := v.(string)
+	const pre, suf = "${jsonencode(", ")}"
+	if !strings.HasPrefix(s, pre) || !strings.HasSuffix(s, suf) {
+		t.Fatalf("policy is not a jsonencode(...) expression: %.80q", s)
+	}
+	s = s[len(pre) : len(s)-len(suf)]
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"':
+			j := i + 1
+			for ; j < len(s) && s[j] != '"'; j++ {
+				if s[j] == '\\' {
+					j++
+				}
+			}
+			b.WriteString(s[i : j+1])
+			i = j
+		case c == '=':
+			b.WriteByte(':')
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			j := i
+			for j < len(s) && (s[j] == '_' || s[j] == '.' || s[j] == '-' || s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z' || s[j] >= '0' && s[j] <= '9') {
+				j++
+			}
+			b.WriteString(`"${` + s[i:j] + `}"`)
+			i = j - 1
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
