@@ -15,13 +15,13 @@ import (
 )
 
 func main() {
-	if err := run(os.Getenv, os.Stdout); err != nil {
+	if err := run(os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "docmeta synth:", err)
 		os.Exit(1)
 	}
 }
 
-func run(getenv func(string) string, stdout io.Writer) error {
+func run(getenv func(string) string, stdout, stderr io.Writer) error {
 	// The output directory comes from CDKTF_OUTDIR when the cdktf CLI runs
 	// us, cdktf.out otherwise.
 	app := cdktf.NewApp(nil)
@@ -31,6 +31,9 @@ func run(getenv func(string) string, stdout io.Writer) error {
 	}
 	app.Synth()
 	for _, d := range deployments {
+		for _, w := range d.Warnings {
+			fmt.Fprintln(stderr, "warning:", w)
+		}
 		fmt.Fprintf(stdout, "synthesized %s and %s (server sha256 %s)\n", *d.App.ToString(), *d.Exports.ToString(), d.BinarySHA256)
 	}
 	return nil

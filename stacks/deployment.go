@@ -28,6 +28,9 @@ type Deployment struct {
 	Exports cdktf.TerraformStack
 	// BinarySHA256 is the checksum the instances verify.
 	BinarySHA256 string
+	// Warnings are printed at synth time (and shown by the cdktf CLI as
+	// stack annotations), e.g. a load balancer serving plain HTTP.
+	Warnings []string
 }
 
 // BinaryPathFor is where `make synth` puts the server binary of an arch.
@@ -65,6 +68,9 @@ func NewDeployment(app cdktf.App, o Options) (*Deployment, error) {
 	d.App = newStack(app, cfg, cfg.StackName())
 	if err := buildApp(d.App, cfg, o.BinaryPath, sum); err != nil {
 		return nil, err
+	}
+	if cfg.CertificateARN == "" {
+		d.Warnings = append(d.Warnings, HTTPOnlyWarning(cfg.StackName()))
 	}
 	return d, nil
 }

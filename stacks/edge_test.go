@@ -75,6 +75,18 @@ func TestLoadBalancer(t *testing.T) {
 			check(t, synthesized(t, cfg.StackName()), cfg)
 		})
 	}
+	t.Run("HTTP-only stacks warn at synth time", func(t *testing.T) {
+		for _, p := range topology.Profiles() {
+			cfg := testConfig(t, p)
+			w := fixture.warnings[cfg.StackName()]
+			if cfg.CertificateARN == "" && (len(w) != 1 || !strings.Contains(w[0], "plain HTTP")) {
+				t.Errorf("%s: warnings %q, want the plain-HTTP warning", p, w)
+			}
+			if cfg.CertificateARN != "" && len(w) != 0 {
+				t.Errorf("%s: unexpected warnings %q", p, w)
+			}
+		}
+	})
 	t.Run("prod requires HTTPS", func(t *testing.T) {
 		if testConfig(t, topology.Prod).CertificateARN == "" {
 			t.Error("prod synthesized without a certificate")

@@ -87,8 +87,7 @@ func NewLoadBalancer(scope constructs.Construct, id string, p LoadBalancerProps)
 		}), "http_redirect")
 		r.URL = "https://" + *r.LB.DnsName()
 	} else {
-		cdktf.Annotations_Of(scope).AddWarning(str(fmt.Sprintf(
-			"%s: no certificate ARN, so the load balancer serves plain HTTP and API keys cross the internet unencrypted; set DOCMETA_CERTIFICATE_ARN for HTTPS", p.Name)))
+		cdktf.Annotations_Of(scope).AddWarning(str(HTTPOnlyWarning(p.Name)))
 		serving = pin(lblistener.NewLbListener(c, str("http"), &lblistener.LbListenerConfig{
 			LoadBalancerArn: r.LB.Arn(), Port: num(80), Protocol: str("HTTP"),
 			DefaultAction: &[]*lblistener.LbListenerDefaultAction{notFound},
@@ -103,4 +102,9 @@ func NewLoadBalancer(scope constructs.Construct, id string, p LoadBalancerProps)
 		Action: &[]*lblistenerrule.LbListenerRuleAction{{Type: str("forward"), TargetGroupArn: r.TargetGroup.Arn()}},
 	}), "api_paths")
 	return r
+}
+
+// HTTPOnlyWarning is the synth-time warning of a stack without a certificate.
+func HTTPOnlyWarning(stack string) string {
+	return fmt.Sprintf("%s: no certificate ARN, so the load balancer serves plain HTTP and API keys cross the internet unencrypted; set DOCMETA_CERTIFICATE_ARN (or DOCMETA_<PROFILE>_CERTIFICATE_ARN) for HTTPS", stack)
 }

@@ -37,6 +37,7 @@ var fixture struct {
 	binaries map[topology.Arch]string // arch -> sha256
 	stacks   map[string]map[string]any
 	variants map[string]map[string]any
+	warnings map[string][]string // stack -> synth-time warnings
 }
 
 func TestMain(m *testing.M) {
@@ -91,6 +92,7 @@ func synthesizeFixture() (err error) {
 	if err != nil {
 		return err
 	}
+	fixture.warnings = map[string][]string{}
 	fixture.configs, fixture.variant, err = testConfigs()
 	if err != nil {
 		return err
@@ -115,9 +117,11 @@ func synthesizeFixture() (err error) {
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: str(outdir)})
 	for _, p := range topology.Profiles() {
 		c := fixture.configs[p]
-		if _, err := NewDeployment(app, Options{Config: c, BinaryPath: binary(c.Arch())}); err != nil {
+		d, err := NewDeployment(app, Options{Config: c, BinaryPath: binary(c.Arch())})
+		if err != nil {
 			return err
 		}
+		fixture.warnings[c.StackName()] = d.Warnings
 	}
 	app.Synth()
 	variantDir := filepath.Join(fixture.dir, "variant")
