@@ -209,3 +209,29 @@ func (p *Proc) Tail() string {
 	}
 	return string(bytes.Join(lines, []byte("\n")))
 }
+
+// CPUSeconds is the user plus system CPU time the process has used.
+func (p *Proc) CPUSeconds() (float64, error) { return ProcessCPUSeconds(p.Pid()) }
+
+// ProcessCPUSeconds reads the user plus system CPU time of any process
+// from /proc/<pid>/stat (in clock ticks of 1/100 s, the Linux USER_HZ).
+func ProcessCPUSeconds(pid int) (float64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, fmt.Errorf("read CPU time of process %d: %w", pid, err)
+	}
+	// The command name (field 2) may contain spaces; fields after its
+	// closing parenthesis are fixed: utime and stime are the 12th and 13th.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	f := strings.Fields(s[i+1:])
+	if i < 0 || len(f) < 13 {
+		return 0, fmt.Errorf("unexpected /proc/%d/stat: %q", pid, s)
+	}
+	utime, err1 := strconv.ParseFloat(f[11], 64)
+	stime, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("unexpected /proc/%d/stat: %q", pid, s)
+	}
+	return (utime + stime) / 100, nil
+}

@@ -77,6 +77,13 @@ func TestStartMeasureAndStop(t *testing.T) {
 	if err != nil || rss <= 0 || rss > peak {
 		t.Fatalf("RSSMiB = %v, %v (peak %v)", rss, err, peak)
 	}
+	if cpu, err := p.CPUSeconds(); err != nil || cpu < 0 {
+		t.Fatalf("CPUSeconds = %v, %v", cpu, err)
+	}
+	// The test process itself has certainly used some CPU by now.
+	if self, err := ProcessCPUSeconds(os.Getpid()); err != nil || self <= 0 {
+		t.Fatalf("ProcessCPUSeconds(self) = %v, %v", self, err)
+	}
 	if err := p.Stop(); err != nil {
 		t.Fatalf("Stop: %v", err)
 	}

@@ -13,12 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/docmeta/docmeta/backend"
 	"github.com/docmeta/docmeta/backend/dynamo"
@@ -127,13 +121,15 @@ func (b *bench) dynamoPhase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := b.load(ctx, "docmeta dynamodb", p.Addr())
+	r, cpu, err := b.load(ctx, "docmeta dynamodb", p.Addr(), []string{"server", "dynalite"}, []int{p.Pid(), d.cmd.Process.Pid})
 	if stopErr := p.Stop(); err == nil {
 		err = stopErr
 	}
 	if err != nil {
 		return err
 	}
+	b.setCPU("server_cpu_us_per_upload_dynamodb", "server", cpu)
+	b.setCPU("dynalite_cpu_us_per_put_dynamodb", "dynalite", cpu)
 	b.res.Set(report.UploadsPerSDynamo, r.OKPerSecond())
 	b.res.Set(report.P50MsDynamo, loadgen.Ms(r.Latency.P50))
 	b.res.Set(report.P99MsDynamo, loadgen.Ms(r.Latency.P99))
@@ -148,11 +144,13 @@ func (b *bench) putItemPhase(ctx context.Context) error {
 		return err
 	}
 	defer d.stop()
-	client, err := sdkClient(ctx, d.endpoint, b.cfg.conns)
+	// dynamo.Open builds the SDK client exactly as the server does
+	// (timeouts, retries, connection pool), so the two phases differ only
+	// by the HTTP upload path in front of the store.
+	store, err := dynamo.Open(ctx, d.config())
 	if err != nil {
 		return err
 	}
-	store := dynamo.New(client, benchTable)
 	ids := &backend.IDGenerator{}
 	put := func(stop *atomic.Bool) (loadgen.Result, error) {
 		var mu sync.Mutex
@@ -211,32 +209,16 @@ func (b *bench) putItemPhase(ctx context.Context) error {
 			return err
 		}
 	}
+	meter := meterCPU([]string{"dynalite"}, []int{d.cmd.Process.Pid})
 	r, err := timed(b.cfg.duration)
 	if err != nil {
 		return err
 	}
-	b.record("dynalite PutItem (SDK)", r, "dynamo.Store.Put: one conditional PutItem each; failures counted as transport errors")
+	cpu := meter.stop(r.OK)
+	b.record("dynalite PutItem (SDK)", r, "dynamo.Store.Put, one conditional PutItem each; "+describe(cpu))
+	b.setCPU("dynalite_cpu_us_per_put_putitem", "dynalite", cpu)
+	b.setCPU("client_cpu_us_per_put_putitem", "client", cpu)
 	b.res.Set(report.DynalitePutItemPerS, r.OKPerSecond())
 	b.res.Set(report.DynalitePutItemP99Ms, loadgen.Ms(r.Latency.P99))
 	return nil
-}
-
-// sdkClient is an aws-sdk-go-v2 DynamoDB client for the loopback emulator,
-// keeping one idle connection per concurrent caller as docmeta's does.
-func sdkClient(ctx context.Context, endpoint string, conns int) (*dynamodb.Client, error) {
-	hc := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
-		t.MaxIdleConns = 4 * conns
-		t.MaxIdleConnsPerHost = 4 * conns
-	})
-	cfg, err := awsconfig.LoadDefaultConfig(ctx,
-		awsconfig.WithRegion(benchRegion),
-		awsconfig.WithHTTPClient(hc),
-		awsconfig.WithEC2IMDSClientEnableState(imds.ClientDisabled),
-		// dynalite does not check signatures; the SDK still signs.
-		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("bench", "bench", "")),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("AWS SDK configuration for dynalite: %w", err)
-	}
-	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(endpoint) }), nil
 }

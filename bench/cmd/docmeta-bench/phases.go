@@ -39,25 +39,40 @@ func (b *bench) uploads(addr string, n int) [][]byte {
 }
 
 // load warms addr up, then measures cfg.duration of uploads and records the
-// phase in the report.
-func (b *bench) load(ctx context.Context, name, addr string) (loadgen.Result, error) {
+// phase in the report, with the CPU used by the processes in procs (names
+// and pids) and by the generator itself.
+func (b *bench) load(ctx context.Context, name, addr string, procs []string, pids []int) (loadgen.Result, []usage, error) {
 	reqs := b.uploads(addr, 4096)
 	if b.cfg.warmup > 0 {
 		if _, err := loadgen.Run(ctx, loadgen.Config{Addr: addr, Conns: b.cfg.conns, Requests: reqs, Duration: b.cfg.warmup}); err != nil {
-			return loadgen.Result{}, err
+			return loadgen.Result{}, nil, err
 		}
 	}
+	meter := meterCPU(procs, pids)
 	r, err := loadgen.Run(ctx, loadgen.Config{Addr: addr, Conns: b.cfg.conns, Requests: reqs, Duration: b.cfg.duration})
 	if err != nil {
-		return r, err
+		return r, nil, err
 	}
-	b.record(name, r, "")
-	return r, nil
+	cpu := meter.stop(r.OK)
+	b.record(name, r, describe(cpu))
+	return r, cpu, nil
+}
+
+// setCPU records the per-operation CPU cost of one process of a phase.
+func (b *bench) setCPU(key, process string, cpu []usage) {
+	for _, u := range cpu {
+		if u.name == process {
+			b.res.Set(key, u.usPerOp)
+		}
+	}
 }
 
 // record adds a load result to the report's phase table and the log.
 func (b *bench) record(name string, r loadgen.Result, note string) {
 	fmt.Fprintf(b.log, "   %s\n", r)
+	if note != "" {
+		fmt.Fprintf(b.log, "   %s\n", note)
+	}
 	b.res.Runs = append(b.res.Runs, report.Run{
 		Name: name, Sent: r.Sent, OK: r.OK, Non2xx: r.Non2xx(), Status: r.Status,
 		TransportErrors: r.TransportErrors, FirstError: r.FirstError, Seconds: r.Elapsed.Seconds(), Note: note,
@@ -86,7 +101,7 @@ func (b *bench) nullPhase(ctx context.Context) error {
 		return err
 	}
 	defer p.Stop()
-	r, err := b.load(ctx, "null (generator ceiling)", p.Addr())
+	r, _, err := b.load(ctx, "null (generator ceiling)", p.Addr(), []string{"null"}, []int{p.Pid()})
 	if err != nil {
 		return err
 	}
@@ -101,10 +116,12 @@ func (b *bench) sinkPhase(ctx context.Context) error {
 		return err
 	}
 	defer p.Stop()
-	r, err := b.load(ctx, "sink", p.Addr())
+	r, cpu, err := b.load(ctx, "sink", p.Addr(), []string{"sink"}, []int{p.Pid()})
 	if err != nil {
 		return err
 	}
+	b.setCPU("sink_cpu_us_per_upload", "sink", cpu)
+	b.setCPU("client_cpu_us_per_upload_sink", "client", cpu)
 	b.res.Set(report.SinkUploadsPerS, r.OKPerSecond())
 	b.res.Set(report.SinkP99Ms, loadgen.Ms(r.Latency.P99))
 	return nil
@@ -136,13 +153,14 @@ func (b *bench) boltPhase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := b.load(ctx, "docmeta bolt", p.Addr())
+	r, cpu, err := b.load(ctx, "docmeta bolt", p.Addr(), []string{"server"}, []int{p.Pid()})
 	if stopErr := p.Stop(); err == nil {
 		err = stopErr
 	}
 	if err != nil {
 		return err
 	}
+	b.setCPU("server_cpu_us_per_upload_bolt", "server", cpu)
 	b.res.Set(report.UploadsPerSBolt, r.OKPerSecond())
 	b.res.Set(report.P50MsBolt, loadgen.Ms(r.Latency.P50))
 	b.res.Set(report.P99MsBolt, loadgen.Ms(r.Latency.P99))
