@@ -80,9 +80,22 @@ func TestStartMeasureAndStop(t *testing.T) {
 	if cpu, err := p.CPUSeconds(); err != nil || cpu < 0 {
 		t.Fatalf("CPUSeconds = %v, %v", cpu, err)
 	}
-	// The test process itself has certainly used some CPU by now.
-	if self, err := ProcessCPUSeconds(os.Getpid()); err != nil || self <= 0 {
-		t.Fatalf("ProcessCPUSeconds(self) = %v, %v", self, err)
+	// Burn CPU in this process until its counter moves (it ticks in
+	// hundredths of a second); bounded by work, not by the clock: 1e9
+	// additions take far more than a tick on any machine.
+	before, err := ProcessCPUSeconds(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, x := before, 0
+	for round := 0; after == before && round < 1000; round++ {
+		for i := 0; i < 1e6; i++ {
+			x += i
+		}
+		after, _ = ProcessCPUSeconds(os.Getpid())
+	}
+	if after <= before {
+		t.Fatalf("ProcessCPUSeconds(self) stayed at %v over 1e9 additions (%d)", before, x)
 	}
 	if err := p.Stop(); err != nil {
 		t.Fatalf("Stop: %v", err)

@@ -13,7 +13,6 @@ import (
 	"syscall"
 	"time"
 
-
 	"github.com/docmeta/docmeta/backend"
 	"github.com/docmeta/docmeta/backend/dynamo"
 	"github.com/docmeta/docmeta/bench/loadgen"
