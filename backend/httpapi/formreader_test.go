@@ -38,8 +38,10 @@ func TestFormReaderParts(t *testing.T) {
 		{"empty content", "--B\r\n" + cd + "\r\n\r\n\r\n--B--", "", true, nil},
 		{"preamble and epilogue", "ignored preamble\r\n--B\r\n" + cd + "\r\n\r\nx\r\n--B--\r\nepilogue", "x", true, nil},
 		{"padding after boundaries", "--B \t\r\n" + cd + "\r\n\r\nx\r\n--B  \r\n" + cd + "\r\n\r\ny\r\n--B--", "x", false, nil},
-		{"bare LF lines", "--B\n" + cd + "\n\nx\r\n--B--\n", "x", true, nil},
-		{"delimiter-like content", "--B\r\n" + cd + "\r\n\r\na\r\n--Bx\r\n--B-\r\n--\r\n--B\tz\r\n--B--", "a\r\n--Bx\r\n--B-\r\n--\r\n--B\tz", true, nil},
+		{"bare LF lines", "--B\n" + cd + "\n\nx\n--B--\n", "x", true, nil},
+		{"bare LF mode keeps CR in content", "--B\n" + cd + "\n\nx\r\n--B--", "x\r", true, nil},
+		{"empty part without line break", "--B\r\n" + cd + "\r\n\r\n--B--", "", true, nil},
+		{"delimiter-like content", "--B\r\n" + cd + "\r\n\r\na\r\n--Bx\r\n--B-\r\n--\r\n-B\r\n--B--", "a\r\n--Bx\r\n--B-\r\n--\r\n-B", true, nil},
 		{"CR LF runs", "--B\r\n" + cd + "\r\n\r\n\r\n\r\r\n\r\n--B--", "\r\n\r\r\n", true, nil},
 		{"second part", "--B\r\n" + cd + "\r\n\r\nx\r\n--B\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\ny\r\n--B--", "x", false, nil},
 		{"no parts", "--B--\r\n", "", false, io.EOF},
@@ -69,14 +71,42 @@ func TestFormReaderParts(t *testing.T) {
 	}
 }
 
+func TestFormReaderRefusesMalformedBodies(t *testing.T) {
+	const cd = "Content-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\n"
+	for name, body := range map[string]string{
+		"text after boundary":         "--B\r\n" + cd + "a\r\n--B\tz\r\n--B--",
+		"text after closing boundary": "--B\r\n" + cd + "a\r\n--B--z",
+		"LF after boundary in CRLF":   "--B\r\n" + cd + "a\r\n--B--\n",
+		"long preamble line":          strings.Repeat("p", maxPreambleLine+1) + "\r\n--B\r\n" + cd + "a\r\n--B--",
+		"NUL in a value":              "--B\r\nX-A: a\x00b\r\n" + cd + "x\r\n--B--",
+		"CR in a value":               "--B\r\nX-A: a\r\r\n" + cd + "x\r\n--B--",
+		"empty key":                   "--B\r\n: v\r\n" + cd + "x\r\n--B--",
+	} {
+		h, content, final, err := readForm(strings.NewReader(body), "B")
+		if err == nil || !strings.Contains(err.Error(), "invalid") {
+			t.Errorf("%s: read %+v %q final %v, error %v; want an EINVALID error", name, h, content, final, err)
+		}
+		// The standard library refuses them as well.
+		mr := multipart.NewReader(strings.NewReader(body), "B")
+		if p, err := mr.NextRawPart(); err == nil {
+			if _, err := io.ReadAll(p); err == nil {
+				if _, err := mr.NextRawPart(); err == io.EOF {
+					t.Errorf("%s: mime/multipart accepts it", name)
+				}
+			}
+		}
+	}
+}
+
 func TestFormReaderRefusesBadHeaders(t *testing.T) {
 	for name, body := range map[string]string{
-		"folded":         "--B\r\nContent-Disposition: form-data;\r\n name=\"file\"\r\n\r\nx\r\n--B--",
-		"no colon":       "--B\r\nContent-Disposition form-data\r\n\r\nx\r\n--B--",
-		"two dispo":      "--B\r\nContent-Disposition: form-data; name=\"a\"\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\nx\r\n--B--",
-		"too many lines": "--B\r\n" + strings.Repeat("X-A: b\r\n", maxPartHeaderLines+1) + "\r\nx\r\n--B--",
-		"too long":       "--B\r\nX-A: " + strings.Repeat("b", maxPartHeaderBytes) + "\r\n\r\nx\r\n--B--",
-		"huge line":      "--B\r\nX-A: " + strings.Repeat("b", formBufferSize) + "\r\n\r\nx\r\n--B--",
+		"key with a space": "--B\r\nContent-Disposition : form-data\r\n\r\nx\r\n--B--",
+		"folded":           "--B\r\nContent-Disposition: form-data;\r\n name=\"file\"\r\n\r\nx\r\n--B--",
+		"no colon":         "--B\r\nContent-Disposition form-data\r\n\r\nx\r\n--B--",
+		"two dispo":        "--B\r\nContent-Disposition: form-data; name=\"a\"\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\nx\r\n--B--",
+		"too many lines":   "--B\r\n" + strings.Repeat("X-A: b\r\n", maxPartHeaderLines+1) + "\r\nx\r\n--B--",
+		"too long":         "--B\r\nX-A: " + strings.Repeat("b", maxPartHeaderBytes) + "\r\n\r\nx\r\n--B--",
+		"huge line":        "--B\r\nX-A: " + strings.Repeat("b", formBufferSize) + "\r\n\r\nx\r\n--B--",
 	} {
 		if _, _, _, err := readForm(strings.NewReader(body), "B"); err == nil || !strings.Contains(err.Error(), "invalid") {
 			t.Errorf("%s: error %v, want an EINVALID error", name, err)
