@@ -20,7 +20,7 @@ type costsMsg struct {
 	at     time.Time
 }
 
-type costsKeys struct{ Up, Down key.Binding }
+type costsKeys struct{ Up, Down, PageUp, PageDown key.Binding }
 
 // costsView shows the configured profile's modelled monthly cost line by
 // line beside the seed topology, and in AWS mode the observed NAT and
@@ -40,18 +40,24 @@ type costsView struct {
 
 func newCostsView(cfg Config) *costsView {
 	return &costsView{cfg: cfg, vp: viewport.New(0, 0), keys: costsKeys{
-		Up:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
-		Down: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", " ", "f"), key.WithHelp("pgdn/f", "page down")),
 	}}
 }
 
-func (v *costsView) Title() string             { return "Costs" }
-func (v *costsView) Loading() bool             { return v.loading }
-func (v *costsView) Err() error                { return v.err }
-func (v *costsView) LastRefresh() time.Time    { return v.last }
-func (v *costsView) Capturing() bool           { return false }
-func (v *costsView) ShortHelp() []key.Binding  { return []key.Binding{v.keys.Up, v.keys.Down} }
-func (v *costsView) FullHelp() [][]key.Binding { return [][]key.Binding{{v.keys.Up, v.keys.Down}} }
+func (v *costsView) Title() string          { return "Costs" }
+func (v *costsView) Loading() bool          { return v.loading }
+func (v *costsView) Err() error             { return v.err }
+func (v *costsView) LastRefresh() time.Time { return v.last }
+func (v *costsView) Capturing() bool        { return false }
+func (v *costsView) ShortHelp() []key.Binding {
+	return []key.Binding{v.keys.Up, v.keys.Down, v.keys.PageDown}
+}
+func (v *costsView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{v.keys.Up, v.keys.Down, v.keys.PageUp, v.keys.PageDown}}
+}
 
 func (v *costsView) Refresh() tea.Cmd {
 	if v.cfg.Costs == nil {
@@ -198,6 +204,10 @@ func (v *costsView) observedContent(o ObservedSpend) string {
 	} else {
 		b.WriteString(labelStyle.Render("NAT gateways: ") + strings.Join(o.NATGatewayIDs, ", ") + "\n")
 	}
+	if n := len(o.NATGatewayIDs); n != p.NATGateways {
+		b.WriteString(warnStyle.Width(max(v.width, 20)).Render(fmt.Sprintf("The %s model prices %d NAT gateway(s) but the stack reports %d: run the console with the DOCMETA_* settings the stack was deployed with (e.g. DOCMETA_NAT_MODE).",
+			p.Name, p.NATGateways, n)) + "\n")
+	}
 	if len(o.Days) == 0 {
 		b.WriteString("No data points yet.")
 		return b.String()
@@ -211,34 +221,42 @@ func (v *costsView) observedContent(o ObservedSpend) string {
 	fmt.Fprintf(&b, "%s %s/day (NAT %s/day, endpoints %s/day) · NAT data %s in %d days\n", labelStyle.Render("Mean:"),
 		money(sum/float64(len(o.Days))), money(meanOf(o.Days, func(d DailySpend) float64 { return d.NATDollars })),
 		money(meanOf(o.Days, func(d DailySpend) float64 { return d.EndpointDollars })), gb(bytes), len(o.Days))
-	mtd, projected := projectMonth(o.Days, v.cfg.Now())
-	fmt.Fprintf(&b, "%s %s so far this month, %s projected for %s (mean of the last %d days for the rest)",
-		labelStyle.Render("Month:"), money(mtd), money(projected), v.cfg.Now().Format("January"), min(7, len(o.Days)))
+	pr := projectMonth(o.Days, v.cfg.Now())
+	fmt.Fprintf(&b, "%s %s projected %s = %s observed on %d days + %s/day (mean of the last %d) x %d other days",
+		labelStyle.Render("Month:"), v.cfg.Now().UTC().Format("January"), money(pr.projected), money(pr.observed),
+		pr.observedDays, money(pr.mean), pr.meanDays, pr.otherDays)
 	return b.String()
 }
 
 func gb(bytes float64) string { return fmt.Sprintf("%.2f GB", bytes/1e9) }
 
-// projectMonth returns the month-to-date spend of now's month and its
-// projection: days observed so far plus the mean of the last (up to) seven
-// days for each day left.
-func projectMonth(days []DailySpend, now time.Time) (mtd, projected float64) {
+// projection is the month's estimate: the days of now's month inside the
+// observed window as measured, every other day of the month at the mean of
+// the last (up to) seven observed days.
+type projection struct {
+	observed, mean, projected         float64
+	observedDays, meanDays, otherDays int
+}
+
+func projectMonth(days []DailySpend, now time.Time) projection {
+	var p projection
 	y, mo, _ := now.UTC().Date()
-	seen := 0
 	for _, d := range days {
 		if dy, dm, _ := d.Day.UTC().Date(); dy == y && dm == mo {
-			mtd += d.Dollars()
-			seen++
+			p.observed += d.Dollars()
+			p.observedDays++
 		}
 	}
 	tail := days[max(len(days)-7, 0):]
-	var sum float64
 	for _, d := range tail {
-		sum += d.Dollars()
+		p.mean += d.Dollars()
 	}
-	mean := sum / float64(len(tail))
+	p.meanDays = len(tail)
+	p.mean /= float64(p.meanDays)
 	daysInMonth := time.Date(y, mo+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	return mtd, mtd + mean*float64(max(daysInMonth-seen, 0))
+	p.otherDays = max(daysInMonth-p.observedDays, 0)
+	p.projected = p.observed + p.mean*float64(p.otherDays)
+	return p
 }
 
 func meanOf(days []DailySpend, f func(DailySpend) float64) float64 {

@@ -19,7 +19,7 @@ type fleetMsg struct {
 	at    time.Time
 }
 
-type fleetKeys struct{ Up, Down key.Binding }
+type fleetKeys struct{ Up, Down, PageUp, PageDown key.Binding }
 
 // fleetView shows the local server's status, or the Auto Scaling Group and
 // its instances joined with their load-balancer target health.
@@ -38,18 +38,24 @@ type fleetView struct {
 
 func newFleetView(cfg Config) *fleetView {
 	return &fleetView{cfg: cfg, vp: viewport.New(0, 0), keys: fleetKeys{
-		Up:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
-		Down: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", " ", "f"), key.WithHelp("pgdn/f", "page down")),
 	}}
 }
 
-func (v *fleetView) Title() string             { return "Fleet" }
-func (v *fleetView) Loading() bool             { return v.loading }
-func (v *fleetView) Err() error                { return v.err }
-func (v *fleetView) LastRefresh() time.Time    { return v.last }
-func (v *fleetView) Capturing() bool           { return false }
-func (v *fleetView) ShortHelp() []key.Binding  { return []key.Binding{v.keys.Up, v.keys.Down} }
-func (v *fleetView) FullHelp() [][]key.Binding { return [][]key.Binding{{v.keys.Up, v.keys.Down}} }
+func (v *fleetView) Title() string          { return "Fleet" }
+func (v *fleetView) Loading() bool          { return v.loading }
+func (v *fleetView) Err() error             { return v.err }
+func (v *fleetView) LastRefresh() time.Time { return v.last }
+func (v *fleetView) Capturing() bool        { return false }
+func (v *fleetView) ShortHelp() []key.Binding {
+	return []key.Binding{v.keys.Up, v.keys.Down, v.keys.PageDown}
+}
+func (v *fleetView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{v.keys.Up, v.keys.Down, v.keys.PageUp, v.keys.PageDown}}
+}
 
 func (v *fleetView) Refresh() tea.Cmd {
 	if v.cfg.Fleet == nil {

@@ -21,6 +21,8 @@ type fakeAWS struct {
 	mu    sync.Mutex
 	calls []string
 	nats  []string
+	// days of NAT data points to return (ending yesterday); 0 means one.
+	days int
 }
 
 func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -40,11 +42,14 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 		w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
 		w.Header().Set("Content-Type", "application/cbor")
-		day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)
+		ts, vs := cbor.List{}, cbor.List{}
+		yesterday := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)
+		for i := 0; i < max(f.days, 1); i++ {
+			ts = append(ts, &cbor.Tag{ID: 1, Value: cbor.Float64(float64(yesterday.AddDate(0, 0, -i).Unix()))})
+			vs = append(vs, cbor.Float64(float64(2+i%5)*1e9))
+		}
 		w.Write(cbor.Encode(cbor.Map{"MetricDataResults": cbor.List{cbor.Map{
-			"Id": cbor.String("nat0_0"), "StatusCode": cbor.String("Complete"),
-			"Timestamps": cbor.List{&cbor.Tag{ID: 1, Value: cbor.Float64(float64(day.Unix()))}},
-			"Values":     cbor.List{cbor.Float64(2e9)},
+			"Id": cbor.String("nat0_0"), "StatusCode": cbor.String("Complete"), "Timestamps": ts, "Values": vs,
 		}}}))
 		return
 	}

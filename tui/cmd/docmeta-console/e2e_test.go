@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,27 +13,105 @@ import (
 	"time"
 )
 
+const e2eAPIKey = "e2e-secret-key"
+
 // TestConsoleInTmuxAgainstRealServer drives the real binaries: it starts
 // docmeta-server on a free loopback port with a temporary bolt directory,
 // uploads files with curl, runs docmeta-console in a detached tmux session,
 // reads the screen with capture-pane, switches views, filters, presses q and
 // checks the console's exit code is 0.
 func TestConsoleInTmuxAgainstRealServer(t *testing.T) {
+	dir, server, console := e2eBinaries(t)
+	base := startServer(t, dir, server)
+	for name, body := range map[string]string{"alpha-notes.txt": "hello docmeta\n", "beta-report.pdf": "%PDF-1.4\n% e2e\n", "gamma.csv": "a,b\n1,2\n"} {
+		upload(t, dir, base, name, body)
+	}
+
+	s := startTmux(t, dir, "", console, "--url", base, "--api-key", e2eAPIKey, "--interval", "2s")
+	s.expect("Documents view", "[1 Documents]", "mode local", "server "+base, "alpha-notes.txt", "beta-report.pdf", "gamma.csv",
+		"application/pdf", "3 documents", "auto-refresh 2s")
+	s.send("2")
+	s.expect("Fleet view", "[2 Fleet]", "Local server", "reachable  yes", "store      bolt")
+	s.send("3")
+	s.expect("Costs view", "[3 Costs]", "Cost model", "NAT gateways", "dev vs seed:")
+	s.send("1", "/", "beta", "Enter")
+	s.expect("Documents filtered", `1 match "beta"`, "beta-report.pdf")
+	s.send("Enter")
+	s.expect("Document detail", "declared type", "(sniffed)", "sha256")
+
+	// A file uploaded while the console runs appears on the next auto-refresh.
+	upload(t, dir, base, "delta-late.txt", "late\n")
+	s.send("Enter") // closes the detail pane
+	waitFor(t, "detail closed", func() (bool, string) { sc := s.screen(); return !strings.Contains(sc, "declared type"), sc })
+	s.send("Escape") // clears the filter
+	s.expect("auto-refresh picks up a new upload", "delta-late.txt", "alpha-notes.txt", "4 documents · last page")
+
+	s.send("q")
+	s.exitCode(0)
+}
+
+// TestConsoleInTmuxAWSMode runs the real console binary in AWS mode: the
+// outputs file names the real local server as the service URL, and the
+// AWS_ENDPOINT_URL_* overrides point autoscaling, elbv2 and CloudWatch at a
+// loopback fake speaking their wire protocols, with credentials from the
+// environment (the standard chain).
+func TestConsoleInTmuxAWSMode(t *testing.T) {
+	dir, server, console := e2eBinaries(t)
+	base := startServer(t, dir, server)
+	upload(t, dir, base, "contract.pdf", "%PDF-1.7\n")
+	fake := &fakeAWS{days: 14}
+	aws := httptest.NewServer(fake)
+	t.Cleanup(aws.Close)
+
+	outputs := filepath.Join(dir, "outputs.json")
+	os.WriteFile(outputs, []byte(fmt.Sprintf(`{"docmeta-dev":{"service_url":%q,"asg_name":"docmeta-prod-asg",
+	  "target_group_arn":"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/docmeta-dev/0123456789abcdef",
+	  "nat_gateway_ids":["nat-0e2e"],"region":"us-east-1"}}`, base)), 0o600)
+	env := strings.Join([]string{
+		"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret", "AWS_EC2_METADATA_DISABLED=true",
+		"AWS_CONFIG_FILE=" + filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "none"),
+		"AWS_ENDPOINT_URL_AUTO_SCALING=" + aws.URL, "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2=" + aws.URL,
+		"AWS_ENDPOINT_URL_CLOUDWATCH=" + aws.URL,
+	}, " ")
+	s := startTmux(t, dir, env, console, "--outputs", outputs, "--api-key", e2eAPIKey, "--interval", "0")
+	s.expect("AWS Documents view", "mode aws", "stack docmeta-dev", "profile default", "region us-east-1", "contract.pdf", "auto-refresh off")
+	s.send("2")
+	s.expect("AWS Fleet view", "Auto Scaling Group docmeta-prod-asg", "desired 2   min 2   max 4",
+		"i-1", "eu-west-1a", "InService", "healthy", "1 of 1 instances healthy")
+	s.send("3")
+	s.expect("AWS Costs view", "Cost model", "dev vs seed:", "NAT gateways: nat-0e2e", "the stack reports 1", "██ NAT")
+	s.send("f") // page down to the month's projection
+	s.expect("AWS Costs view, paged down", "Mean:", "projected", "observed on 14 days")
+	s.send("q")
+	s.exitCode(0)
+}
+
+func e2eBinaries(t *testing.T) (dir, server, console string) {
+	t.Helper()
 	for _, tool := range []string{"tmux", "curl"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is required by the console end-to-end test: install it (apt-get install %s; .ci/run does)", tool, tool)
 		}
 	}
-	dir := t.TempDir()
-	server := buildBinary(t, dir, "github.com/docmeta/docmeta/backend/cmd/docmeta-server", "docmeta-server")
-	console := buildBinary(t, dir, "github.com/docmeta/docmeta/tui/cmd/docmeta-console", "docmeta-console")
+	dir = t.TempDir()
+	server = buildBinary(t, dir, "github.com/docmeta/docmeta/backend/cmd/docmeta-server", "docmeta-server")
+	console = buildBinary(t, dir, "github.com/docmeta/docmeta/tui/cmd/docmeta-console", "docmeta-console")
+	return dir, server, console
+}
 
-	const apiKey = "e2e-secret-key"
+// startServer runs docmeta-server on a free loopback port with a temporary
+// bolt directory and one API key, and waits for /status.
+func startServer(t *testing.T, dir, server string) string {
+	t.Helper()
 	addr := freeAddr(t)
 	base := "http://" + addr
-	srv := exec.Command(server, "--addr", addr, "--store", "bolt", "--data-dir", filepath.Join(dir, "data"), "--api-keys", apiKey)
+	srv := exec.Command(server, "--addr", addr, "--store", "bolt", "--data-dir", filepath.Join(dir, "data"), "--api-keys", e2eAPIKey)
 	srv.Env = append(os.Environ(), "DOCMETA_LOG_FILE=")
-	srvLog, _ := os.Create(filepath.Join(dir, "server.log"))
+	logPath := filepath.Join(dir, "server.log")
+	srvLog, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv.Stdout, srv.Stderr = srvLog, srvLog
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
@@ -41,7 +120,7 @@ func TestConsoleInTmuxAgainstRealServer(t *testing.T) {
 		srv.Process.Signal(os.Interrupt)
 		srv.Wait()
 		if t.Failed() {
-			b, _ := os.ReadFile(filepath.Join(dir, "server.log"))
+			b, _ := os.ReadFile(logPath)
 			t.Logf("server log:\n%s", b)
 		}
 	})
@@ -53,88 +132,92 @@ func TestConsoleInTmuxAgainstRealServer(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode == 200, resp.Status
 	})
+	return base
+}
 
-	files := map[string]string{"alpha-notes.txt": "hello docmeta\n", "beta-report.pdf": "%PDF-1.4\n% e2e\n", "gamma.csv": "a,b\n1,2\n"}
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command("curl", "-sS", "--fail-with-body", "-H", "Authorization: Bearer "+apiKey,
-			"-F", "file=@"+p, base+"/upload").CombinedOutput()
-		if err != nil {
-			t.Fatalf("curl upload %s: %v\n%s", name, err, out)
-		}
+func upload(t *testing.T, dir, base, name, body string) {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
 	}
+	out, err := exec.Command("curl", "-sS", "--fail-with-body", "-H", "Authorization: Bearer "+e2eAPIKey,
+		"-F", "file=@"+p, base+"/upload").CombinedOutput()
+	if err != nil {
+		t.Fatalf("curl upload %s: %v\n%s", name, err, out)
+	}
+}
 
-	socket := fmt.Sprintf("docmeta-e2e-%d", os.Getpid())
-	exitFile := filepath.Join(dir, "exit")
-	tmux := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("tmux", append([]string{"-L", socket, "-f", "/dev/null"}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	t.Cleanup(func() { exec.Command("tmux", "-L", socket, "kill-server").Run() })
+// tmuxSession is the console running in a detached 120x40 tmux session on
+// its own server socket.
+type tmuxSession struct {
+	t        *testing.T
+	socket   string
+	exitFile string
+}
+
+func startTmux(t *testing.T, dir, env, console string, args ...string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("docmeta-e2e-%d-%s", os.Getpid(), filepath.Base(dir)), exitFile: filepath.Join(dir, "exit")}
 	errFile := filepath.Join(dir, "console.stderr")
-	script := fmt.Sprintf("%s --url %s --api-key %s --interval 2s 2>%s; echo $? > %s", console, base, apiKey, errFile, exitFile)
+	script := fmt.Sprintf("%s %s %s 2>%s; echo $? > %s", env, console, strings.Join(args, " "), errFile, s.exitFile)
 	t.Cleanup(func() {
+		exec.Command("tmux", "-L", s.socket, "kill-server").Run()
 		if t.Failed() {
-			code, _ := os.ReadFile(exitFile)
+			code, _ := os.ReadFile(s.exitFile)
 			stderr, _ := os.ReadFile(errFile)
 			t.Logf("console exit code %q, stderr:\n%s", code, stderr)
 		}
 	})
-	tmux("new-session", "-d", "-s", "console", "-x", "120", "-y", "40", "sh", "-c", script)
-	screen := func() string { return tmux("capture-pane", "-p", "-t", "console") }
-	expect := func(what string, wants ...string) string {
-		t.Helper()
-		var last string
-		waitFor(t, what, func() (bool, string) {
-			last = screen()
-			for _, w := range wants {
-				if !strings.Contains(last, w) {
-					return false, "missing " + w + " in:\n" + last
-				}
+	s.tmux("new-session", "-d", "-s", "console", "-x", "120", "-y", "40", "sh", "-c", script)
+	return s
+}
+
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket, "-f", "/dev/null"}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) send(keys ...string) {
+	s.t.Helper()
+	s.tmux(append([]string{"send-keys", "-t", "console"}, keys...)...)
+}
+
+func (s *tmuxSession) screen() string {
+	s.t.Helper()
+	return s.tmux("capture-pane", "-p", "-t", "console")
+}
+
+// expect waits until the screen shows every want, and logs the screen.
+func (s *tmuxSession) expect(what string, wants ...string) {
+	s.t.Helper()
+	var last string
+	waitFor(s.t, what, func() (bool, string) {
+		last = s.screen()
+		for _, w := range wants {
+			if !strings.Contains(last, w) {
+				return false, "missing " + w + " in:\n" + last
 			}
-			return true, ""
-		})
-		t.Logf("%s:\n%s", what, last)
-		return last
-	}
+		}
+		return true, ""
+	})
+	s.t.Logf("%s:\n%s", what, last)
+}
 
-	expect("Documents view", "[1 Documents]", "mode local", "server "+base, "alpha-notes.txt", "beta-report.pdf", "gamma.csv",
-		"application/pdf", "3 documents", "auto-refresh 2s")
-	tmux("send-keys", "-t", "console", "2")
-	expect("Fleet view", "[2 Fleet]", "Local server", "reachable  yes", "store      bolt")
-	tmux("send-keys", "-t", "console", "3")
-	expect("Costs view", "[3 Costs]", "Cost model", "NAT gateways", "dev vs seed:")
-	tmux("send-keys", "-t", "console", "1", "/", "beta", "Enter")
-	expect("Documents filtered", `1 match "beta"`, "beta-report.pdf")
-	tmux("send-keys", "-t", "console", "Enter")
-	expect("Document detail", "declared type", "(sniffed)", "sha256")
-
-	// A file uploaded while the console runs appears on the next auto-refresh.
-	late := filepath.Join(dir, "delta-late.txt")
-	os.WriteFile(late, []byte("late\n"), 0o600)
-	if out, err := exec.Command("curl", "-sS", "--fail-with-body", "-H", "Authorization: Bearer "+apiKey, "-F", "file=@"+late, base+"/upload").CombinedOutput(); err != nil {
-		t.Fatalf("curl: %v\n%s", err, out)
-	}
-	tmux("send-keys", "-t", "console", "Enter") // closes the detail pane
-	waitFor(t, "detail closed", func() (bool, string) { s := screen(); return !strings.Contains(s, "declared type"), s })
-	tmux("send-keys", "-t", "console", "Escape") // clears the filter
-	expect("auto-refresh picks up a new upload", "delta-late.txt", "alpha-notes.txt", "4 documents · last page")
-
-	tmux("send-keys", "-t", "console", "q")
-	waitFor(t, "console exit", func() (bool, string) {
-		b, err := os.ReadFile(exitFile)
+// exitCode waits for the console to exit and checks its status.
+func (s *tmuxSession) exitCode(want int) {
+	s.t.Helper()
+	waitFor(s.t, "console exit", func() (bool, string) {
+		b, err := os.ReadFile(s.exitFile)
 		return err == nil && len(b) > 0, "no exit code yet"
 	})
-	code, _ := os.ReadFile(exitFile)
-	if strings.TrimSpace(string(code)) != "0" {
-		t.Fatalf("console exited with %q, want 0", strings.TrimSpace(string(code)))
+	code, _ := os.ReadFile(s.exitFile)
+	if got := strings.TrimSpace(string(code)); got != fmt.Sprint(want) {
+		s.t.Fatalf("console exited with %q, want %d", got, want)
 	}
 }
 
