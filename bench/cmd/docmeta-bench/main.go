@@ -41,6 +41,7 @@ type config struct {
 	warmup, duration                   time.Duration
 	phases                             map[string]bool
 	workDir                            string
+	profileDir                         string
 }
 
 var allPhases = []string{"null", "sink", "bolt", "dynamodb", "large", "start"}
@@ -59,6 +60,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.starts, "starts", 5, "server starts timed for start_to_healthy_ms (the median is reported)")
 	fs.DurationVar(&c.warmup, "warmup", time.Second, "unmeasured load before each measured phase")
 	fs.DurationVar(&c.duration, "duration", 5*time.Second, "measured length of each load phase")
+	fs.StringVar(&c.profileDir, "profile", "", "also CPU-profile the handler in-process on each store and write <dir>/<store>.pprof")
 	phases := fs.String("phases", strings.Join(allPhases, ","), "comma-separated phases to run")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -106,9 +108,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		{"dynamodb", b.dynamoPhase},
 		{"large", b.largePhase},
 		{"start", b.startPhase},
+		{"profile", b.profilePhase},
 	}
 	for _, s := range steps {
-		if !cfg.phases[s.name] || ctx.Err() != nil {
+		if s.name == "profile" && cfg.profileDir == "" || s.name != "profile" && !cfg.phases[s.name] || ctx.Err() != nil {
 			continue
 		}
 		fmt.Fprintf(stdout, "== %s\n", s.name)
