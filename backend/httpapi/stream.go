@@ -20,8 +20,9 @@ var (
 // sniffLen is how much http.DetectContentType looks at.
 const sniffLen = 512
 
-// uploadState is the per-upload scratch space, pooled so that an upload
-// allocates little beyond what mime/multipart needs.
+// uploadState is the per-upload scratch space (the parser's 64 KiB read
+// buffer, the hash, the sniff buffer), pooled so that an upload allocates
+// almost nothing.
 type uploadState struct {
 	body   bodyReader
 	form   *formReader
