@@ -25,15 +25,15 @@ func run(getenv func(string) string, stdout, stderr io.Writer) error {
 	// The output directory comes from CDKTF_OUTDIR when the cdktf CLI runs
 	// us, cdktf.out otherwise.
 	app := cdktf.NewApp(nil)
-	deployments, err := stacks.AddProfiles(app, stacks.ContextLookup(app, getenv))
+	deployments, warnings, err := stacks.AddProfiles(app, stacks.ContextLookup(app, getenv))
 	if err != nil {
 		return err
 	}
 	app.Synth()
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
 	for _, d := range deployments {
-		for _, w := range d.Warnings {
-			fmt.Fprintln(stderr, "warning:", w)
-		}
 		fmt.Fprintf(stdout, "synthesized %s and %s (server sha256 %s)\n", *d.App.ToString(), *d.Exports.ToString(), d.BinarySHA256)
 	}
 	return nil

@@ -28,17 +28,27 @@ func ContextLookup(app cdktf.App, getenv func(string) string) func(string) strin
 }
 
 // AddProfiles loads, validates and adds the deployments of the selected
-// profiles, reporting every invalid profile at once.
-func AddProfiles(app cdktf.App, lookup func(string) string) ([]*Deployment, error) {
+// profiles, reporting every invalid profile at once. When no profile list is
+// given, prod is skipped with a warning if no certificate is configured (it
+// cannot exist without HTTPS); naming prod explicitly makes that an error.
+func AddProfiles(app cdktf.App, lookup func(string) string) (deployments []*Deployment, warnings []string, err error) {
+	explicit := strings.TrimSpace(lookup(ProfilesKey)) != ""
 	profiles, err := SelectedProfiles(lookup(ProfilesKey))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var (
 		out  []*Deployment
 		errs []error
 	)
 	for _, p := range profiles {
+		if p == topology.Prod && !explicit &&
+			lookup(topology.EnvName(p, topology.KeyCertificateARN)) == "" && lookup("DOCMETA_"+topology.KeyCertificateARN) == "" {
+			warnings = append(warnings, fmt.Sprintf(
+				"docmeta-prod not synthesized: prod requires HTTPS; set %s to an ACM certificate ARN (or %s=dev,prod,seed to make this an error)",
+				topology.EnvName(p, topology.KeyCertificateARN), ProfilesKey))
+			continue
+		}
 		cfg, err := topology.Load(p, lookup)
 		if err != nil {
 			if p == topology.Prod {
@@ -53,8 +63,9 @@ func AddProfiles(app cdktf.App, lookup func(string) string) ([]*Deployment, erro
 			continue
 		}
 		out = append(out, d)
+		warnings = append(warnings, d.Warnings...)
 	}
-	return out, errors.Join(errs...)
+	return out, warnings, errors.Join(errs...)
 }
 
 // SelectedProfiles parses the profile list; empty means all profiles.
