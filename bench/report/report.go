@@ -70,8 +70,13 @@ type Results struct {
 	// Failures are phases that could not run at all (a binary that did not
 	// start, a store that refused the table); their metrics are missing.
 	Failures []string
+	// Warnings say why numbers may be unrepresentative (a busy machine).
+	Warnings []string
 	Machine  string
 }
+
+// Warn records a caveat printed with the table and kept in the JSON.
+func (r *Results) Warn(msg string) { r.Warnings = append(r.Warnings, msg) }
 
 // New returns empty results.
 func New() *Results { return &Results{Metrics: map[string]float64{}} }
@@ -182,6 +187,9 @@ func (r *Results) PrintTable(w io.Writer) {
 	for _, f := range r.Failures {
 		fmt.Fprintln(w, "FAILED PHASE:", f)
 	}
+	for _, m := range r.Warnings {
+		fmt.Fprintln(w, "WARNING:", m)
+	}
 	missed := 0
 	for _, t := range targets {
 		if !t.Met {
@@ -222,6 +230,7 @@ func (r *Results) JSON() ([]byte, error) {
 	doc["runs"] = r.Runs
 	doc["targets"] = targets
 	doc["failures"] = r.Failures
+	doc["warnings"] = r.Warnings
 	doc["machine"] = r.Machine
 	return json.MarshalIndent(doc, "", "  ")
 }

@@ -70,6 +70,7 @@ func TestMissedTargetsAndErrorsAreSaid(t *testing.T) {
 func TestJSONHasIssueKeysAtTopLevel(t *testing.T) {
 	r := full()
 	r.Fail("large upload", errString("server did not start"))
+	r.Warn("busy machine")
 	b, err := r.JSON()
 	if err != nil {
 		t.Fatal(err)
@@ -83,6 +84,9 @@ func TestJSONHasIssueKeysAtTopLevel(t *testing.T) {
 		if _, ok := doc[k].(float64); !ok {
 			t.Errorf("results.json lacks numeric %q", k)
 		}
+	}
+	if w, ok := doc["warnings"].([]any); !ok || len(w) != 1 {
+		t.Errorf("warnings = %v; want the one recorded", doc["warnings"])
 	}
 	if doc["had_errors"] != true {
 		t.Errorf("had_errors = %v; a failed phase must set it", doc["had_errors"])

@@ -38,6 +38,7 @@ type config struct {
 	serverBin, sinkBin, dynaliteScript string
 	out                                string
 	conns, size, largeMiB, starts      int
+	rounds                             int
 	warmup, duration                   time.Duration
 	phases                             map[string]bool
 	workDir                            string
@@ -57,6 +58,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.conns, "conns", 64, "concurrent connections of the load phases")
 	fs.IntVar(&c.size, "size", 1024, "bytes of each uploaded file in the load phases")
 	fs.IntVar(&c.largeMiB, "large-mib", 1024, "size of the large streamed upload, in MiB")
+	fs.IntVar(&c.rounds, "rounds", 3, "interleaved rounds of the load phases (sink, bolt, PutItem, DynamoDB); medians are reported")
 	fs.IntVar(&c.starts, "starts", 5, "server starts timed for start_to_healthy_ms (the median is reported)")
 	fs.DurationVar(&c.warmup, "warmup", time.Second, "unmeasured load before each measured phase")
 	fs.DurationVar(&c.duration, "duration", 5*time.Second, "measured length of each load phase")
@@ -65,8 +67,8 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	if c.conns < 1 || c.size < 1 || c.largeMiB < 1 || c.starts < 1 || c.duration <= 0 || c.warmup < 0 {
-		return c, fmt.Errorf("-conns, -size, -large-mib, -starts and -duration must be positive")
+	if c.conns < 1 || c.size < 1 || c.largeMiB < 1 || c.starts < 1 || c.rounds < 1 || c.duration <= 0 || c.warmup < 0 {
+		return c, fmt.Errorf("-conns, -size, -large-mib, -starts, -rounds and -duration must be positive")
 	}
 	c.phases = map[string]bool{}
 	for _, p := range strings.Split(*phases, ",") {
@@ -95,30 +97,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	res := report.New()
 	res.Machine = machine()
-	fmt.Fprintf(stdout, "docmeta-bench: %s; %d connections, %d-byte files, %s per phase after %s warm-up\n",
-		res.Machine, cfg.conns, cfg.size, cfg.duration, cfg.warmup)
+	fmt.Fprintf(stdout, "docmeta-bench: %s; %d connections, %d-byte files, %s per phase after %s warm-up, %d rounds\n",
+		res.Machine, cfg.conns, cfg.size, cfg.duration, cfg.warmup, cfg.rounds)
 	b := &bench{cfg: cfg, res: res, log: stdout}
 	steps := []struct {
 		name string
 		fn   func(context.Context) error
 	}{
 		{"null", b.nullPhase},
-		{"sink", b.sinkPhase},
-		{"bolt", b.boltPhase},
-		{"dynamodb", b.dynamoPhase},
+		{"load", b.loadPhases},
 		{"large", b.largePhase},
 		{"start", b.startPhase},
 		{"profile", b.profilePhase},
 	}
 	for _, s := range steps {
-		if s.name == "profile" && cfg.profileDir == "" || s.name != "profile" && !cfg.phases[s.name] || ctx.Err() != nil {
+		skip := !cfg.phases[s.name]
+		switch s.name {
+		case "profile":
+			skip = cfg.profileDir == ""
+		case "load":
+			skip = !cfg.phases["sink"] && !cfg.phases["bolt"] && !cfg.phases["dynamodb"]
+		}
+		if skip || ctx.Err() != nil {
 			continue
 		}
-		fmt.Fprintf(stdout, "== %s\n", s.name)
+		if s.name != "load" {
+			fmt.Fprintf(stdout, "== %s\n", s.name)
+		}
 		if err := s.fn(ctx); err != nil {
 			res.Fail(s.name, err)
 			fmt.Fprintf(stdout, "   FAILED: %v\n", err)
 		}
+	}
+	res.Set("other_load_cores_max", b.maxOther)
+	if b.maxOther > 0.25 {
+		res.Warn(fmt.Sprintf("other processes used up to %.2f of the %d cores during measured phases: rates are low and latencies high by about that share; rerun on an idle machine for clean numbers", b.maxOther, runtime.NumCPU()))
 	}
 	fmt.Fprintln(stdout)
 	res.PrintTable(stdout)

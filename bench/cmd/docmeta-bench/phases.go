@@ -23,6 +23,9 @@ type bench struct {
 	cfg config
 	res *report.Results
 	log io.Writer
+	// maxOther is the most CPU (in cores) other processes used during any
+	// measured window.
+	maxOther float64
 }
 
 // uploads prebuilds n distinct raw upload requests of cfg.size random bytes.
@@ -42,7 +45,11 @@ func (b *bench) uploads(addr string, n int) [][]byte {
 // phase in the report, with the CPU used by the processes in procs (names
 // and pids) and by the generator itself.
 func (b *bench) load(ctx context.Context, name, addr string, procs []string, pids []int) (loadgen.Result, []usage, error) {
-	reqs := b.uploads(addr, 4096)
+	return b.loadWith(ctx, name, addr, b.uploads(addr, 4096), procs, pids)
+}
+
+// loadWith is load with prebuilt requests.
+func (b *bench) loadWith(ctx context.Context, name, addr string, reqs [][]byte, procs []string, pids []int) (loadgen.Result, []usage, error) {
 	if b.cfg.warmup > 0 {
 		if _, err := loadgen.Run(ctx, loadgen.Config{Addr: addr, Conns: b.cfg.conns, Requests: reqs, Duration: b.cfg.warmup}); err != nil {
 			return loadgen.Result{}, nil, err
@@ -54,6 +61,7 @@ func (b *bench) load(ctx context.Context, name, addr string, procs []string, pid
 		return r, nil, err
 	}
 	cpu := meter.stop(r.OK)
+	b.noteOther(cpu)
 	b.record(name, r, describe(cpu))
 	return r, cpu, nil
 }
@@ -109,24 +117,6 @@ func (b *bench) nullPhase(ctx context.Context) error {
 	return nil
 }
 
-// sinkPhase loads the sink: the server ceiling for multipart uploads.
-func (b *bench) sinkPhase(ctx context.Context) error {
-	p, err := b.startSink("sink", false)
-	if err != nil {
-		return err
-	}
-	defer p.Stop()
-	r, cpu, err := b.load(ctx, "sink", p.Addr(), []string{"sink"}, []int{p.Pid()})
-	if err != nil {
-		return err
-	}
-	b.setCPU("sink_cpu_us_per_upload", "sink", cpu)
-	b.setCPU("client_cpu_us_per_upload_sink", "client", cpu)
-	b.res.Set(report.SinkUploadsPerS, r.OKPerSecond())
-	b.res.Set(report.SinkP99Ms, loadgen.Ms(r.Latency.P99))
-	return nil
-}
-
 // serverEnv is the environment of a docmeta server on the bolt store.
 func (b *bench) boltEnv(addr, dataDir string, extra ...string) []string {
 	return append([]string{
@@ -144,27 +134,6 @@ func (b *bench) startServer(name string, env func(addr string) []string) (*serve
 	}
 	return serverproc.Start(serverproc.Config{Name: name, Bin: b.cfg.serverBin, Env: env(addr), Addr: addr,
 		LogPath: filepath.Join(b.cfg.workDir, name+".log")})
-}
-
-// boltPhase loads docmeta on the embedded store.
-func (b *bench) boltPhase(ctx context.Context) error {
-	dir := filepath.Join(b.cfg.workDir, "bolt-data")
-	p, err := b.startServer("docmeta-bolt", func(addr string) []string { return b.boltEnv(addr, dir) })
-	if err != nil {
-		return err
-	}
-	r, cpu, err := b.load(ctx, "docmeta bolt", p.Addr(), []string{"server"}, []int{p.Pid()})
-	if stopErr := p.Stop(); err == nil {
-		err = stopErr
-	}
-	if err != nil {
-		return err
-	}
-	b.setCPU("server_cpu_us_per_upload_bolt", "server", cpu)
-	b.res.Set(report.UploadsPerSBolt, r.OKPerSecond())
-	b.res.Set(report.P50MsBolt, loadgen.Ms(r.Latency.P50))
-	b.res.Set(report.P99MsBolt, loadgen.Ms(r.Latency.P99))
-	return nil
 }
 
 // startPhase times cfg.starts fresh starts of docmeta on an empty bolt data
