@@ -30,6 +30,9 @@ type ComputeProps struct {
 	ScalingResourceLabel string
 	// UserData is the rendered bootstrap script (plain text; encoded here).
 	UserData string
+	// TargetGroupAttached is what attaches the target group to the load
+	// balancer: AWS rejects an ALBRequestCountPerTarget policy before that.
+	TargetGroupAttached cdktf.ITerraformDependable
 }
 
 // Compute is the launch template and the group.
@@ -122,6 +125,7 @@ func NewCompute(scope constructs.Construct, id string, p ComputeProps) *Compute 
 				ResourceLabel:        str(p.ScalingResourceLabel),
 			},
 		},
+		DependsOn: &[]cdktf.ITerraformDependable{p.TargetGroupAttached},
 	}), "app_scaling")
 	return r
 }

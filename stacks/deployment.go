@@ -164,6 +164,7 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 		InstanceProfileARN: *iam.Profile.Arn(), TargetGroupARN: *alb.TargetGroup.Arn(),
 		ScalingResourceLabel: *alb.LB.ArnSuffix() + "/" + *alb.TargetGroup.ArnSuffix(),
 		UserData:             ud.Script,
+		TargetGroupAttached:  alb.APIRule,
 	})
 
 	endpointIDs := make([]string, len(interfaces))

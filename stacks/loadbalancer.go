@@ -28,6 +28,9 @@ type LoadBalancer struct {
 	TargetGroup lbtargetgroup.LbTargetGroup
 	// URL is the service URL (https when a certificate is set).
 	URL string
+	// APIRule forwards the API paths; it is what attaches the target group
+	// to the load balancer.
+	APIRule lblistenerrule.LbListenerRule
 }
 
 // TLSPolicy is the HTTPS listener's security policy: TLS 1.3 preferred, TLS
@@ -94,7 +97,7 @@ func NewLoadBalancer(scope constructs.Construct, id string, p LoadBalancerProps)
 		}), "http")
 		r.URL = "http://" + *r.LB.DnsName()
 	}
-	pin(lblistenerrule.NewLbListenerRule(c, str("api_paths"), &lblistenerrule.LbListenerRuleConfig{
+	r.APIRule = pin(lblistenerrule.NewLbListenerRule(c, str("api_paths"), &lblistenerrule.LbListenerRuleConfig{
 		ListenerArn: serving.Arn(), Priority: num(10),
 		Condition: &[]*lblistenerrule.LbListenerRuleCondition{{
 			PathPattern: &lblistenerrule.LbListenerRuleConditionPathPattern{Values: strs(ForwardedPaths...)},

@@ -256,6 +256,9 @@ func TestAutoScalingGroup(t *testing.T) {
 			at(tt, "target_value") != float64(cfg.Scaling.TargetRequestsPerInstance) {
 			t.Errorf("scaling policy = %v", pol)
 		}
+		if !equalSets(stringsOf(pol["depends_on"]), []string{"aws_lb_listener_rule.api_paths"}) {
+			t.Errorf("scaling policy depends on %v, want the rule attaching the target group", pol["depends_on"])
+		}
 	}
 	for _, p := range topology.Profiles() {
 		t.Run(string(p), func(t *testing.T) {
