@@ -1,0 +1,48 @@
+package main
+
+import (
+	"io"
+	"testing"
+)
+
+func TestParseDefaultsAndRefusals(t *testing.T) {
+	c, err := parse(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.conns != 64 || c.size != 1024 || c.largeMiB != 1024 || c.rounds != 3 || len(c.phases) != len(allPhases) || c.profileDir != "" {
+		t.Fatalf("defaults %+v do not match the issue's load (64 connections, 1 KiB, 1 GiB, all phases)", c)
+	}
+	for _, args := range [][]string{
+		{"-phases", "bolt,nope"},
+		{"-conns", "0"},
+		{"-rounds", "0"},
+		{"-duration", "0s"},
+	} {
+		if _, err := parse(args, io.Discard); err == nil {
+			t.Errorf("parse(%v) accepted", args)
+		}
+	}
+	c, err = parse([]string{"-phases", "sink,large"}, io.Discard)
+	if err != nil || !c.phases["sink"] || !c.phases["large"] || c.phases["bolt"] {
+		t.Fatalf("parse -phases sink,large = %v, %v", c.phases, err)
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, c := range []struct {
+		in   []float64
+		want float64
+	}{{nil, 0}, {[]float64{3}, 3}, {[]float64{9, 1, 5}, 5}, {[]float64{4, 1, 3, 2}, 2.5}} {
+		if got := median(c.in); got != c.want {
+			t.Errorf("median(%v) = %v; want %v", c.in, got, c.want)
+		}
+	}
+}
+
+func TestDescribeSeparatesOtherProcesses(t *testing.T) {
+	got := describe([]usage{{name: "server", cores: 0.5, usPerOp: 60}, {name: otherName, cores: 0.25}})
+	if got != "CPU: server 0.50 cores (60 µs/op), other processes 0.25 cores" {
+		t.Fatalf("describe = %q", got)
+	}
+}
