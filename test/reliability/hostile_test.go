@@ -271,6 +271,9 @@ func malformed(addr string) [][]byte {
 		body []byte
 	}{
 		{"truncated", append(append([]byte{}, head...), good.Content...)},
+		// Ends with a delimiter line and no close delimiter: a body cut
+		// just before a second part.
+		{"no closing", append(append(append([]byte{}, head...), good.Content...), "\r\n--"+loadgen.Boundary+"\r\n"...)},
 		{"wrong field", []byte(part(`form-data; name="document"; filename="a.txt"`) + end)},
 		{"two files", []byte(part(`form-data; name="file"; filename="a.txt"`) + part(`form-data; name="file"; filename="b.txt"`) + end)},
 		{"no filename", []byte(part(`form-data; name="file"`) + end)},
