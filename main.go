@@ -30,6 +30,14 @@ func run(getenv func(string) string, stdout, stderr io.Writer) error {
 		return err
 	}
 	app.Synth()
+	// The cdktf CLI (which sets CDKTF_CONTEXT_JSON) prints the stacks'
+	// warnings itself, from their annotations.
+	underCLI := getenv("CDKTF_CONTEXT_JSON") != ""
+	for _, d := range deployments {
+		if !underCLI {
+			warnings = append(warnings, d.Warnings...)
+		}
+	}
 	for _, w := range warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}

@@ -31,6 +31,8 @@ func ContextLookup(app cdktf.App, getenv func(string) string) func(string) strin
 // profiles, reporting every invalid profile at once. When no profile list is
 // given, prod is skipped with a warning if no certificate is configured (it
 // cannot exist without HTTPS); naming prod explicitly makes that an error.
+// The returned warnings are about skipped profiles; each Deployment carries
+// its own.
 func AddProfiles(app cdktf.App, lookup func(string) string) (deployments []*Deployment, warnings []string, err error) {
 	explicit := strings.TrimSpace(lookup(ProfilesKey)) != ""
 	profiles, err := SelectedProfiles(lookup(ProfilesKey))
@@ -63,7 +65,6 @@ func AddProfiles(app cdktf.App, lookup func(string) string) (deployments []*Depl
 			continue
 		}
 		out = append(out, d)
-		warnings = append(warnings, d.Warnings...)
 	}
 	return out, warnings, errors.Join(errs...)
 }
