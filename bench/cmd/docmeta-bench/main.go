@@ -38,7 +38,7 @@ type config struct {
 	serverBin, sinkBin, dynaliteScript string
 	out                                string
 	conns, size, largeMiB, starts      int
-	rounds                             int
+	rounds, largeRuns                  int
 	warmup, duration                   time.Duration
 	phases                             map[string]bool
 	workDir                            string
@@ -59,6 +59,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.size, "size", 1024, "bytes of each uploaded file in the load phases")
 	fs.IntVar(&c.largeMiB, "large-mib", 1024, "size of the large streamed upload, in MiB")
 	fs.IntVar(&c.rounds, "rounds", 3, "interleaved rounds of the load phases (sink, bolt, PutItem, DynamoDB); medians are reported")
+	fs.IntVar(&c.largeRuns, "large-runs", 3, "large uploads sent (the median rate is reported)")
 	fs.IntVar(&c.starts, "starts", 5, "server starts timed for start_to_healthy_ms (the median is reported)")
 	fs.DurationVar(&c.warmup, "warmup", time.Second, "unmeasured load before each measured phase")
 	fs.DurationVar(&c.duration, "duration", 5*time.Second, "measured length of each load phase")
@@ -67,7 +68,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	if c.conns < 1 || c.size < 1 || c.largeMiB < 1 || c.starts < 1 || c.rounds < 1 || c.duration <= 0 || c.warmup < 0 {
+	if c.conns < 1 || c.size < 1 || c.largeMiB < 1 || c.starts < 1 || c.rounds < 1 || c.largeRuns < 1 || c.duration <= 0 || c.warmup < 0 {
 		return c, fmt.Errorf("-conns, -size, -large-mib, -starts, -rounds and -duration must be positive")
 	}
 	c.phases = map[string]bool{}
