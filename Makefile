@@ -4,13 +4,16 @@ SHELL := /usr/bin/env bash
 .SHELLFLAGS := -eu -o pipefail -c
 GO ?= go
 BIN := bin
+# The version /status reports: the git description, or "dev" outside a checkout.
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.buildVersion=$(VERSION)
 DYNALITE := tools/dynalite/node_modules/.bin/dynalite
 
 .PHONY: run build test lint test-go tools test-shell
 
 ## build: compile the server for this machine into bin/
 build:
-	$(GO) build -o $(BIN)/docmeta-server ./backend/cmd/docmeta-server
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/docmeta-server ./backend/cmd/docmeta-server
 
 ## run: the service on the embedded store at 127.0.0.1:8080
 run: build
@@ -108,7 +111,7 @@ SCAN_CERT ?= arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0
 server-binaries: $(SERVER_BINARIES)
 
 $(BIN)/linux-%/docmeta-server: $(SERVER_SOURCES)
-	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build -trimpath -o $@ ./backend/cmd/docmeta-server
+	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $@ ./backend/cmd/docmeta-server
 
 ## synth: cross-compile the server, then synthesize cdktf.out/stacks/<stack>/cdk.tf.json
 ## (DOCMETA_PROFILES=dev,seed to skip prod, which needs DOCMETA_PROD_CERTIFICATE_ARN)

@@ -65,7 +65,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	var notFound *types.ResourceNotFoundException
 	switch {
 	case errors.As(err, &notFound):
-		return nil, fmt.Errorf("dynamodb store: table %q not found in region %s%s: set DOCMETA_TABLE to the table the stack created, or create it (for local emulators, dynamo.CreateTable)",
+		return nil, fmt.Errorf("dynamodb store: table %q not found in region %s%s: set DOCMETA_TABLE to the table the stack created, or, against a local emulator, start the server with -create-table (DOCMETA_CREATE_TABLE=true)",
 			cfg.Table, cfg.Region, endpointNote(cfg.Endpoint))
 	case err != nil:
 		return nil, fmt.Errorf("dynamodb store: cannot describe table %q in region %s%s (check AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, network access and credentials): %w",
