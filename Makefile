@@ -137,7 +137,7 @@ test-stacks:
 ## CRITICAL finding not excluded (with its reason) in stacks/scan/trivyignore.yaml
 scan: server-binaries
 	@test -x "$(TRIVY)" || { echo "trivy not found at $(TRIVY); install it with: GOEXPERIMENT=jsonv2 $(GO) install github.com/aquasecurity/trivy/cmd/trivy@v0.74.0 (.ci/run does)"; exit 1; }
-	rm -rf $(HCL_OUT)
+	rm -rf $(HCL_OUT) && mkdir -p $(dir $(HCL_OUT))
 	DOCMETA_PROFILES=dev,prod,seed DOCMETA_PROD_CERTIFICATE_ARN="$${DOCMETA_PROD_CERTIFICATE_ARN:-$(SCAN_CERT)}" \
 		SYNTH_HCL_OUTPUT=true CDKTF_OUTDIR=$(HCL_OUT) $(GO) run . 2>&1 | grep -v '^!!'
 	@echo "== policy scan: every finding before exclusions"
