@@ -134,6 +134,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if b.maxOther > 0.25 {
 		res.Warn(fmt.Sprintf("other processes used up to %.2f of the %d cores during measured phases: rates are low and latencies high by about that share; rerun on an idle machine for clean numbers", b.maxOther, runtime.NumCPU()))
 	}
+	res.Set("io_stall_percent_max", 100*b.maxIOStall)
+	if b.maxIOStall > 0.20 { // bolt's own fsyncs account for a few percent
+		res.Warn(fmt.Sprintf("tasks were stalled on I/O up to %.0f%% of a measured phase (/proc/pressure/io): the disk was busy, and bolt's fsync-bound rate and p99 suffer first", 100*b.maxIOStall))
+	}
 	fmt.Fprintln(stdout)
 	res.PrintTable(stdout)
 	if err := res.WriteJSON(cfg.out); err != nil {

@@ -41,8 +41,8 @@ func TestMedian(t *testing.T) {
 }
 
 func TestDescribeSeparatesOtherProcesses(t *testing.T) {
-	got := describe([]usage{{name: "server", cores: 0.5, usPerOp: 60}, {name: otherName, cores: 0.25}})
-	if got != "CPU: server 0.50 cores (60 µs/op), other processes 0.25 cores" {
+	got := describe([]usage{{name: "server", cores: 0.5, usPerOp: 60}, {name: otherName, cores: 0.25}, {name: ioStallName, cores: 0.125}})
+	if got != "CPU: server 0.50 cores (60 µs/op), other processes 0.25 cores, I/O stall 12% of the time" {
 		t.Fatalf("describe = %q", got)
 	}
 }

@@ -26,6 +26,9 @@ type bench struct {
 	// maxOther is the most CPU (in cores) other processes used during any
 	// measured window.
 	maxOther float64
+	// maxIOStall is the largest share of a measured window in which tasks
+	// were stalled on I/O.
+	maxIOStall float64
 }
 
 // uploads prebuilds n distinct raw upload requests of cfg.size random bytes.

@@ -49,6 +49,10 @@ func (b *bench) loadPhases(ctx context.Context) error {
 		}})
 	}
 	if b.cfg.phases["bolt"] {
+		if ms, err := probeFsync(b.cfg.workDir, 50); err == nil {
+			fmt.Fprintf(b.log, "   disk: 4 KiB write + fdatasync takes %.2f ms (median of 50)\n", ms)
+			b.res.Set("fdatasync_ms", ms)
+		}
 		dir := filepath.Join(b.cfg.workDir, "bolt-data")
 		p, err := b.startServer("docmeta-bolt", func(addr string) []string { return b.boltEnv(addr, dir) })
 		if err != nil {
