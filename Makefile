@@ -32,7 +32,7 @@ $(DYNALITE): tools/dynalite/package.json tools/dynalite/package-lock.json
 	touch $@
 
 ## test: everything that proves the project
-test: lint test-go test-shell test-reliability test-console scan
+test: lint test-go test-shell test-reliability scan
 
 ## lint: gofmt and go vet
 lint:
@@ -85,13 +85,14 @@ fuzz:
 .PHONY: console test-console
 ## console: the operator console against the server of `make run`
 ## (DOCMETA_URL, default http://127.0.0.1:8080; CONSOLE_FLAGS e.g. --api-key KEY,
-## or --outputs outputs.json for a deployed stack)
+## or --outputs outputs.json for a deployed stack, whose service URL is then used)
 console:
 	$(GO) build -o $(BIN)/docmeta-console ./tui/cmd/docmeta-console
-	./$(BIN)/docmeta-console --url "$${DOCMETA_URL:-http://127.0.0.1:8080}" $(CONSOLE_FLAGS)
+	./$(BIN)/docmeta-console $(CONSOLE_FLAGS)
 
 ## test-console: console views with fakes, golden screens, AWS adapters
-## against loopback fakes, and the tmux end-to-end run against the real server
+## against loopback fakes, and the tmux end-to-end run against the real server.
+## Only for running them alone: `make test` already runs them in test-go (./...).
 test-console:
 	$(GO) test -count=1 ./tui/...
 
