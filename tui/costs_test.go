@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -163,4 +164,19 @@ func TestCostsWarnWhenTheStackDisagreesWithTheModel(t *testing.T) {
 	run(t, m, m.Init())
 	press(t, m, "3")
 	mustNotContain(t, m.View(), "but the stack reports")
+}
+
+// A half-configured source answers with the model and an error, or with the
+// wall clock, instead of panicking inside a tea.Cmd.
+func TestObservedCostsWithoutMetricsOrClock(t *testing.T) {
+	src := ObservedCosts{Model: sampleReport(), NATGatewayIDs: []string{"nat-1"}, Prices: testPrices}
+	got, err := src.Costs(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "no NAT metrics source") || len(got.Profile.Lines) == 0 {
+		t.Errorf("got %v lines, err %v; want the model and an error naming the missing metrics", len(got.Profile.Lines), err)
+	}
+	src = ObservedCosts{Model: sampleReport(), Prices: testPrices}
+	got, err = src.Costs(context.Background())
+	if err != nil || got.Observed == nil || len(got.Observed.Days) != 14 {
+		t.Errorf("without a clock: %v, %+v", err, got.Observed)
+	}
 }

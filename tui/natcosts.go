@@ -45,10 +45,17 @@ func (o ObservedCosts) Costs(ctx context.Context) (CostReport, error) {
 	if days <= 0 {
 		days = 14
 	}
-	end := o.Now().UTC().Truncate(24 * time.Hour)
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	end := now().UTC().Truncate(24 * time.Hour)
 	start := end.AddDate(0, 0, -days)
 	byDay := map[time.Time]float64{}
 	if len(o.NATGatewayIDs) > 0 {
+		if o.Metrics == nil {
+			return o.Model, Errorf(ProblemOther, nil, "no NAT metrics source for gateways %v: the console was built without CloudWatch (start with --outputs)", o.NATGatewayIDs)
+		}
 		points, err := o.Metrics.DailyNATBytes(ctx, o.NATGatewayIDs, start, end)
 		if err != nil {
 			return o.Model, err

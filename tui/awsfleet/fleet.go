@@ -84,6 +84,11 @@ func (s *Source) Fleet(ctx context.Context) (tui.Fleet, error) {
 			return tui.Fleet{}, awserr.Classify(err, "elasticloadbalancing:DescribeTargetHealth")
 		}
 		for _, d := range th.TargetHealthDescriptions {
+			// Every field of the response is optional in the API model; a
+			// description naming no target has nothing to join.
+			if d.Target == nil || aws.ToString(d.Target.Id) == "" {
+				continue
+			}
 			t := tui.Target{ID: aws.ToString(d.Target.Id)}
 			if h := d.TargetHealth; h != nil {
 				t.State, t.Reason, t.Description = string(h.State), string(h.Reason), aws.ToString(h.Description)

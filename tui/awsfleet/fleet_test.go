@@ -129,6 +129,7 @@ type fakeAWS struct {
 	mu       sync.Mutex
 	forms    map[string]url.Values
 	failWith map[string][2]string // action -> HTTP status, error code
+	bodies   map[string]string    // action -> response body replacing the recorded one
 }
 
 func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -151,6 +152,10 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Sscanf(fail[0], "%d", &status)
 		w.WriteHeader(status)
 		w.Write([]byte(queryError(fail[1], "recorded failure")))
+		return
+	}
+	if body, ok := f.bodies[action]; ok {
+		w.Write([]byte(body))
 		return
 	}
 	switch action {
@@ -286,5 +291,29 @@ func TestFleetGroupMissing(t *testing.T) {
 	_, err := src.Fleet(context.Background())
 	if tui.ProblemOf(err) != tui.ProblemNotFound || !strings.Contains(err.Error(), `"gone" not found`) {
 		t.Errorf("got %v", err)
+	}
+}
+
+// A description without <Target> (or without <TargetHealth>) is skipped or
+// kept as far as it goes, never dereferenced.
+func TestFleetToleratesPartialTargetHealth(t *testing.T) {
+	src, fake := newSource(t, "")
+	fake.bodies = map[string]string{"DescribeTargetHealth": `<DescribeTargetHealthResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">
+  <DescribeTargetHealthResult>
+    <TargetHealthDescriptions>
+      <member><HealthCheckPort>8080</HealthCheckPort><TargetHealth><State>unused</State></TargetHealth></member>
+      <member><HealthCheckPort>8080</HealthCheckPort><Target><Port>8080</Port><Id>i-0aaa</Id></Target></member>
+    </TargetHealthDescriptions>
+  </DescribeTargetHealthResult>
+</DescribeTargetHealthResponse>`}
+	f, err := src.Fleet(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.Group.Instances); n != 2 || f.Group.Instances[0].Target.ID != "i-0aaa" || f.Group.Instances[0].Target.State != "" {
+		t.Errorf("instances = %+v", f.Group.Instances)
+	}
+	if len(f.Group.UnknownTargets) != 0 {
+		t.Errorf("a description without a target became %+v", f.Group.UnknownTargets)
 	}
 }
