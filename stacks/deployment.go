@@ -100,7 +100,7 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 	partition := pin(dataawspartition.NewDataAwsPartition(stack, str("partition"), nil), "partition")
 	name := cfg.NamePrefix()
 
-	table := NewTable(stack, "metadata", TableProps{Name: cfg.TableName(), DeletionProtection: cfg.DeletionProtection})
+	table := NewTable(stack, "metadata", TableProps{Name: cfg.TableName(), DeletionProtection: cfg.Table.DeletionProtection})
 	indexARN := *table.Arn() + "/index/" + topology.ListingIndexName
 	artifacts := NewArtifacts(stack, "artifacts", ArtifactsProps{
 		Name: name, Arch: cfg.Arch(), BinaryPath: binaryPath, BinarySHA256: sum,
@@ -146,7 +146,7 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 
 	alb := NewLoadBalancer(stack, "load_balancer", LoadBalancerProps{
 		Name: name, VPCID: *net.VPC.Id(), SubnetIDs: net.PublicSubnetIDs, SecurityGroupID: *sgs.ALB.Id(),
-		CertificateARN: cfg.CertificateARN, DeletionProtection: cfg.DeletionProtection,
+		CertificateARN: cfg.CertificateARN, DeletionProtection: cfg.ALBDeletionProtection,
 		DeregistrationDelay: cfg.Scaling.DeregistrationDelaySeconds,
 	})
 

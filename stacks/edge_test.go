@@ -22,8 +22,8 @@ func TestLoadBalancer(t *testing.T) {
 		if alb["drop_invalid_header_fields"] != true {
 			t.Error("alb does not drop invalid header fields")
 		}
-		if alb["enable_deletion_protection"] != cfg.DeletionProtection {
-			t.Errorf("alb deletion protection %v, want %v", alb["enable_deletion_protection"], cfg.DeletionProtection)
+		if alb["enable_deletion_protection"] != cfg.ALBDeletionProtection || (cfg.Profile == topology.Prod) != cfg.ALBDeletionProtection {
+			t.Errorf("%s alb deletion protection %v (config %v), want prod only", cfg.Profile, alb["enable_deletion_protection"], cfg.ALBDeletionProtection)
 		}
 		tg := resource(t, doc, "aws_lb_target_group", "app_tg")
 		hc := at(tg, "health_check")

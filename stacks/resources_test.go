@@ -23,11 +23,10 @@ func TestTable(t *testing.T) {
 			if at(tb, "point_in_time_recovery", "enabled") != true || at(tb, "server_side_encryption", "enabled") != true {
 				t.Errorf("PITR %v, SSE %v: both must be on", tb["point_in_time_recovery"], tb["server_side_encryption"])
 			}
-			if tb["deletion_protection_enabled"] != cfg.DeletionProtection {
-				t.Errorf("deletion protection %v, want %v", tb["deletion_protection_enabled"], cfg.DeletionProtection)
-			}
-			if p == topology.Prod && tb["deletion_protection_enabled"] != true {
-				t.Error("prod table is not protected from deletion")
+			// Every profile: only the teardown command (after an export)
+			// may lift it.
+			if tb["deletion_protection_enabled"] != true {
+				t.Errorf("%s table deletion protection %v, want true", p, tb["deletion_protection_enabled"])
 			}
 			gsi := at(tb, "global_secondary_index")
 			if at(gsi, "name") != topology.ListingIndexName || at(gsi, "hash_key") != topology.ListingIndexHash ||

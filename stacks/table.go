@@ -14,6 +14,8 @@ type TableProps struct {
 
 // NewTable creates the on-demand metadata table with PITR (which the
 // teardown's export needs), server-side encryption and the listing GSI.
+// DeletionProtection is on in every profile (topology validates it): the
+// teardown command lifts it only after a verified export.
 func NewTable(scope constructs.Construct, id string, p TableProps) dynamodbtable.DynamodbTable {
 	c := constructs.NewConstruct(scope, str(id))
 	return pin(dynamodbtable.NewDynamodbTable(c, str("table"), &dynamodbtable.DynamodbTableConfig{

@@ -73,9 +73,10 @@ type Config struct {
 	APIKeyKMSKeyARN string
 	// RemoteState, when non-nil, configures the S3 backend with locking.
 	RemoteState *RemoteState
-	// DeletionProtection protects the table and the ALB from deletion.
-	DeletionProtection bool
-	RootVolume         Volume
+	// ALBDeletionProtection protects the load balancer from deletion (prod);
+	// the table's protection is Table.DeletionProtection, always on.
+	ALBDeletionProtection bool
+	RootVolume            Volume
 	// ScaleInProtection marks new instances as protected from scale-in.
 	ScaleInProtection bool
 	Scaling           Scaling
@@ -123,6 +124,11 @@ type TableSettings struct {
 	PITR bool
 	// OnDemand selects PAY_PER_REQUEST billing.
 	OnDemand bool
+	// DeletionProtection is required in every profile: it costs nothing, and
+	// the teardown command (which exports the table first) must be the only
+	// way the metadata can be deleted; it lifts the protection as a logged
+	// step.
+	DeletionProtection bool
 }
 
 // ExportBucket is the bucket that table exports are written to before a

@@ -23,7 +23,7 @@ func Defaults(p Profile) (Config, error) {
 			HealthCheckGraceSeconds:    90,
 			DeregistrationDelaySeconds: 30,
 		},
-		Table: TableSettings{PITR: true, OnDemand: true},
+		Table: TableSettings{PITR: true, OnDemand: true, DeletionProtection: true},
 		Export: ExportBucket{
 			TransitionToIADays:        30,
 			NoncurrentExpirationDays:  30,
@@ -40,7 +40,9 @@ func Defaults(p Profile) (Config, error) {
 		c.ASG = ASGSize{Min: 2, Max: 4, Desired: 2}
 		// Endpoints in both AZs so Session Manager survives an AZ outage.
 		c.EndpointAZCount = 2
-		c.DeletionProtection = true
+		// An ALB's protection only guards against an accidental destroy of
+		// the entry point; dev and seed stay removable in one step.
+		c.ALBDeletionProtection = true
 	case Seed:
 		// The original design, kept deployable for comparison: a single NAT
 		// gateway, three SSM endpoints in both AZs, an x86 t3.micro, min =

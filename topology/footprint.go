@@ -43,7 +43,7 @@ type Footprint struct {
 	EBSVolumeType string
 
 	Table TableSettings
-	// TableDeletionProtection mirrors Config.DeletionProtection for the table.
+	// TableDeletionProtection mirrors Table.DeletionProtection (always on).
 	TableDeletionProtection bool
 
 	// ArtifactBuckets holds the server binary; ExportBuckets receives
@@ -93,7 +93,7 @@ func (c Config) Footprint() Footprint {
 		EBSVolumeGiB:            c.ASG.Desired * c.RootVolume.SizeGiB,
 		EBSVolumeType:           c.RootVolume.Type,
 		Table:                   c.Table,
-		TableDeletionProtection: c.DeletionProtection,
+		TableDeletionProtection: c.Table.DeletionProtection,
 		ArtifactBuckets:         1,
 		ExportBuckets:           1,
 		Export:                  c.Export,

@@ -10,40 +10,43 @@ import (
 // example DOCMETA_PROD_CERTIFICATE_ARN) and then as DOCMETA_<KEY>, so a value
 // can be set for one profile or for all of them.
 const (
-	KeyRegion               = "REGION"
-	KeyVPCCIDR              = "VPC_CIDR"
-	KeyAZCount              = "AZ_COUNT"
-	KeyInstanceType         = "INSTANCE_TYPE"
-	KeyNATMode              = "NAT_MODE"
-	KeyASGMin               = "ASG_MIN"
-	KeyASGMax               = "ASG_MAX"
-	KeyASGDesired           = "ASG_DESIRED"
-	KeyInterfaceEndpoints   = "INTERFACE_ENDPOINTS"
-	KeyEndpointAZCount      = "ENDPOINT_AZ_COUNT"
-	KeyCertificateARN       = "CERTIFICATE_ARN"
-	KeyAPIKeyParameter      = "API_KEYS_SSM_PARAMETER"
-	KeyAPIKeyKMSKeyARN      = "API_KEYS_KMS_KEY_ARN"
-	KeyStateBucket          = "STATE_BUCKET"
-	KeyStateKey             = "STATE_KEY"
-	KeyStateRegion          = "STATE_REGION"
-	KeyStateLockTable       = "STATE_LOCK_TABLE"
-	KeyDeletionProtection   = "DELETION_PROTECTION"
-	KeyRootVolumeGiB        = "ROOT_VOLUME_GIB"
-	KeyRootVolumeType       = "ROOT_VOLUME_TYPE"
-	KeyScaleInProtection    = "SCALE_IN_PROTECTION"
-	KeyTargetRequests       = "TARGET_REQUESTS_PER_INSTANCE"
-	KeyHealthCheckGrace     = "HEALTH_CHECK_GRACE_SECONDS"
-	KeyDeregistrationDelay  = "DEREGISTRATION_DELAY_SECONDS"
-	KeyExportIADays         = "EXPORT_TRANSITION_IA_DAYS"
-	KeyExportNoncurrentDays = "EXPORT_NONCURRENT_EXPIRATION_DAYS"
+	KeyRegion                = "REGION"
+	KeyVPCCIDR               = "VPC_CIDR"
+	KeyAZCount               = "AZ_COUNT"
+	KeyInstanceType          = "INSTANCE_TYPE"
+	KeyNATMode               = "NAT_MODE"
+	KeyASGMin                = "ASG_MIN"
+	KeyASGMax                = "ASG_MAX"
+	KeyASGDesired            = "ASG_DESIRED"
+	KeyInterfaceEndpoints    = "INTERFACE_ENDPOINTS"
+	KeyEndpointAZCount       = "ENDPOINT_AZ_COUNT"
+	KeyCertificateARN        = "CERTIFICATE_ARN"
+	KeyAPIKeyParameter       = "API_KEYS_SSM_PARAMETER"
+	KeyAPIKeyKMSKeyARN       = "API_KEYS_KMS_KEY_ARN"
+	KeyStateBucket           = "STATE_BUCKET"
+	KeyStateKey              = "STATE_KEY"
+	KeyStateRegion           = "STATE_REGION"
+	KeyStateLockTable        = "STATE_LOCK_TABLE"
+	KeyALBDeletionProtection = "ALB_DELETION_PROTECTION"
+	KeyRootVolumeGiB         = "ROOT_VOLUME_GIB"
+	KeyRootVolumeType        = "ROOT_VOLUME_TYPE"
+	KeyScaleInProtection     = "SCALE_IN_PROTECTION"
+	KeyTargetRequests        = "TARGET_REQUESTS_PER_INSTANCE"
+	KeyHealthCheckGrace      = "HEALTH_CHECK_GRACE_SECONDS"
+	KeyDeregistrationDelay   = "DEREGISTRATION_DELAY_SECONDS"
+	KeyExportIADays          = "EXPORT_TRANSITION_IA_DAYS"
+	KeyExportNoncurrentDays  = "EXPORT_NONCURRENT_EXPIRATION_DAYS"
 )
+
+// keyRetiredDeletionProtection was one switch for the table and the ALB.
+const keyRetiredDeletionProtection = "DELETION_PROTECTION"
 
 // Keys lists every setting key Load reads, for documentation and tests.
 var Keys = []string{
 	KeyRegion, KeyVPCCIDR, KeyAZCount, KeyInstanceType, KeyNATMode,
 	KeyASGMin, KeyASGMax, KeyASGDesired, KeyInterfaceEndpoints, KeyEndpointAZCount,
 	KeyCertificateARN, KeyAPIKeyParameter, KeyAPIKeyKMSKeyARN, KeyStateBucket, KeyStateKey, KeyStateRegion,
-	KeyStateLockTable, KeyDeletionProtection, KeyRootVolumeGiB, KeyRootVolumeType,
+	KeyStateLockTable, KeyALBDeletionProtection, KeyRootVolumeGiB, KeyRootVolumeType,
 	KeyScaleInProtection, KeyTargetRequests, KeyHealthCheckGrace, KeyDeregistrationDelay,
 	KeyExportIADays, KeyExportNoncurrentDays,
 }
@@ -138,7 +141,12 @@ func Load(p Profile, lookup func(string) string) (Config, error) {
 		}
 		c.RemoteState = &st
 	}
-	flag(KeyDeletionProtection, &c.DeletionProtection)
+	flag(KeyALBDeletionProtection, &c.ALBDeletionProtection)
+	// The former shared setting: refuse it rather than ignore it, since
+	// "false" used to mean an unprotected table.
+	if v, name := get(keyRetiredDeletionProtection); v != "" {
+		errs = append(errs, fmt.Errorf("%s is no longer read: the table's deletion protection is always on (the teardown command lifts it after a verified export); for the load balancer set %s", name, c.envName(KeyALBDeletionProtection)))
+	}
 	num(KeyRootVolumeGiB, &c.RootVolume.SizeGiB)
 	str(KeyRootVolumeType, &c.RootVolume.Type)
 	flag(KeyScaleInProtection, &c.ScaleInProtection)

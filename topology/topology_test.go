@@ -25,7 +25,7 @@ func TestDefaultsValidate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("prod with certificate: %v", err)
 	}
-	if !c.DeletionProtection || c.ASG.Min < 2 || c.AZCount < 2 {
+	if !c.ALBDeletionProtection || c.ASG.Min < 2 || c.AZCount < 2 {
 		t.Errorf("prod defaults not highly available/protected: %+v", c)
 	}
 }
@@ -109,7 +109,8 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"DOCMETA_STATE_BUCKET": "my-state"}, "lock table"},
 		{map[string]string{"DOCMETA_ROOT_VOLUME_TYPE": "gp2"}, "only gp3"},
 		{map[string]string{"DOCMETA_ROOT_VOLUME_GIB": "4"}, "outside 8..1024"},
-		{map[string]string{"DOCMETA_DELETION_PROTECTION": "maybe"}, "want true or false"},
+		{map[string]string{"DOCMETA_ALB_DELETION_PROTECTION": "maybe"}, "want true or false"},
+		{map[string]string{"DOCMETA_DELETION_PROTECTION": "false"}, "table's deletion protection is always on"},
 		{map[string]string{"DOCMETA_EXPORT_TRANSITION_IA_DAYS": "10"}, "at least 30 days"},
 		{map[string]string{"DOCMETA_API_KEYS_KMS_KEY_ARN": "alias/aws/ssm"}, "not a KMS key ARN"},
 		{map[string]string{"DOCMETA_API_KEYS_KMS_KEY_ARN": "arn:aws:kms:eu-west-1:123456789012:key/abc"}, "key is in eu-west-1"},
@@ -136,11 +137,31 @@ func TestValidateReportsEveryError(t *testing.T) {
 func TestProdRefusesWeakenedSettings(t *testing.T) {
 	_, err := Load(Prod, env(map[string]string{
 		"DOCMETA_PROD_CERTIFICATE_ARN":     testCert,
-		"DOCMETA_PROD_DELETION_PROTECTION": "false",
+		"DOCMETA_PROD_ALB_DELETION_PROTECTION": "false",
 		"DOCMETA_PROD_ASG_MIN":             "1",
 	}))
 	if err == nil || !strings.Contains(err.Error(), "deletion protection") || !strings.Contains(err.Error(), "at least 2 instances") {
 		t.Errorf("got %v", err)
+	}
+}
+
+func TestTableDeletionProtectionInEveryProfile(t *testing.T) {
+	for _, p := range Profiles() {
+		c, err := Defaults(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.Table.DeletionProtection || !c.Footprint().TableDeletionProtection {
+			t.Errorf("%s: table deletion protection off by default", p)
+		}
+		if want := p == Prod; c.ALBDeletionProtection != want {
+			t.Errorf("%s: ALB deletion protection %v, want %v (prod only)", p, c.ALBDeletionProtection, want)
+		}
+		c.CertificateARN = testCert
+		c.Table.DeletionProtection = false
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "deletion protection are required") {
+			t.Errorf("%s: unprotected table validated: %v", p, err)
+		}
 	}
 }
 

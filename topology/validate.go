@@ -107,8 +107,8 @@ func (c Config) Validate() error {
 	if s.DeregistrationDelaySeconds < 0 || s.DeregistrationDelaySeconds > 3600 {
 		bad(KeyDeregistrationDelay, "%d is outside 0..3600 seconds", s.DeregistrationDelaySeconds)
 	}
-	if !c.Table.PITR || !c.Table.OnDemand {
-		errs = append(errs, errors.New("table: point-in-time recovery and on-demand billing are required (teardown exports from PITR; idle cost must be zero)"))
+	if !c.Table.PITR || !c.Table.OnDemand || !c.Table.DeletionProtection {
+		errs = append(errs, errors.New("table: point-in-time recovery, on-demand billing and deletion protection are required (teardown exports from PITR and is the only way to delete the metadata; idle cost must be zero)"))
 	}
 	e := c.Export
 	if e.TransitionToIADays != 0 && e.TransitionToIADays < 30 {
@@ -124,8 +124,8 @@ func (c Config) Validate() error {
 		if c.CertificateARN == "" {
 			bad(KeyCertificateARN, "prod requires HTTPS: give the ARN of an ACM certificate in %s", c.Region)
 		}
-		if !c.DeletionProtection {
-			bad(KeyDeletionProtection, "prod requires deletion protection on the table and the load balancer")
+		if !c.ALBDeletionProtection {
+			bad(KeyALBDeletionProtection, "prod requires deletion protection on the load balancer")
 		}
 		if c.ASG.Min < 2 {
 			bad(KeyASGMin, "prod needs at least 2 instances (min=%d) so one AZ can fail", c.ASG.Min)
