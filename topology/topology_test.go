@@ -136,9 +136,9 @@ func TestValidateReportsEveryError(t *testing.T) {
 
 func TestProdRefusesWeakenedSettings(t *testing.T) {
 	_, err := Load(Prod, env(map[string]string{
-		"DOCMETA_PROD_CERTIFICATE_ARN":     testCert,
+		"DOCMETA_PROD_CERTIFICATE_ARN":         testCert,
 		"DOCMETA_PROD_ALB_DELETION_PROTECTION": "false",
-		"DOCMETA_PROD_ASG_MIN":             "1",
+		"DOCMETA_PROD_ASG_MIN":                 "1",
 	}))
 	if err == nil || !strings.Contains(err.Error(), "deletion protection") || !strings.Contains(err.Error(), "at least 2 instances") {
 		t.Errorf("got %v", err)
