@@ -172,7 +172,7 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 		endpointIDs[i] = *e.Id()
 	}
 	NewOutputs(stack, OutputsProps{
-		ServiceURL: alb.URL, ALBDNSName: *alb.LB.DnsName(), ALBARNSuffix: *alb.LB.ArnSuffix(),
+		ServiceURL: alb.URL, ALBDNSName: *alb.LB.DnsName(), ALBARN: *alb.LB.Arn(), ALBARNSuffix: *alb.LB.ArnSuffix(),
 		TableName: *table.Name(), TableARN: *table.Arn(), ASGName: *compute.Group.Name(),
 		TargetGroupARN: *alb.TargetGroup.Arn(), TargetGroupARNSuffix: *alb.TargetGroup.ArnSuffix(),
 		NATGatewayIDs: net.NATGatewayIDs, InterfaceEndpointIDs: endpointIDs, Region: cfg.Region,

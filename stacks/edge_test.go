@@ -257,6 +257,7 @@ func TestOutputs(t *testing.T) {
 			want := map[string]any{
 				"service_url":             scheme + ref("aws_lb", "alb", "dns_name"),
 				"alb_dns_name":            ref("aws_lb", "alb", "dns_name"),
+				"alb_arn":                 ref("aws_lb", "alb", "arn"),
 				"alb_arn_suffix":          ref("aws_lb", "alb", "arn_suffix"),
 				"table_name":              ref("aws_dynamodb_table", "table", "name"),
 				"table_arn":               ref("aws_dynamodb_table", "table", "arn"),
@@ -273,6 +274,12 @@ func TestOutputs(t *testing.T) {
 				if got := at(doc, "output", name, "value"); got != v {
 					t.Errorf("output %s = %v, want %v", name, got, v)
 				}
+			}
+			// Exactly these names: the console, docmeta-ops and the teardown
+			// read them from `cdktf output`.
+			names := append(sortedKeys(want), "nat_gateway_ids", "interface_endpoint_ids")
+			if got := sortedKeys(doc["output"].(map[string]any)); !equalSets(got, names) {
+				t.Errorf("outputs %v, want %v", got, names)
 			}
 			var nats []string
 			for i := 0; i < cfg.NATGateways(); i++ {

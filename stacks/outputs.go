@@ -12,6 +12,7 @@ var jsiiTrue = jsii.Bool(true)
 // teardown command read after a deploy.
 type OutputsProps struct {
 	ServiceURL, ALBDNSName, ALBARNSuffix string
+	ALBARN                               string
 	TableName, TableARN                  string
 	ASGName                              string
 	TargetGroupARN, TargetGroupARNSuffix string
@@ -26,6 +27,7 @@ type OutputsProps struct {
 func NewOutputs(scope constructs.Construct, p OutputsProps) {
 	output(scope, "service_url", p.ServiceURL, "where clients send requests")
 	output(scope, "alb_dns_name", p.ALBDNSName, "load balancer DNS name")
+	output(scope, "alb_arn", p.ALBARN, "load balancer ARN (teardown lifts the prod ALB's deletion protection by it)")
 	output(scope, "alb_arn_suffix", p.ALBARNSuffix, "load balancer dimension of its CloudWatch metrics")
 	output(scope, "table_name", p.TableName, "DynamoDB metadata table")
 	output(scope, "table_arn", p.TableARN, "DynamoDB metadata table ARN (teardown export source)")
