@@ -1,114 +1,34 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"strings"
 	"time"
-
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/viewport"
-	tea "github.com/charmbracelet/bubbletea"
 )
-
-// costsMsg carries one cost fetch; seq identifies the refresh it answers.
-type costsMsg struct {
-	seq    int
-	report CostReport
-	err    error
-	at     time.Time
-}
-
-type costsKeys struct{ Up, Down, PageUp, PageDown key.Binding }
 
 // costsView shows the configured profile's modelled monthly cost line by
 // line beside the seed topology, and in AWS mode the observed NAT and
 // interface-endpoint spend of the last days with the month's projection.
 type costsView struct {
-	cfg     Config
-	keys    costsKeys
-	seq     int
-	loading bool
-	err     error
-	last    time.Time
-	report  CostReport
-	loaded  bool
-	vp      viewport.Model
-	width   int
+	textView[CostReport]
+	cfg Config
 }
 
 func newCostsView(cfg Config) *costsView {
-	return &costsView{cfg: cfg, vp: viewport.New(0, 0), keys: costsKeys{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", " ", "f"), key.WithHelp("pgdn/f", "page down")),
-	}}
-}
-
-func (v *costsView) Title() string          { return "Costs" }
-func (v *costsView) Loading() bool          { return v.loading }
-func (v *costsView) Err() error             { return v.err }
-func (v *costsView) LastRefresh() time.Time { return v.last }
-func (v *costsView) Capturing() bool        { return false }
-func (v *costsView) ShortHelp() []key.Binding {
-	return []key.Binding{v.keys.Up, v.keys.Down, v.keys.PageDown}
-}
-func (v *costsView) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{v.keys.Up, v.keys.Down, v.keys.PageUp, v.keys.PageDown}}
-}
-
-func (v *costsView) Refresh() tea.Cmd {
-	if v.cfg.Costs == nil {
-		v.err = Errorf(ProblemOther, nil, "no cost source: the console was built without a cost model")
-		return nil
+	v := &costsView{textView: newTextView[CostReport](cfg, "Costs"), cfg: cfg}
+	if cfg.Costs != nil {
+		v.fetch = cfg.Costs.Costs
 	}
-	v.seq++
-	v.loading = true
-	seq, src, timeout, now := v.seq, v.cfg.Costs, v.cfg.RequestTimeout, v.cfg.Now
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
-		r, err := src.Costs(ctx)
-		return costsMsg{seq: seq, report: r, err: err, at: now()}
-	}
+	v.missing = Errorf(ProblemOther, nil, "no cost source: the console was built without a cost model")
+	// A failed CloudWatch call still returns the model; keep whatever came
+	// back, and the previous report when nothing did.
+	v.keep = func(r CostReport, _ error) bool { return len(r.Profile.Lines) > 0 }
+	v.content = v.render
+	return v
 }
 
-func (v *costsView) Update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case costsMsg:
-		if msg.seq != v.seq {
-			return nil
-		}
-		v.loading = false
-		v.last = msg.at
-		v.err = msg.err
-		// A failed CloudWatch call still returns the model; keep whatever
-		// came back, and the previous report when nothing did.
-		if len(msg.report.Profile.Lines) > 0 {
-			v.report = msg.report
-			v.loaded = true
-		}
-		v.vp.SetContent(v.content())
-		return nil
-	case tea.KeyMsg:
-		var cmd tea.Cmd
-		v.vp, cmd = v.vp.Update(msg)
-		return cmd
-	}
-	return nil
-}
-
-func (v *costsView) SetSize(width, height int) {
-	v.width = width
-	v.vp.Width, v.vp.Height = width, height
-	v.vp.SetContent(v.content())
-}
-
-func (v *costsView) View() string { return v.vp.View() }
-
-func (v *costsView) content() string {
+func (v *costsView) render() string {
 	if !v.loaded {
 		if v.err != nil {
 			return "Costs unavailable (see the status line)."
@@ -116,7 +36,7 @@ func (v *costsView) content() string {
 		return "Loading costs..."
 	}
 	parts := []string{v.modelContent()}
-	if o := v.report.Observed; o != nil {
+	if o := v.value.Observed; o != nil {
 		parts = append(parts, v.observedContent(*o))
 	} else {
 		parts = append(parts, labelStyle.Render("Observed NAT / endpoint spend: AWS mode only (start with --outputs)."))
@@ -129,7 +49,7 @@ func money(x float64) string { return fmt.Sprintf("$%.2f", x) }
 // modelContent lists every line item of the profile beside the seed's: rows
 // are matched by item name, profile lines first, seed-only lines after.
 func (v *costsView) modelContent() string {
-	p, s := v.report.Profile, v.report.Seed
+	p, s := v.value.Profile, v.value.Seed
 	type pair struct {
 		item   string
 		pq, sq string
@@ -195,7 +115,7 @@ func comparison(p, s CostModel) string {
 // projects the month; with no NAT gateway it says so and shows the saving.
 func (v *costsView) observedContent(o ObservedSpend) string {
 	var b strings.Builder
-	p, s := v.report.Profile, v.report.Seed
+	p, s := v.value.Profile, v.value.Seed
 	b.WriteString(titleStyle.Render("Observed spend") + labelStyle.Render(fmt.Sprintf(" last %d days (CloudWatch AWS/NATGateway bytes + interface-endpoint hours)", len(o.Days))) + "\n")
 	if len(o.NATGatewayIDs) == 0 {
 		saved := s.TotalOf(KindNAT) - p.TotalOf(KindNAT)

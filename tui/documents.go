@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/table"
@@ -14,14 +13,11 @@ import (
 	"github.com/docmeta/docmeta/backend"
 )
 
-// documentsMsg carries one page fetch; seq identifies the refresh it answers.
-type documentsMsg struct {
-	seq    int
+// pageResult is one page fetch's answer: which page, fetched with which cursor.
+type pageResult struct {
 	index  int // page number the fetch was for
 	cursor string
 	page   DocumentPage
-	err    error
-	at     time.Time
 }
 
 type documentsKeys struct {
@@ -42,13 +38,9 @@ func newDocumentsKeys() documentsKeys {
 
 // documentsView lists document metadata newest first, one API page at a time.
 type documentsView struct {
+	*loader[pageResult]
 	cfg  Config
 	keys documentsKeys
-
-	seq     int
-	loading bool
-	err     error
-	last    time.Time
 
 	// cursors[i] is the cursor that fetched page i (cursors[0] == "").
 	cursors []string
@@ -71,14 +63,11 @@ func newDocumentsView(cfg Config) *documentsView {
 	styles.Header = styles.Header.Bold(true).BorderStyle(lipgloss.NormalBorder()).BorderBottom(true)
 	styles.Selected = styles.Selected.Bold(true).Foreground(lipgloss.Color("229")).Background(lipgloss.Color("57"))
 	t.SetStyles(styles)
-	return &documentsView{cfg: cfg, keys: newDocumentsKeys(), cursors: []string{""}, table: t}
+	return &documentsView{loader: newLoader[pageResult](cfg), cfg: cfg, keys: newDocumentsKeys(), cursors: []string{""}, table: t}
 }
 
-func (v *documentsView) Title() string          { return "Documents" }
-func (v *documentsView) Loading() bool          { return v.loading }
-func (v *documentsView) Err() error             { return v.err }
-func (v *documentsView) LastRefresh() time.Time { return v.last }
-func (v *documentsView) Capturing() bool        { return v.filtering }
+func (v *documentsView) Title() string   { return "Documents" }
+func (v *documentsView) Capturing() bool { return v.filtering }
 
 func (v *documentsView) ShortHelp() []key.Binding {
 	if v.filtering {
@@ -102,45 +91,37 @@ func (v *documentsView) Refresh() tea.Cmd { return v.fetch(v.index) }
 
 func (v *documentsView) fetch(index int) tea.Cmd {
 	if v.cfg.Documents == nil {
-		v.err = Errorf(ProblemOther, nil, "no documents source: start with --url (local) or --outputs (aws)")
+		v.fail(Errorf(ProblemOther, nil, "no documents source: start with --url (local) or --outputs (aws)"))
 		return nil
 	}
-	v.seq++
-	v.loading = true
-	seq, src, cursor := v.seq, v.cfg.Documents, v.cursors[min(index, len(v.cursors)-1)]
+	src, cursor := v.cfg.Documents, v.cursors[min(index, len(v.cursors)-1)]
 	if index == len(v.cursors) {
 		cursor = v.next
 	}
-	limit, timeout, now := v.cfg.PageSize, v.cfg.RequestTimeout, v.cfg.Now
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
+	limit := v.cfg.PageSize
+	return v.start(func(ctx context.Context) (pageResult, error) {
 		page, err := src.ListDocuments(ctx, limit, cursor)
-		return documentsMsg{seq: seq, index: index, cursor: cursor, page: page, err: err, at: now()}
-	}
+		return pageResult{index: index, cursor: cursor, page: page}, err
+	})
 }
 
 func (v *documentsView) Update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case documentsMsg:
-		if msg.seq != v.seq {
-			return nil // an older refresh answered late: drop it
-		}
-		v.loading = false
-		v.last = msg.at
-		if msg.err != nil {
-			v.err = msg.err
+	if m, ok := v.accept(msg); ok {
+		// An older refresh that answers late never gets here; a failure
+		// keeps the page on screen.
+		if m.err != nil {
 			return nil
 		}
-		v.err = nil
-		v.index = msg.index
-		v.cursors = append(v.cursors[:min(msg.index, len(v.cursors))], msg.cursor)
-		v.next = msg.page.NextCursor
-		v.docs = msg.page.Documents
+		r := m.val
+		v.index = r.index
+		v.cursors = append(v.cursors[:min(r.index, len(v.cursors))], r.cursor)
+		v.next = r.page.NextCursor
+		v.docs = r.page.Documents
 		v.applyFilter()
 		return nil
-	case tea.KeyMsg:
-		return v.handleKey(msg)
+	}
+	if k, ok := msg.(tea.KeyMsg); ok {
+		return v.handleKey(k)
 	}
 	return nil
 }

@@ -1,121 +1,41 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/viewport"
-	tea "github.com/charmbracelet/bubbletea"
 )
-
-// fleetMsg carries one fleet fetch; seq identifies the refresh it answers.
-type fleetMsg struct {
-	seq   int
-	fleet Fleet
-	err   error
-	at    time.Time
-}
-
-type fleetKeys struct{ Up, Down, PageUp, PageDown key.Binding }
 
 // fleetView shows the local server's status, or the Auto Scaling Group and
 // its instances joined with their load-balancer target health.
 type fleetView struct {
-	cfg     Config
-	keys    fleetKeys
-	seq     int
-	loading bool
-	err     error
-	last    time.Time
-	fleet   Fleet
-	loaded  bool
-	vp      viewport.Model
-	width   int
+	textView[Fleet]
+	cfg Config
 }
 
 func newFleetView(cfg Config) *fleetView {
-	return &fleetView{cfg: cfg, vp: viewport.New(0, 0), keys: fleetKeys{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", " ", "f"), key.WithHelp("pgdn/f", "page down")),
-	}}
-}
-
-func (v *fleetView) Title() string          { return "Fleet" }
-func (v *fleetView) Loading() bool          { return v.loading }
-func (v *fleetView) Err() error             { return v.err }
-func (v *fleetView) LastRefresh() time.Time { return v.last }
-func (v *fleetView) Capturing() bool        { return false }
-func (v *fleetView) ShortHelp() []key.Binding {
-	return []key.Binding{v.keys.Up, v.keys.Down, v.keys.PageDown}
-}
-func (v *fleetView) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{v.keys.Up, v.keys.Down, v.keys.PageUp, v.keys.PageDown}}
-}
-
-func (v *fleetView) Refresh() tea.Cmd {
-	if v.cfg.Fleet == nil {
-		v.err = Errorf(ProblemOther, nil, "no fleet source: start with --url (local) or --outputs (aws)")
-		return nil
+	v := &fleetView{textView: newTextView[Fleet](cfg, "Fleet"), cfg: cfg}
+	if cfg.Fleet != nil {
+		v.fetch = cfg.Fleet.Fleet
 	}
-	v.seq++
-	v.loading = true
-	seq, src, timeout, now := v.seq, v.cfg.Fleet, v.cfg.RequestTimeout, v.cfg.Now
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
-		f, err := src.Fleet(ctx)
-		return fleetMsg{seq: seq, fleet: f, err: err, at: now()}
-	}
+	v.missing = Errorf(ProblemOther, nil, "no fleet source: start with --url (local) or --outputs (aws)")
+	// A local server that is down still has a status worth drawing
+	// (reachable: no); an AWS failure keeps the last good picture.
+	v.keep = func(f Fleet, err error) bool { return err == nil || f.Server != nil }
+	v.content = v.render
+	return v
 }
 
-func (v *fleetView) Update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case fleetMsg:
-		if msg.seq != v.seq {
-			return nil
-		}
-		v.loading = false
-		v.last = msg.at
-		v.err = msg.err
-		// A local server that is down still has a status worth drawing
-		// (reachable: no); an AWS failure keeps the last good picture.
-		if msg.err == nil || msg.fleet.Server != nil {
-			v.fleet = msg.fleet
-			v.loaded = true
-		}
-		v.vp.SetContent(v.content())
-		return nil
-	case tea.KeyMsg:
-		var cmd tea.Cmd
-		v.vp, cmd = v.vp.Update(msg)
-		return cmd
-	}
-	return nil
-}
-
-func (v *fleetView) SetSize(width, height int) {
-	v.width = width
-	v.vp.Width, v.vp.Height = width, height
-	v.vp.SetContent(v.content())
-}
-
-func (v *fleetView) View() string { return v.vp.View() }
-
-func (v *fleetView) content() string {
+func (v *fleetView) render() string {
 	switch {
 	case !v.loaded && v.err != nil:
 		return "Fleet status unavailable (see the status line)."
 	case !v.loaded:
 		return "Loading fleet status..."
-	case v.fleet.Server != nil:
-		return v.serverContent(*v.fleet.Server)
-	case v.fleet.Group != nil:
-		return v.groupContent(*v.fleet.Group)
+	case v.value.Server != nil:
+		return v.serverContent(*v.value.Server)
+	case v.value.Group != nil:
+		return v.groupContent(*v.value.Group)
 	}
 	return "No fleet reported."
 }

@@ -1,0 +1,75 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// loader is the refresh bookkeeping every view shares: a sequence number so
+// only the newest fetch's answer is drawn, the request timeout, and the
+// loading / error / last-refresh state the header and status line show.
+// Views embed it for Loading, Err and LastRefresh.
+type loader[T any] struct {
+	timeout time.Duration
+	now     func() time.Time
+
+	seq     int
+	loading bool
+	err     error
+	last    time.Time
+}
+
+// loadedMsg answers one fetch: from and seq let the loader that started it
+// recognise its current answer, and every other loader ignore it.
+type loadedMsg[T any] struct {
+	from *loader[T]
+	seq  int
+	val  T
+	err  error
+	at   time.Time
+}
+
+func newLoader[T any](cfg Config) *loader[T] {
+	return &loader[T]{timeout: cfg.RequestTimeout, now: cfg.Now}
+}
+
+// Loading is true from start until the current fetch answers.
+func (l *loader[T]) Loading() bool { return l.loading }
+
+// Err is the current fetch's error (nil after a success).
+func (l *loader[T]) Err() error { return l.err }
+
+// LastRefresh is when the current fetch last answered.
+func (l *loader[T]) LastRefresh() time.Time { return l.last }
+
+// fail records an error that needs no fetch (a source that is not configured).
+func (l *loader[T]) fail(err error) { l.err = err }
+
+// start begins a fetch that replaces any earlier one: the earlier answer,
+// when it arrives, is dropped by accept.
+func (l *loader[T]) start(fetch func(context.Context) (T, error)) tea.Cmd {
+	l.seq++
+	l.loading = true
+	seq, timeout, now := l.seq, l.timeout, l.now
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		val, err := fetch(ctx)
+		return loadedMsg[T]{from: l, seq: seq, val: val, err: err, at: now()}
+	}
+}
+
+// accept reports whether msg is the answer of this loader's current fetch
+// and, if so, records its outcome (no longer loading, error, time).
+func (l *loader[T]) accept(msg tea.Msg) (loadedMsg[T], bool) {
+	m, ok := msg.(loadedMsg[T])
+	if !ok || m.from != l || m.seq != l.seq {
+		return m, false
+	}
+	l.loading = false
+	l.last = m.at
+	l.err = m.err
+	return m, true
+}

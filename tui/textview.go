@@ -1,0 +1,66 @@
+package tui
+
+import (
+	"context"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// textView is the shared body of the views that load one value and draw it
+// as scrollable text (Fleet, Costs): the loader, the scroll pane, the value
+// on screen, and the hooks that make each view its own.
+type textView[T any] struct {
+	*loader[T]
+	scrollPane
+
+	title string
+	// fetch reads the source; nil when none is configured, and missing is
+	// then the status line's error.
+	fetch   func(context.Context) (T, error)
+	missing error
+	// keep says whether an answer (possibly failed) replaces the value on
+	// screen, or the last good one stays.
+	keep func(val T, err error) bool
+	// content draws value (loaded is false until keep accepted one).
+	content func() string
+
+	value  T
+	loaded bool
+	width  int
+}
+
+func newTextView[T any](cfg Config, title string) textView[T] {
+	return textView[T]{loader: newLoader[T](cfg), scrollPane: newScrollPane(), title: title}
+}
+
+func (v *textView[T]) Title() string   { return v.title }
+func (v *textView[T]) Capturing() bool { return false }
+
+// Refresh starts a fetch replacing any running one.
+func (v *textView[T]) Refresh() tea.Cmd {
+	if v.fetch == nil {
+		v.fail(v.missing)
+		return nil
+	}
+	return v.start(v.fetch)
+}
+
+func (v *textView[T]) Update(msg tea.Msg) tea.Cmd {
+	if m, ok := v.accept(msg); ok {
+		if v.keep(m.val, m.err) {
+			v.value, v.loaded = m.val, true
+		}
+		v.setContent(v.content())
+		return nil
+	}
+	if k, ok := msg.(tea.KeyMsg); ok {
+		return v.scroll(k)
+	}
+	return nil
+}
+
+func (v *textView[T]) SetSize(width, height int) {
+	v.width = width
+	v.setSize(width, height)
+	v.setContent(v.content())
+}
