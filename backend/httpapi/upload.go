@@ -73,18 +73,28 @@ func (a *API) tooLarge() error {
 }
 
 // multipartBoundary returns the boundary of a multipart/form-data request:
-// EUNSUPPORTED (415) for any other content type or a compressed body,
-// EINVALID (400) for a multipart type whose boundary is missing or invalid.
+// EUNSUPPORTED (415) for any other media type or a compressed body,
+// EINVALID (400) for a multipart/form-data type whose parameters are
+// malformed or whose boundary is missing or invalid.
 func multipartBoundary(h *fasthttp.RequestHeader) (string, error) {
-	ct := h.ContentType()
-	const mt = "multipart/form-data"
-	if len(ct) < len(mt) || !bytes.EqualFold(ct[:len(mt)], []byte(mt)) {
+	ct := string(h.ContentType())
+	mediaType, params, err := mime.ParseMediaType(ct)
+	if mediaType == "" {
+		// ParseMediaType names the media type only when it could parse
+		// it; without one, take the part before the parameters (as it
+		// does), so a malformed parameter of a multipart/form-data
+		// request is a 400 and not a 415.
+		base, _, _ := strings.Cut(ct, ";")
+		mediaType = strings.TrimSpace(base)
+	}
+	// The whole media type must match: a prefix test would accept
+	// multipart/form-dataX or multipart/form-data-evil.
+	if !strings.EqualFold(mediaType, "multipart/form-data") {
 		return "", backend.Errorf(backend.EUNSUPPORTED, "the body must be multipart/form-data with one part named file, as sent by curl -F \"file=@name\"")
 	}
 	if ce := h.ContentEncoding(); len(ce) > 0 && !bytes.EqualFold(ce, []byte("identity")) {
 		return "", backend.Errorf(backend.EUNSUPPORTED, "Content-Encoding %q is not supported; send the body uncompressed", ce)
 	}
-	_, params, err := mime.ParseMediaType(string(ct))
 	if err != nil {
 		return "", backend.Errorf(backend.EINVALID, "malformed Content-Type header: %v", err)
 	}

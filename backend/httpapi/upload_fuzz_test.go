@@ -93,6 +93,8 @@ func FuzzUploadHandler(f *testing.F) {
 		{ct, ""},
 		{"text/plain", "hello"},
 		{"multipart/form-data", end},
+		{"multipart/form-dataX; boundary=" + b, part(`form-data; name="file"; filename="test.txt"`, "hello") + end},
+		{"Multipart/Form-Data ; boundary=" + b, part(`form-data; name="file"; filename="test.txt"`, "hello") + end},
 		{`multipart/form-data; boundary="quoted boundary"`, "--quoted boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"q\"\r\n\r\nq\r\n--quoted boundary--\r\n"},
 		{ct, part("form-data; name=\"file\"; filename=\"nul\x00.txt\"", "x") + end},
 		{ct, part("form-data; name=\"file\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf", "%PDF-1.4") + end},
@@ -186,9 +188,12 @@ func roundTrip(t *testing.T, ln *fasthttputil.InmemoryListener, contentType stri
 // agreesWithStdlib parses body with mime/multipart and checks that it holds
 // exactly one part, named file, matching doc.
 func agreesWithStdlib(contentType string, body []byte, doc backend.Document) error {
-	_, params, err := mime.ParseMediaType(contentType)
+	mediaType, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return fmt.Errorf("accepted a Content-Type Go cannot parse: %v", err)
+	}
+	if mediaType != "multipart/form-data" { // ParseMediaType lower-cases it
+		return fmt.Errorf("accepted media type %q; only multipart/form-data is an upload", mediaType)
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
 	p, err := mr.NextRawPart()

@@ -73,6 +73,20 @@ func TestUploadStreamsLargeChunkedBody(t *testing.T) {
 	}
 }
 
+// TestUploadMediaTypeIsCaseInsensitive: media types are case-insensitive
+// (RFC 9110 8.3.1), so the exact-match check must not refuse these.
+func TestUploadMediaTypeIsCaseInsensitive(t *testing.T) {
+	ts := startServer(t, nil)
+	body := "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello\r\n--B--\r\n"
+	for _, ct := range []string{"Multipart/Form-Data; boundary=B", "MULTIPART/FORM-DATA;boundary=B", "multipart/form-data ; boundary=B"} {
+		resp := ts.do("POST", "/upload", ct, strings.NewReader(body), "")
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Errorf("Content-Type %q: status %d", ct, resp.StatusCode)
+		}
+	}
+}
+
 func TestUploadEmptyFile(t *testing.T) {
 	ts := startServer(t, nil)
 	d := uploadDoc(t, ts, "empty.txt", "")
