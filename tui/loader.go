@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -56,7 +58,7 @@ func (l *loader[T]) start(fetch func(context.Context) (T, error)) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		val, err := fetch(ctx)
+		val, err := recovered(ctx, fetch)
 		return loadedMsg[T]{from: l, seq: seq, val: val, err: err, at: now()}
 	}
 }
@@ -73,3 +75,26 @@ func (l *loader[T]) accept(msg tea.Msg) (loadedMsg[T], bool) {
 	l.err = m.err
 	return m, true
 }
+
+// recovered runs fetch and turns a panic into an error: tea.Cmds run on the
+// program's goroutines, so a panicking data source would otherwise take the
+// whole console (and the operator's terminal state) down with it.
+func recovered[T any](ctx context.Context, fetch func(context.Context) (T, error)) (val T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			var zero T
+			val = zero
+			err = Errorf(ProblemOther, &panicError{value: r, stack: debug.Stack()},
+				"the data source crashed (a bug: report it with this message); the next refresh retries")
+		}
+	}()
+	return fetch(ctx)
+}
+
+// panicError keeps a recovered panic's value and stack for the report.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
