@@ -21,7 +21,9 @@ func (panickingDocs) ListDocuments(context.Context, int, string) (DocumentPage, 
 
 type panickingCosts struct{}
 
-func (panickingCosts) Costs(context.Context) (CostReport, error) { panic(errors.New("costs went wrong")) }
+func (panickingCosts) Costs(context.Context) (CostReport, error) {
+	panic(errors.New("costs went wrong"))
+}
 
 // A panic inside a data source becomes an error in the status line of its
 // view; the console keeps running and the other views keep working.
