@@ -189,10 +189,19 @@ func TestInstanceRole(t *testing.T) {
 		}
 		p := parsePolicy(t, pol["policy"])
 		table := ref("aws_dynamodb_table", "table", "arn")
+		paramARN := "arn:${data.aws_partition.partition.partition}:ssm:" + cfg.Region + ":${data.aws_caller_identity.account.account_id}:parameter" + cfg.APIKeyParameter
+		// The managed SSM core policy allows ssm:GetParameter(s) on *: an
+		// explicit Deny keeps the instance away from every other profile's
+		// parameters.
+		deny := statement(t, p, "NoOtherParameters")
+		if deny.Effect != "Deny" || len(deny.Resource) != 0 || !equalSets(deny.NotResource, []string{paramARN}) ||
+			!equalSets(deny.Action, []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"}) {
+			t.Errorf("parameter deny = %+v, want Deny of every parameter read except %s", deny, paramARN)
+		}
 		want := map[string][2][]string{
 			"MetadataTable": {{"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"}, {table, table + "/index/by-day"}},
 			"ServerBinary":  {{"s3:GetObject"}, {ref("aws_s3_bucket", "artifact_bucket", "arn") + "/docmeta-server/linux-" + string(cfg.Arch()) + "/" + fixture.binaries[cfg.Arch()]}},
-			"ApiKeys":       {{"ssm:GetParameter"}, {"arn:${data.aws_partition.partition.partition}:ssm:" + cfg.Region + ":${data.aws_caller_identity.account.account_id}:parameter" + cfg.APIKeyParameter}},
+			"ApiKeys":       {{"ssm:GetParameter"}, {paramARN}},
 		}
 		if cfg.APIKeyKMSKeyARN != "" {
 			want["ApiKeysDecrypt"] = [2][]string{{"kms:Decrypt"}, {cfg.APIKeyKMSKeyARN}}
@@ -200,8 +209,8 @@ func TestInstanceRole(t *testing.T) {
 				t.Errorf("kms statement not limited to SSM: %q", c)
 			}
 		}
-		if len(p.Statement) != len(want) {
-			t.Errorf("server policy has %d statements, want %d: %+v", len(p.Statement), len(want), p)
+		if len(p.Statement) != len(want)+1 {
+			t.Errorf("server policy has %d statements, want %d allows and the deny: %+v", len(p.Statement), len(want), p)
 		}
 		for sid, w := range want {
 			s := statement(t, p, sid)

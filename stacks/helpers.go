@@ -42,12 +42,14 @@ type policyDocument struct {
 }
 
 type policyStatement struct {
-	Sid       string         `json:"Sid,omitempty"`
-	Effect    string         `json:"Effect"`
-	Principal any            `json:"Principal,omitempty"`
-	Action    []string       `json:"Action"`
-	Resource  []string       `json:"Resource"`
-	Condition map[string]any `json:"Condition,omitempty"`
+	Sid       string   `json:"Sid,omitempty"`
+	Effect    string   `json:"Effect"`
+	Principal any      `json:"Principal,omitempty"`
+	Action    []string `json:"Action"`
+	Resource  []string `json:"Resource,omitempty"`
+	// NotResource is only used by Deny statements (everything except these).
+	NotResource []string       `json:"NotResource,omitempty"`
+	Condition   map[string]any `json:"Condition,omitempty"`
 }
 
 func (d policyDocument) String() string {

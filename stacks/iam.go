@@ -31,14 +31,26 @@ type IAM struct {
 // ssmCorePolicy is what the SSM agent needs for Session Manager.
 const ssmCorePolicy = "policy/AmazonSSMManagedInstanceCore"
 
+// parameterReadActions are every SSM call that returns a parameter's value.
+var parameterReadActions = []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"}
+
 // ServerPolicy is the instance role's inline policy: the server's four
 // DynamoDB calls on the table and its listing index, reading its own binary,
-// and reading the API-key parameter.
+// and reading the API-key parameter, and a Deny on every other parameter.
 func ServerPolicy(p IAMProps) policyDocument {
 	doc := policyDocument{Statement: []policyStatement{
 		{Sid: "MetadataTable", Effect: "Allow", Action: serverTableActions, Resource: []string{p.TableARN, p.IndexARN}},
 		{Sid: "ServerBinary", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: []string{p.ArtifactObjectARN}},
 		{Sid: "ApiKeys", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{p.APIKeyParameterARN}},
+		// The managed AmazonSSMManagedInstanceCore policy (Session Manager)
+		// allows ssm:GetParameter(s) on "*", which would let a dev instance
+		// read prod's API keys. An explicit Deny wins over that Allow.
+		// Only this profile's parameter is exempt: the AL2023 AMI lookup
+		// under /aws/service/ is a Terraform data source read at plan time
+		// with the operator's credentials, never by the instance, and the
+		// SSM agent needs no parameter for Session Manager. GetParameterHistory
+		// is denied too because it returns values as well.
+		{Sid: "NoOtherParameters", Effect: "Deny", Action: parameterReadActions, NotResource: []string{p.APIKeyParameterARN}},
 	}}
 	if p.APIKeyKMSKeyARN != "" {
 		doc.Statement = append(doc.Statement, policyStatement{

@@ -13,12 +13,13 @@ type parsedPolicy struct {
 }
 
 type parsedStatement struct {
-	Sid       string
-	Effect    string
-	Principal any
-	Action    []string
-	Resource  []string
-	Condition map[string]map[string]string
+	Sid         string
+	Effect      string
+	Principal   any
+	Action      []string
+	Resource    []string
+	NotResource []string
+	Condition   map[string]map[string]string
 }
 
 func parsePolicy(t *testing.T, v any) parsedPolicy {
@@ -26,12 +27,13 @@ func parsePolicy(t *testing.T, v any) parsedPolicy {
 	s := jsonencodeArgument(t, v)
 	var raw struct {
 		Statement []struct {
-			Sid       string
-			Effect    string
-			Principal any
-			Action    any
-			Resource  any
-			Condition map[string]map[string]string
+			Sid         string
+			Effect      string
+			Principal   any
+			Action      any
+			Resource    any
+			NotResource any
+			Condition   map[string]map[string]string
 		}
 	}
 	if err := json.Unmarshal([]byte(s), &raw); err != nil {
@@ -41,7 +43,7 @@ func parsePolicy(t *testing.T, v any) parsedPolicy {
 	for _, st := range raw.Statement {
 		p.Statement = append(p.Statement, parsedStatement{
 			Sid: st.Sid, Effect: st.Effect, Principal: st.Principal, Condition: st.Condition,
-			Action: listOf(st.Action), Resource: listOf(st.Resource),
+			Action: listOf(st.Action), Resource: listOf(st.Resource), NotResource: listOf(st.NotResource),
 		})
 	}
 	return p
