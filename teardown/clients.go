@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
@@ -23,10 +24,18 @@ type S3API interface {
 	HeadObject(ctx context.Context, in *s3.HeadObjectInput, optFns ...func(*s3.Options)) (*s3.HeadObjectOutput, error)
 }
 
+// ELBv2API is the part of the Elastic Load Balancing v2 client teardown
+// uses: reading and switching the load balancer's deletion protection.
+type ELBv2API interface {
+	DescribeLoadBalancerAttributes(ctx context.Context, in *elbv2.DescribeLoadBalancerAttributesInput, optFns ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancerAttributesOutput, error)
+	ModifyLoadBalancerAttributes(ctx context.Context, in *elbv2.ModifyLoadBalancerAttributesInput, optFns ...func(*elbv2.Options)) (*elbv2.ModifyLoadBalancerAttributesOutput, error)
+}
+
 // Endpoints override the service URLs (tests and emulators); empty means AWS.
 type Endpoints struct {
 	DynamoDB string
 	S3       string
+	ELBv2    string
 }
 
 // NewClients builds the DynamoDB and S3 clients from cfg with the region set
@@ -47,4 +56,15 @@ func NewClients(cfg aws.Config, region string, ep Endpoints) (*dynamodb.Client, 
 		}
 	})
 	return db, st
+}
+
+// NewELBv2Client builds the Elastic Load Balancing v2 client with the region
+// set explicitly and ep.ELBv2 as its URL when set.
+func NewELBv2Client(cfg aws.Config, region string, ep Endpoints) *elbv2.Client {
+	return elbv2.NewFromConfig(cfg, func(o *elbv2.Options) {
+		o.Region = region
+		if ep.ELBv2 != "" {
+			o.BaseEndpoint = aws.String(ep.ELBv2)
+		}
+	})
 }

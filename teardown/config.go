@@ -20,6 +20,10 @@ type Config struct {
 	ExportPrefix string
 	// Stack is the cdktf stack to destroy, e.g. docmeta-dev.
 	Stack string
+	// ALBARN is the stack's Application Load Balancer. Terraform cannot
+	// delete a load balancer with deletion protection on (prod has it), so
+	// a destroy lifts it after the verified export, like the table's.
+	ALBARN string
 	// ExportARN resumes an export started earlier (after an interrupted
 	// wait) instead of starting a new one.
 	ExportARN string
@@ -49,6 +53,7 @@ var (
 	bucketNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	exportARNRe  = regexp.MustCompile(`^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+/export/[A-Za-z0-9-]+$`)
 	stackNameRe  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
+	albARNRe     = regexp.MustCompile(`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/app/[A-Za-z0-9-]+/[0-9a-f]+$`)
 )
 
 // WithDefaults fills the poll interval, wait bound, export prefix and
@@ -95,6 +100,12 @@ func (c Config) Validate() error {
 	if c.ExportARN != "" && !exportARNRe.MatchString(c.ExportARN) {
 		errs = append(errs, fmt.Errorf("export ARN %q is not a DynamoDB export ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/export/<id>) (--export-arn)", c.ExportARN))
 	}
+	if c.ALBARN != "" && !albARNRe.MatchString(c.ALBARN) {
+		errs = append(errs, fmt.Errorf("load balancer ARN %q is not an Application Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>) (--alb-arn)", c.ALBARN))
+	}
+	if c.RunDestroy && c.ALBARN == "" {
+		errs = append(errs, errors.New("--run-destroy needs the stack's load balancer, whose deletion protection (on in prod) would stop the destroy halfway: pass --alb-arn or an --outputs-file with alb_arn (`cdktf output <stack> --outputs-file <file>`)"))
+	}
 	if c.PollInterval <= 0 || c.WaitTimeout <= 0 || c.PollInterval > c.WaitTimeout {
 		errs = append(errs, fmt.Errorf("poll interval %s and wait timeout %s must be positive with interval <= timeout (--poll-interval, --wait-timeout)", c.PollInterval, c.WaitTimeout))
 	}
@@ -107,8 +118,11 @@ func (c Config) Validate() error {
 // resumeCommand is the command line that continues this teardown with an
 // existing export; withFlags keeps this run's lift/destroy choice.
 func (c Config) resumeCommand(exportARN string, withFlags bool) string {
-	cmd := fmt.Sprintf("docmeta-ops teardown --region %s --table %s --export-bucket %s --stack %s --export-arn %s",
-		c.Region, c.Table, c.ExportBucket, c.Stack, exportARN)
+	cmd := fmt.Sprintf("docmeta-ops teardown --region %s --table %s --export-bucket %s --stack %s", c.Region, c.Table, c.ExportBucket, c.Stack)
+	if c.ALBARN != "" {
+		cmd += " --alb-arn " + c.ALBARN
+	}
+	cmd += " --export-arn " + exportARN
 	switch {
 	case withFlags && c.RunDestroy:
 		cmd += " --run-destroy"

@@ -23,6 +23,7 @@ var testTableARN = fakeaws.TableARN
 type fakeAWS struct {
 	db     *fakeaws.DynamoDB
 	s3     *fakeaws.S3
+	elb    *fakeaws.ELBv2
 	runner *Runner
 	out    *strings.Builder
 	logs   *strings.Builder
@@ -32,10 +33,11 @@ type fakeAWS struct {
 func startFakeAWS(t *testing.T) *fakeAWS {
 	t.Helper()
 	srv := fakeaws.Start(t)
-	f := &fakeAWS{db: srv.DB, s3: srv.S3, out: &strings.Builder{}, logs: &strings.Builder{}}
-	db, st := NewClients(fakeaws.ClientConfig(), testRegion, Endpoints{DynamoDB: srv.DynamoDBURL, S3: srv.S3URL})
+	f := &fakeAWS{db: srv.DB, s3: srv.S3, elb: srv.ELB, out: &strings.Builder{}, logs: &strings.Builder{}}
+	ep := Endpoints{DynamoDB: srv.DynamoDBURL, S3: srv.S3URL, ELBv2: srv.ELBv2URL}
+	db, st := NewClients(fakeaws.ClientConfig(), testRegion, ep)
 	f.runner = &Runner{
-		DB: db, S3: st, Out: f.out, Log: slog.New(slog.NewTextHandler(f.logs, nil)),
+		DB: db, S3: st, ELB: NewELBv2Client(fakeaws.ClientConfig(), testRegion, ep), Out: f.out, Log: slog.New(slog.NewTextHandler(f.logs, nil)),
 		Exec: func(_ context.Context, argv []string) error {
 			f.execs = append(f.execs, argv)
 			return nil

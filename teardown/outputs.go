@@ -15,6 +15,8 @@ type StackOutputs struct {
 	Region       string
 	Table        string
 	ExportBucket string
+	// ALBARN is the load balancer's ARN (output alb_arn).
+	ALBARN string
 }
 
 // outputNames are the accepted output names per field, normalized (lower
@@ -27,6 +29,7 @@ var outputNames = []struct {
 	{[]string{"region", "awsregion"}, func(o *StackOutputs, v string) { o.Region = v }},
 	{[]string{"tablename", "dynamodbtablename"}, func(o *StackOutputs, v string) { o.Table = v }},
 	{[]string{"exportbucketname", "exportbucket"}, func(o *StackOutputs, v string) { o.ExportBucket = v }},
+	{[]string{"albarn", "loadbalancerarn"}, func(o *StackOutputs, v string) { o.ALBARN = v }},
 }
 
 // ReadOutputs reads the outputs of stack, and of its exports stack

@@ -22,6 +22,9 @@ type ExecFunc func(ctx context.Context, argv []string) error
 type Runner struct {
 	DB DynamoDBAPI
 	S3 S3API
+	// ELB lifts and restores the load balancer's deletion protection (only
+	// used when Config.ALBARN is set).
+	ELB ELBv2API
 	// Out receives the operator-facing progress, one step per line.
 	Out io.Writer
 	// Log records the deliberate steps (export started, protection lifted,
@@ -42,8 +45,10 @@ type Result struct {
 	Manifest  string
 	ItemCount int64
 	DataFiles int
-	// ProtectionLifted is true when this run turned deletion protection off.
-	ProtectionLifted bool
+	// ProtectionLifted is true when this run turned the table's deletion
+	// protection off; ALBProtectionLifted, the load balancer's.
+	ProtectionLifted    bool
+	ALBProtectionLifted bool
 	Destroyed        bool
 }
 
@@ -142,20 +147,39 @@ func (r *Runner) finish(ctx context.Context, cfg Config, res Result, protected b
 	if protected && !cfg.LiftDeletionProtection {
 		r.say("6/6 deletion protection is still ON for table %s; the export is verified and nothing was changed.", cfg.Table)
 		r.say("    to destroy: %s --run-destroy", resume)
-		r.say("    (re-verifies this export, lifts deletion protection as a logged step, then runs `%s`)", destroy)
+		r.say("    (re-verifies this export, lifts the deletion protection of the table and the load balancer as logged steps, then runs `%s`)", destroy)
 		return res, nil
 	}
+	if !cfg.LiftDeletionProtection {
+		r.say("6/6 deletion protection is off on %s; the export is verified", cfg.Table)
+		r.say("    safe to destroy now: %s", destroy)
+		r.say("    (a load balancer with deletion protection, as in prod, stops the destroy: run `%s --run-destroy`, which lifts it too)", resume)
+		r.say("    (the export bucket is in its own stack and stays; restore steps: TEARDOWN.md)")
+		return res, nil
+	}
+
+	// The load balancer first: lifting its protection cannot lose data, and
+	// if the table's step then fails, it is put back.
+	lifted, err := r.liftALBProtection(ctx, cfg, res)
+	if err != nil {
+		return res, err
+	}
+	res.ALBProtectionLifted = lifted
 	if protected {
-		r.Log.Warn("lifting deletion protection after a verified export", "table", cfg.Table, "export_arn", res.ExportARN, "manifest", res.Manifest, "items", res.ItemCount)
+		r.Log.Warn("lifting table deletion protection after a verified export", "table", cfg.Table, "export_arn", res.ExportARN, "manifest", res.Manifest, "items", res.ItemCount)
 		if _, err := r.DB.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String(cfg.Table), DeletionProtectionEnabled: aws.Bool(false)}); err != nil {
-			return res, fmt.Errorf("lift deletion protection of %s: %w; the table is unchanged and the export %s is verified: fix the permission and run `%s --run-destroy`",
-				cfg.Table, explainAWSError(err, "the credentials need dynamodb:UpdateTable"), res.ExportARN, resume)
+			albNote := ""
+			if res.ALBProtectionLifted {
+				albNote = "; " + r.restoreALBProtection(cfg)
+			}
+			return res, fmt.Errorf("lift deletion protection of %s: %w%s\n(the table is untouched: deletion protection is still ON and the data is as it was; the export %s is verified): grant dynamodb:UpdateTable on the table and run `%s --run-destroy`",
+				cfg.Table, explainAWSError(err, "the credentials need dynamodb:UpdateTable"), albNote, res.ExportARN, resume)
 		}
 		res.ProtectionLifted = true
-		r.Log.Warn("deletion protection lifted", "table", cfg.Table, "export_arn", res.ExportARN)
-		r.say("6/6 deletion protection lifted on %s (export %s verified)", cfg.Table, res.ExportARN)
+		r.Log.Warn("table deletion protection lifted", "table", cfg.Table, "export_arn", res.ExportARN)
+		r.say("6/6 deletion protection lifted on table %s (export %s verified)", cfg.Table, res.ExportARN)
 	} else {
-		r.say("6/6 deletion protection is off on %s; the export is verified", cfg.Table)
+		r.say("6/6 deletion protection is off on table %s; the export is verified", cfg.Table)
 	}
 	if !cfg.RunDestroy {
 		r.say("    safe to destroy now: %s", destroy)
@@ -170,27 +194,6 @@ func (r *Runner) finish(ctx context.Context, cfg Config, res Result, protected b
 	res.Destroyed = true
 	r.say("destroyed stack %s; the table's data is in s3://%s/%s", cfg.Stack, cfg.ExportBucket, res.Manifest)
 	return res, nil
-}
-
-// destroyFailed puts deletion protection back if this run lifted it, so a
-// failed destroy leaves the table as it found it.
-func (r *Runner) destroyFailed(cfg Config, res Result, destroy string, cause error) error {
-	msg := fmt.Sprintf("%s failed: %v", destroy, cause)
-	if !res.ProtectionLifted {
-		return fmt.Errorf("%s; fix the cause and run it again (the export %s is verified)", msg, res.ExportARN)
-	}
-	// A fresh context: the run's own may be the reason destroy stopped.
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_, err := r.DB.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String(cfg.Table), DeletionProtectionEnabled: aws.Bool(true)})
-	if err != nil {
-		r.Log.Error("could not restore deletion protection", "table", cfg.Table, "err", err)
-		return fmt.Errorf("%s; deletion protection of %s is still OFF and restoring it failed (%v): restore it with `aws dynamodb update-table --region %s --table-name %s --deletion-protection-enabled`",
-			msg, cfg.Table, err, cfg.Region, cfg.Table)
-	}
-	r.Log.Warn("deletion protection restored after failed destroy", "table", cfg.Table)
-	return fmt.Errorf("%s; deletion protection of %s was restored, the table is as it was, and the export %s is verified: fix the cause and run teardown again with --export-arn %s --run-destroy",
-		msg, cfg.Table, res.ExportARN, res.ExportARN)
 }
 
 // untouched marks an error that happened before any change to the table.

@@ -136,8 +136,8 @@ func TestCostRejectsBadFlags(t *testing.T) {
 func writeOutputs(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "outputs.json")
-	doc := fmt.Sprintf(`{"docmeta-prod": {"table_name": %q, "region": %q, "asg_name": "docmeta-prod-asg"},
- "docmeta-prod-exports": {"export_bucket_name": %q}}`, fakeaws.Table, fakeaws.Region, fakeaws.Bucket)
+	doc := fmt.Sprintf(`{"docmeta-prod": {"table_name": %q, "region": %q, "asg_name": "docmeta-prod-asg", "alb_arn": %q, "alb_arn_suffix": "app/docmeta-prod-alb/50dc6c495c0c9188"},
+ "docmeta-prod-exports": {"export_bucket_name": %q}}`, fakeaws.Table, fakeaws.Region, fakeaws.ALBARN, fakeaws.Bucket)
 	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func writeOutputs(t *testing.T) string {
 func TestTeardownFromTheOutputsFileAgainstFakes(t *testing.T) {
 	srv := fakeaws.Start(t)
 	out, logs, err := runCmd(t, testCreds, "teardown", "--stack", "docmeta-prod", "--outputs-file", writeOutputs(t),
-		"--dynamodb-endpoint", srv.DynamoDBURL, "--s3-endpoint", srv.S3URL, "--poll-interval", "1ms")
+		"--dynamodb-endpoint", srv.DynamoDBURL, "--s3-endpoint", srv.S3URL, "--elbv2-endpoint", srv.ELBv2URL, "--poll-interval", "1ms")
 	if err != nil {
 		t.Fatalf("teardown: %v\n%s\n%s", err, out, logs)
 	}
@@ -173,10 +173,16 @@ func TestTeardownFlagsOverrideOutputsAndErrorsNameTheFix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.cfg.Table != "other-table" || f.cfg.ExportBucket != fakeaws.Bucket || f.cfg.Region != fakeaws.Region {
+	if f.cfg.Table != "other-table" || f.cfg.ExportBucket != fakeaws.Bucket || f.cfg.Region != fakeaws.Region || f.cfg.ALBARN != fakeaws.ALBARN {
 		t.Errorf("config = %+v", f.cfg)
 	}
 	f, _, err = parseTeardownFlags([]string{"--stack", "docmeta-dev", "--region", "us-east-1", "--table", "docmeta-dev-documents", "--export-bucket", "b-exports", "--run-destroy"},
+		envOf(nil), &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "--alb-arn") {
+		t.Errorf("--run-destroy without the load balancer: err = %v", err)
+	}
+	f, _, err = parseTeardownFlags([]string{"--stack", "docmeta-dev", "--region", "us-east-1", "--table", "docmeta-dev-documents", "--export-bucket", "b-exports", "--run-destroy",
+		"--alb-arn", fakeaws.ALBARN},
 		envOf(map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:1"}), &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +209,7 @@ func TestTeardownRunDestroyExecsCdktfAfterLiftingProtection(t *testing.T) {
 	srv := fakeaws.Start(t)
 	argsFile := fakeCdktf(t, 0)
 	out, logs, err := runCmd(t, testCreds, "teardown", "--stack", "docmeta-prod", "--outputs-file", writeOutputs(t),
-		"--dynamodb-endpoint", srv.DynamoDBURL, "--s3-endpoint", srv.S3URL, "--poll-interval", "1ms", "--run-destroy")
+		"--dynamodb-endpoint", srv.DynamoDBURL, "--s3-endpoint", srv.S3URL, "--elbv2-endpoint", srv.ELBv2URL, "--poll-interval", "1ms", "--run-destroy")
 	if err != nil {
 		t.Fatalf("teardown --run-destroy: %v\n%s\n%s", err, out, logs)
 	}
@@ -214,17 +220,20 @@ func TestTeardownRunDestroyExecsCdktfAfterLiftingProtection(t *testing.T) {
 	if srv.DB.Protection || srv.DB.Called("UpdateTable") != 1 {
 		t.Errorf("protection %v after %d UpdateTable calls", srv.DB.Protection, srv.DB.Called("UpdateTable"))
 	}
+	if srv.ELB.Enabled(fakeaws.ALBARN) || strings.Join(srv.ELB.Modifications, ",") != "false" {
+		t.Errorf("load balancer protection %v after changes %v; want lifted from alb_arn of the outputs file", srv.ELB.Enabled(fakeaws.ALBARN), srv.ELB.Modifications)
+	}
 }
 
 func TestTeardownFailedCdktfDestroyRestoresProtection(t *testing.T) {
 	srv := fakeaws.Start(t)
 	fakeCdktf(t, 1)
 	_, _, err := runCmd(t, testCreds, "teardown", "--stack", "docmeta-prod", "--outputs-file", writeOutputs(t),
-		"--dynamodb-endpoint", srv.DynamoDBURL, "--s3-endpoint", srv.S3URL, "--poll-interval", "1ms", "--run-destroy")
+		"--dynamodb-endpoint", srv.DynamoDBURL, "--s3-endpoint", srv.S3URL, "--elbv2-endpoint", srv.ELBv2URL, "--poll-interval", "1ms", "--run-destroy")
 	if err == nil || !strings.Contains(err.Error(), "exit status 1") || !strings.Contains(err.Error(), "restored") {
 		t.Fatalf("err = %v", err)
 	}
-	if !srv.DB.Protection {
-		t.Errorf("deletion protection left off after a failed destroy")
+	if !srv.DB.Protection || !srv.ELB.Enabled(fakeaws.ALBARN) {
+		t.Errorf("deletion protection left off after a failed destroy (table %v, load balancer %v)", srv.DB.Protection, srv.ELB.Enabled(fakeaws.ALBARN))
 	}
 }

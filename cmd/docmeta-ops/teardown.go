@@ -24,10 +24,11 @@ func parseTeardownFlags(args []string, getenv func(string) string, stderr io.Wri
 	fs := flag.NewFlagSet("docmeta-ops teardown", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Stack, "stack", "", "cdktf stack to destroy, e.g. docmeta-dev (required)")
-	fs.StringVar(&f.outputsFile, "outputs-file", "", "JSON written by `cdktf deploy --outputs-file`; supplies region, table and export bucket")
+	fs.StringVar(&f.outputsFile, "outputs-file", "", "JSON written by `cdktf deploy --outputs-file`; supplies region, table, export bucket and load balancer ARN")
 	fs.StringVar(&c.Region, "region", "", "AWS region (overrides the outputs file)")
 	fs.StringVar(&c.Table, "table", "", "DynamoDB table (overrides the outputs file)")
 	fs.StringVar(&c.ExportBucket, "export-bucket", "", "export bucket of the retained exports stack (overrides the outputs file)")
+	fs.StringVar(&c.ALBARN, "alb-arn", "", "the stack's load balancer, whose deletion protection --run-destroy lifts (overrides alb_arn of the outputs file)")
 	fs.StringVar(&c.ExportPrefix, "export-prefix", "", "key prefix of the export (default teardown/<table>/<UTC time>)")
 	fs.StringVar(&c.ExportARN, "export-arn", "", "resume: wait on and verify this existing export instead of starting one")
 	fs.DurationVar(&c.PollInterval, "poll-interval", teardown.DefaultPollInterval, "time between export status checks")
@@ -36,6 +37,7 @@ func parseTeardownFlags(args []string, getenv func(string) string, stderr io.Wri
 	fs.BoolVar(&c.RunDestroy, "run-destroy", false, "after a verified export, lift deletion protection and run `cdktf destroy <stack>`")
 	fs.StringVar(&f.endpoints.DynamoDB, "dynamodb-endpoint", getenv("AWS_ENDPOINT_URL_DYNAMODB"), "DynamoDB URL override (env AWS_ENDPOINT_URL_DYNAMODB)")
 	fs.StringVar(&f.endpoints.S3, "s3-endpoint", getenv("AWS_ENDPOINT_URL_S3"), "S3 URL override, path-style (env AWS_ENDPOINT_URL_S3)")
+	fs.StringVar(&f.endpoints.ELBv2, "elbv2-endpoint", getenv("AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2"), "Elastic Load Balancing v2 URL override (env AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2)")
 	help, err := parseFlags(fs, args)
 	if help || err != nil {
 		return f, help, err
@@ -49,7 +51,7 @@ func parseTeardownFlags(args []string, getenv func(string) string, stderr io.Wri
 	return f, false, f.cfg.Validate()
 }
 
-// applyOutputs fills region, table and bucket from the outputs file where
+// applyOutputs fills region, table, bucket and load balancer from the outputs file where
 // no flag set them.
 func (f *teardownFlags) applyOutputs() error {
 	if f.cfg.Stack == "" {
@@ -67,7 +69,7 @@ func (f *teardownFlags) applyOutputs() error {
 	for _, v := range []struct {
 		dst *string
 		src string
-	}{{&f.cfg.Region, o.Region}, {&f.cfg.Table, o.Table}, {&f.cfg.ExportBucket, o.ExportBucket}} {
+	}{{&f.cfg.Region, o.Region}, {&f.cfg.Table, o.Table}, {&f.cfg.ExportBucket, o.ExportBucket}, {&f.cfg.ALBARN, o.ALBARN}} {
 		if *v.dst == "" {
 			*v.dst = v.src
 		}
@@ -87,7 +89,7 @@ func runTeardown(ctx context.Context, args []string, getenv func(string) string,
 	}
 	db, st := teardown.NewClients(awsCfg, f.cfg.Region, f.endpoints)
 	r := &teardown.Runner{
-		DB: db, S3: st, Out: stdout,
+		DB: db, S3: st, ELB: teardown.NewELBv2Client(awsCfg, f.cfg.Region, f.endpoints), Out: stdout,
 		Log:  slog.New(slog.NewTextHandler(stderr, nil)),
 		Exec: execAttached(stdout, stderr),
 	}

@@ -1,5 +1,5 @@
-// Package fakeaws serves the DynamoDB (awsJson1_0) and S3 (path-style REST)
-// calls of a teardown from memory on loopback, because no emulator
+// Package fakeaws serves the DynamoDB (awsJson1_0), S3 (path-style REST)
+// and Elastic Load Balancing v2 (query protocol, XML answers) calls of a teardown from memory on loopback, because no emulator
 // implements DynamoDB exports. Tests point aws-sdk-go-v2 clients at them.
 package fakeaws
 
@@ -40,9 +40,11 @@ type DynamoDB struct {
 	ExportRequests []map[string]any
 
 	TableMissing bool
-	Protection   bool
-	PITR         string // ENABLED, DISABLED
-	Exports      map[string]*Export
+	// TableStatus is what DescribeTable reports (default ACTIVE).
+	TableStatus string
+	Protection  bool
+	PITR        string // ENABLED, DISABLED
+	Exports     map[string]*Export
 	// PollsBeforeDone is how many DescribeExport Calls see IN_PROGRESS.
 	PollsBeforeDone int
 	FailExport      bool
@@ -54,7 +56,13 @@ type DynamoDB struct {
 	// ManifestRelative reports ExportManifest relative to the export
 	// prefix, to exercise the reader's fallback.
 	ManifestRelative bool
-	describes        int
+	// Errors makes every call of an operation (e.g. "DescribeExport")
+	// answer with the given error __type, e.g. "AccessDeniedException".
+	Errors map[string]string
+	// FailLift and FailRestore make UpdateTable fail with
+	// AccessDeniedException when it turns deletion protection off or on.
+	FailLift, FailRestore bool
+	describes             int
 }
 
 type Export struct {
@@ -69,7 +77,7 @@ func (e *Export) ID() string { return e.ARN[strings.LastIndex(e.ARN, "/")+1:] }
 func (e *Export) Dir() string { return e.Prefix + "/AWSDynamoDB/" + e.ID() }
 
 func NewDynamoDB() *DynamoDB {
-	return &DynamoDB{Protection: true, PITR: "ENABLED", Exports: map[string]*Export{}, PollsBeforeDone: 2, ItemCount: 3}
+	return &DynamoDB{Protection: true, TableStatus: "ACTIVE", PITR: "ENABLED", Exports: map[string]*Export{}, PollsBeforeDone: 2, ItemCount: 3}
 }
 
 func (f *DynamoDB) Called(op string) int {
@@ -107,7 +115,7 @@ func (f *DynamoDB) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (f *DynamoDB) tableDesc() map[string]any {
 	return map[string]any{
-		"TableName": Table, "TableArn": TableARN, "TableId": TableID, "TableStatus": "ACTIVE",
+		"TableName": Table, "TableArn": TableARN, "TableId": TableID, "TableStatus": f.TableStatus,
 		"DeletionProtectionEnabled": f.Protection,
 	}
 }
@@ -115,6 +123,9 @@ func (f *DynamoDB) tableDesc() map[string]any {
 func (f *DynamoDB) handle(op string, in map[string]any) (out any, errType, errMsg string, after func()) {
 	if f.TableMissing && op != "DescribeExport" {
 		return nil, "ResourceNotFoundException", "Requested resource not found: Table: " + Table + " not found", nil
+	}
+	if t := f.Errors[op]; t != "" {
+		return nil, t, "injected failure of " + op, nil
 	}
 	switch op {
 	case "DescribeTable":
@@ -164,6 +175,9 @@ func (f *DynamoDB) handle(op string, in map[string]any) (out any, errType, errMs
 	case "UpdateTable":
 		f.Updates = append(f.Updates, in)
 		if v, ok := in["DeletionProtectionEnabled"].(bool); ok {
+			if (!v && f.FailLift) || (v && f.FailRestore) {
+				return nil, "AccessDeniedException", "User is not authorized to perform: dynamodb:UpdateTable", nil
+			}
 			f.Protection = v
 		}
 		return map[string]any{"TableDescription": f.tableDesc()}, "", "", nil
@@ -271,20 +285,24 @@ func WriteExportFiles(s *S3, e *Export, perFile []int64) {
 type Servers struct {
 	DB          *DynamoDB
 	S3          *S3
+	ELB         *ELBv2
 	DynamoDBURL string
 	S3URL       string
+	ELBv2URL    string
 }
 
 // Start serves both fakes on loopback until the test ends.
 func Start(tb testing.TB) *Servers {
 	tb.Helper()
-	s := &Servers{DB: NewDynamoDB(), S3: NewS3()}
+	s := &Servers{DB: NewDynamoDB(), S3: NewS3(), ELB: NewELBv2()}
 	s.DB.OnComplete = func(e *Export) { WriteExportFiles(s.S3, e, []int64{2, 1}) }
 	db := httptest.NewServer(s.DB)
 	st := httptest.NewServer(s.S3)
+	lb := httptest.NewServer(s.ELB)
 	tb.Cleanup(db.Close)
 	tb.Cleanup(st.Close)
-	s.DynamoDBURL, s.S3URL = db.URL, st.URL
+	tb.Cleanup(lb.Close)
+	s.DynamoDBURL, s.S3URL, s.ELBv2URL = db.URL, st.URL, lb.URL
 	return s
 }
 
