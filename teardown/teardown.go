@@ -49,7 +49,7 @@ type Result struct {
 	// protection off; ALBProtectionLifted, the load balancer's.
 	ProtectionLifted    bool
 	ALBProtectionLifted bool
-	Destroyed        bool
+	Destroyed           bool
 }
 
 // Run carries out the teardown described by cfg (already WithDefaults and
