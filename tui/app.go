@@ -175,6 +175,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.gen != m.tickGen {
 			return nil
 		}
+		// A fetch still running is left to answer: replacing it would drop
+		// its answer, and a source slower than the interval would never
+		// show one. `r` still replaces it on purpose.
+		if m.views[m.active].Loading() {
+			return m.scheduleTick()
+		}
 		return tea.Batch(m.views[m.active].Refresh(), m.scheduleTick(), m.startSpinner())
 	case tea.KeyMsg:
 		// Terminals deliver fast typing (and tmux send-keys) as one message

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -123,4 +125,55 @@ func TestRunesTypedInOneBurstAreSeparateKeys(t *testing.T) {
 	if !hasQuit(run(t, m, cmd)) || m.ActiveTitle() != "Fleet" {
 		t.Errorf("typed \"2q3\": quit and stay on Fleet, got %s", m.ActiveTitle())
 	}
+}
+
+// An auto-refresh tick leaves a running fetch alone, so a source slower than
+// the interval still gets its answer on screen.
+func TestAutoRefreshWaitsForASlowFetch(t *testing.T) {
+	docs := &hangingDocs{release: make(chan struct{})}
+	m := newTestModel(t, Config{Documents: docs, Interval: time.Second, RequestTimeout: time.Minute})
+	m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	first := async(m.Init())
+	for i := 0; i < 3; i++ { // three intervals pass while the server thinks
+		_, cmd := m.Update(tickMsg{gen: m.tickGen})
+		deliver(t, m, async(cmd))
+	}
+	mustContain(t, m.View(), "loading")
+	close(docs.release)
+	deliver(t, m, first)
+	mustContain(t, m.View(), "report-02.pdf", "refreshed 10:30:00")
+	mustNotContain(t, m.View(), "loading")
+	if n := docs.calls(); n != 1 {
+		t.Errorf("%d fetches started, want 1 (ticks must not replace a running fetch)", n)
+	}
+	// Once idle, the next tick refreshes as before.
+	_, cmd := m.Update(tickMsg{gen: m.tickGen})
+	deliver(t, m, async(cmd))
+	if n := docs.calls(); n != 2 {
+		t.Errorf("%d fetches after an idle tick, want 2", n)
+	}
+}
+
+// `r` replaces a running fetch and cancels its request.
+func TestRefreshKeyCancelsTheReplacedFetch(t *testing.T) {
+	docs := &hangingDocs{release: make(chan struct{})}
+	m := newTestModel(t, Config{Documents: docs, RequestTimeout: time.Minute})
+	first := async(m.Init())
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("r")})
+	second := async(cmd)
+	msgs := deliver(t, m, first) // returns only because the request was cancelled
+	cancelled := false
+	for _, msg := range msgs {
+		if l, ok := msg.(loadedMsg[pageResult]); ok && errors.Is(l.err, context.Canceled) {
+			cancelled = true
+		}
+	}
+	if !cancelled {
+		t.Errorf("the replaced fetch answered %v, want context.Canceled", msgs)
+	}
+	mustContain(t, m.View(), "loading") // its answer was dropped
+	mustNotContain(t, m.View(), "canceled")
+	close(docs.release)
+	deliver(t, m, second)
+	mustContain(t, m.View(), "report-02.pdf", "ok")
 }

@@ -227,3 +227,82 @@ func hasQuit(msgs []tea.Msg) bool {
 }
 
 func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// hangingDocs answers only when release is closed (two documents) or when
+// the request's context ends (its error); started counts the calls.
+type hangingDocs struct {
+	release chan struct{}
+	mu      sync.Mutex
+	started int
+}
+
+func (h *hangingDocs) ListDocuments(ctx context.Context, _ int, _ string) (DocumentPage, error) {
+	h.mu.Lock()
+	h.started++
+	h.mu.Unlock()
+	select {
+	case <-ctx.Done():
+		return DocumentPage{}, ctx.Err()
+	case <-h.release:
+		return DocumentPage{Documents: sampleDocs(2)}, nil
+	}
+}
+
+func (h *hangingDocs) calls() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.started
+}
+
+// async runs cmd (and every command of a batch) on goroutines, as the
+// bubbletea runtime does, and delivers their messages, except spinner
+// frames and auto-refresh ticks; the channel closes when all have returned.
+func async(cmd tea.Cmd) <-chan tea.Msg {
+	out := make(chan tea.Msg, 16)
+	var wg sync.WaitGroup
+	var start func(tea.Cmd)
+	start = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			switch msg := c().(type) {
+			case nil, spinner.TickMsg, tickMsg:
+			case tea.BatchMsg:
+				for _, c := range msg {
+					start(c)
+				}
+			default:
+				out <- msg
+			}
+		}()
+	}
+	start(cmd)
+	go func() { wg.Wait(); close(out) }()
+	return out
+}
+
+// deliver feeds every message of ch into m once the commands behind it have
+// returned; it fails the test if they have not within 10 seconds (a bound
+// against a hang, not a timing assertion).
+func deliver(t *testing.T, m *Model, ch <-chan tea.Msg) []tea.Msg {
+	t.Helper()
+	var msgs []tea.Msg
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case msg, ok := <-ch:
+			if !ok {
+				return msgs
+			}
+			msgs = append(msgs, msg)
+			_, next := m.Update(msg)
+			msgs = append(msgs, run(t, m, next)...)
+		case <-deadline:
+			t.Fatalf("commands still running after 10s; delivered %v", msgs)
+			return msgs
+		}
+	}
+}

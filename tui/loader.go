@@ -17,7 +17,9 @@ type loader[T any] struct {
 	timeout time.Duration
 	now     func() time.Time
 
-	seq     int
+	seq int
+	// cancel ends the running fetch's context when a newer one replaces it.
+	cancel  context.CancelFunc
 	loading bool
 	err     error
 	last    time.Time
@@ -49,14 +51,20 @@ func (l *loader[T]) LastRefresh() time.Time { return l.last }
 // fail records an error that needs no fetch (a source that is not configured).
 func (l *loader[T]) fail(err error) { l.err = err }
 
-// start begins a fetch that replaces any earlier one: the earlier answer,
-// when it arrives, is dropped by accept.
+// start begins a fetch that replaces any earlier one: the earlier fetch's
+// context is cancelled (no point waiting on it), and its answer, when it
+// arrives, is dropped by accept.
 func (l *loader[T]) start(fetch func(context.Context) (T, error)) tea.Cmd {
+	if l.cancel != nil {
+		l.cancel()
+	}
 	l.seq++
 	l.loading = true
-	seq, timeout, now := l.seq, l.timeout, l.now
+	// The timeout runs from now: bubbletea starts a Cmd at once.
+	ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
+	l.cancel = cancel
+	seq, now := l.seq, l.now
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		val, err := recovered(ctx, fetch)
 		return loadedMsg[T]{from: l, seq: seq, val: val, err: err, at: now()}
