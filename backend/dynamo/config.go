@@ -43,14 +43,21 @@ const (
 	requestTimeout = 2 * time.Second
 	maxAttempts    = 3
 	maxBackoff     = 250 * time.Millisecond
-	// openTimeout bounds the DescribeTable check in Open so a wrong
-	// configuration fails the server's start quickly.
-	openTimeout = 3 * time.Second
 	// maxConnsPerHost keeps a connection per concurrent upload alive; the
 	// SDK's default of 10 idle connections makes 64 concurrent clients
 	// open and close a connection per request.
 	maxConnsPerHost = 256
 )
+
+// OpenTimeout bounds the DescribeTable check in Open, so a server whose
+// endpoint does not answer fails its start instead of hanging. A missing
+// table is an answer and fails in milliseconds; this bound is only for an
+// endpoint that stays silent. It is above the 2 s fail-fast bound for
+// configuration mistakes on purpose: the first call of a booting instance
+// also fetches instance-role credentials and resolves and handshakes the
+// endpoint, and a bound too tight for that turns a slow boot into a crash
+// loop.
+const OpenTimeout = 3 * time.Second
 
 // Open connects to the configured table and checks, with DescribeTable,
 // that it exists and has the listing index. Every error names what to fix.
@@ -59,7 +66,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, openTimeout)
+	ctx, cancel := context.WithTimeout(ctx, OpenTimeout)
 	defer cancel()
 	out, err := client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(cfg.Table)})
 	var notFound *types.ResourceNotFoundException
