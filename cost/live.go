@@ -111,13 +111,14 @@ func FetchLive(ctx context.Context, api ProductsAPI, region string, instanceType
 	}
 	t := PriceTable{
 		Region: region, Currency: "USD", Recorded: now.UTC().Format(time.DateOnly),
-		Provenance: "Fetched from the AWS Price List API (GetProducts, " + PriceListRegion + " endpoint) on the recorded date; each price's date is its offer term's effective date.",
+		Provenance: "Fetched from the AWS Price List API (GetProducts, " + PriceListRegion + " endpoint) on the recorded date (each price's date); each price's published date is its offer term's effective date.",
 	}
 	for _, q := range queries {
 		p, err := fetchOne(ctx, api, region, q)
 		if err != nil {
 			return PriceTable{}, err
 		}
+		p.Date = t.Recorded
 		t.Prices = append(t.Prices, p)
 	}
 	t.Prices = append(t.Prices, Price{
@@ -263,7 +264,7 @@ func priceFromDocument(doc, region string, q liveQuery) (Price, bool, error) {
 				date = t.UTC().Format(time.DateOnly)
 			}
 			return Price{
-				Key: q.key, USD: usd, Unit: q.ourUnit, Region: region, Date: date,
+				Key: q.key, USD: usd, Unit: q.ourUnit, Region: region, Published: date,
 				Source: fmt.Sprintf("AWS Price List API, %s sku %s usagetype %s (%s: %q)", d.ServiceCode, d.Product.SKU, attrs["usagetype"], q.page, dim.Description),
 			}, true, nil
 		}

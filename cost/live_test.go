@@ -53,8 +53,11 @@ func TestFetchLiveReadsEveryPriceFromThePriceListAPI(t *testing.T) {
 		if diff := p.USD - usd; diff > 1e-9 || diff < -1e-9 {
 			t.Errorf("%s = %v, want %v (source %s)", key, p.USD, usd, p.Source)
 		}
-		if key != PriceGatewayEndpointMonth && (p.Date != "2026-11-01" || !strings.Contains(p.Source, "Price List API")) {
-			t.Errorf("%s: date %q source %q, want the offer's effective date and the API as source", key, p.Date, p.Source)
+		if p.Date != "2026-11-27" {
+			t.Errorf("%s: date %q, want the day it was fetched", key, p.Date)
+		}
+		if key != PriceGatewayEndpointMonth && (p.Published != "2026-11-01" || !strings.Contains(p.Source, "Price List API")) {
+			t.Errorf("%s: published %q source %q, want the offer's effective date and the API as source", key, p.Published, p.Source)
 		}
 	}
 	if got.Recorded != "2026-11-27" || got.Region != "us-east-1" {

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/docmeta/docmeta/topology"
 )
@@ -60,8 +62,18 @@ func TestShippedTableHasTheDesignReferencePrices(t *testing.T) {
 		if p.USD != want {
 			t.Errorf("%s = %v, DESIGN.md says %v", key, p.USD, want)
 		}
-		if p.Region != "us-east-1" || !strings.Contains(p.Source, "https://aws.amazon.com/") || p.Date == "" {
-			t.Errorf("%s: region %q source %q date %q; want us-east-1, an AWS pricing page and a date", key, p.Region, p.Source, p.Date)
+		if p.Region != "us-east-1" || !strings.Contains(p.Source, "https://aws.amazon.com/") {
+			t.Errorf("%s: region %q source %q; want us-east-1 and an AWS pricing page", key, p.Region, p.Source)
+		}
+	}
+	// Every shipped price carries the real day it was recorded in the
+	// repository, and the period DESIGN.md says AWS published it in.
+	for _, p := range tbl.Prices {
+		if _, err := time.Parse(time.DateOnly, p.Date); err != nil || p.Date != tbl.Recorded {
+			t.Errorf("%s: date %q; want the YYYY-MM-DD day the table was recorded (%s)", p.Key, p.Date, tbl.Recorded)
+		}
+		if p.Published != "2025-2026" {
+			t.Errorf("%s: published %q, want 2025-2026 (shared/DESIGN.md)", p.Key, p.Published)
 		}
 	}
 }
@@ -90,17 +102,36 @@ func TestEstimateRefusesAnotherRegionsPrices(t *testing.T) {
 }
 
 func TestTableValidationRejectsIncompletePrices(t *testing.T) {
-	bad := []string{
-		`{"region":"us-east-1","currency":"USD","recorded":"x","provenance":"x","prices":[{"key":"a","usd":1,"unit":"h","region":"us-east-2","date":"d","source":"s"}]}`,
-		`{"region":"us-east-1","currency":"USD","recorded":"x","provenance":"x","prices":[{"key":"a","usd":1,"unit":"h","region":"us-east-1","date":"","source":"s"}]}`,
-		`{"region":"us-east-1","currency":"USD","recorded":"x","provenance":"x","prices":[{"key":"a","usd":-1,"unit":"h","region":"us-east-1","date":"d","source":"s"}]}`,
-		`{"region":"us-east-1","currency":"EUR","recorded":"x","provenance":"x","prices":[]}`,
-		`{"region":"us-east-1","currency":"USD","recorded":"x","provenance":"x","prices":[{"key":"a","usd":1,"unit":"h","region":"us-east-1","date":"d","source":"s"},{"key":"a","usd":1,"unit":"h","region":"us-east-1","date":"d","source":"s"}]}`,
+	// table wraps one price into an otherwise valid table recorded 2026-11-27.
+	table := func(recorded, currency, prices string) string {
+		return `{"region":"us-east-1","currency":"` + currency + `","recorded":"` + recorded + `","provenance":"x","prices":[` + prices + `]}`
 	}
-	for i, doc := range bad {
+	price := func(key string, usd float64, region, date, published string) string {
+		return fmt.Sprintf(`{"key":%q,"usd":%v,"unit":"h","region":%q,"date":%q,"published":%q,"source":"s"}`, key, usd, region, date, published)
+	}
+	good := price("a", 1, "us-east-1", "2026-11-27", "2025-2026")
+	if _, err := ParseTable([]byte(table("2026-11-27", "USD", good))); err != nil {
+		t.Fatalf("valid table rejected: %v", err)
+	}
+	bad := map[string]string{
+		"other region":         table("2026-11-27", "USD", price("a", 1, "us-east-2", "2026-11-27", "")),
+		"no date":              table("2026-11-27", "USD", price("a", 1, "us-east-1", "", "")),
+		"period as date":       table("2026-11-27", "USD", price("a", 1, "us-east-1", "2025-2026", "")),
+		"impossible date":      table("2026-11-27", "USD", price("a", 1, "us-east-1", "2026-13-01", "")),
+		"date after recording": table("2026-11-27", "USD", price("a", 1, "us-east-1", "2026-11-28", "")),
+		"recorded not a date":  table("x", "USD", good),
+		"published free text":  table("2026-11-27", "USD", price("a", 1, "us-east-1", "2026-11-27", "recently")),
+		"negative":             table("2026-11-27", "USD", price("a", -1, "us-east-1", "2026-11-27", "")),
+		"currency":             table("2026-11-27", "EUR", ""),
+		"duplicate":            table("2026-11-27", "USD", good+","+good),
+	}
+	for name, doc := range bad {
 		if _, err := ParseTable([]byte(doc)); err == nil {
-			t.Errorf("table #%d accepted: %s", i, doc)
+			t.Errorf("%s: table accepted: %s", name, doc)
 		}
+	}
+	if _, err := ParseTable([]byte(bad["period as date"])); err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
+		t.Errorf("a period as date: err = %v, want the format named", err)
 	}
 }
 

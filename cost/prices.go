@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"math"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
+	"time"
 )
 
 // HoursPerMonth is the month length every hourly price is multiplied by
@@ -50,9 +52,14 @@ type Price struct {
 	// Unit says what one USD amount buys, e.g. "NAT gateway-hour".
 	Unit   string `json:"unit"`
 	Region string `json:"region"`
-	// Date is when the price was published or took effect (the offer term's
-	// effective date for live prices).
+	// Date (YYYY-MM-DD) is the day the figure was recorded: the day the
+	// shipped table was compiled, or the day --live-prices fetched it.
 	Date string `json:"date"`
+	// Published is when AWS published the figure or it took effect: the
+	// offer term's effective date (YYYY-MM-DD) for live prices, the period
+	// (YYYY or YYYY-YYYY) the pricing pages showed it in for the shipped
+	// table. Empty when unknown.
+	Published string `json:"published,omitempty"`
 	// Source names the AWS pricing page (or Price List API product) it was read from.
 	Source string `json:"source"`
 }
@@ -113,14 +120,28 @@ func ParseTable(data []byte) (PriceTable, error) {
 	return t, nil
 }
 
+// publishedRe is a published date or period: 2026-11-01, 2025, 2025-2026.
+var publishedRe = regexp.MustCompile(`^[0-9]{4}(-[0-9]{4}|-[0-9]{2}-[0-9]{2})?$`)
+
+// ValidDate reports whether s is a real YYYY-MM-DD day.
+func ValidDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
 // Validate checks that every price names its region (the table's), unit,
 // source and date, and is a finite non-negative amount; keys are unique.
+// Dates are YYYY-MM-DD days, none after the table's recorded day, so a
+// price cannot claim to have been recorded later than the table was.
 func (t PriceTable) Validate() error {
 	if t.Region == "" {
 		return errors.New("price table: region is empty")
 	}
 	if t.Currency != "USD" {
 		return fmt.Errorf("price table %s: currency %q, want USD", t.Region, t.Currency)
+	}
+	if !ValidDate(t.Recorded) {
+		return fmt.Errorf("price table %s: recorded %q is not a YYYY-MM-DD date", t.Region, t.Recorded)
 	}
 	seen := map[string]bool{}
 	for i, p := range t.Prices {
@@ -133,6 +154,12 @@ func (t PriceTable) Validate() error {
 			return fmt.Errorf("price table %s: price %q is for region %q", t.Region, p.Key, p.Region)
 		case p.Unit == "" || p.Source == "" || p.Date == "":
 			return fmt.Errorf("price table %s: price %q needs unit, source and date", t.Region, p.Key)
+		case !ValidDate(p.Date):
+			return fmt.Errorf("price table %s: price %q has date %q; want the YYYY-MM-DD day it was recorded (a period goes in \"published\")", t.Region, p.Key, p.Date)
+		case p.Date > t.Recorded:
+			return fmt.Errorf("price table %s: price %q dated %s, after the table was recorded (%s)", t.Region, p.Key, p.Date, t.Recorded)
+		case p.Published != "" && !publishedRe.MatchString(p.Published):
+			return fmt.Errorf("price table %s: price %q has published %q; want YYYY-MM-DD, YYYY or YYYY-YYYY", t.Region, p.Key, p.Published)
 		case math.IsNaN(p.USD) || math.IsInf(p.USD, 0) || p.USD < 0:
 			return fmt.Errorf("price table %s: price %q has invalid amount %v", t.Region, p.Key, p.USD)
 		}

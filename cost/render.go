@@ -42,7 +42,11 @@ func (r Report) WriteText(out io.Writer) error {
 	}
 	w.printf("\nprices used (%s):\n", r.Prices.Region)
 	for _, p := range r.Prices.Prices {
-		w.printf("  %-28s %-9s per %s; %s, %s\n", p.Key, usd(p.USD), p.Unit, p.Source, p.Date)
+		dated := "recorded " + p.Date
+		if p.Published != "" {
+			dated += ", published " + p.Published
+		}
+		w.printf("  %-28s %-9s per %s; %s, %s\n", p.Key, usd(p.USD), p.Unit, p.Source, dated)
 	}
 	w.printf("%s\n", r.Prices.Provenance)
 	w.printf("not modelled: %s\n", strings.Join(r.NotModelled, "; "))

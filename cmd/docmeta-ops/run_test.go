@@ -101,7 +101,7 @@ func TestCostLivePricesFromThePriceListAPI(t *testing.T) {
 	if err := json.Unmarshal([]byte(live), &r); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(r.Prices.Provenance, "Price List API") || r.Prices.Prices[0].Date != "2026-11-01" {
+	if !strings.Contains(r.Prices.Provenance, "Price List API") || r.Prices.Prices[0].Published != "2026-11-01" || !cost.ValidDate(r.Prices.Prices[0].Date) {
 		t.Errorf("live table provenance %q, first price %+v", r.Prices.Provenance, r.Prices.Prices[0])
 	}
 	for _, p := range r.Prices.Prices {
