@@ -30,10 +30,16 @@ func newCostsView(cfg Config) *costsView {
 
 func (v *costsView) render() string {
 	if !v.loaded {
-		if v.err != nil {
+		switch {
+		case v.err != nil:
 			return "Costs unavailable (see the status line)."
+		case v.loading || v.last.IsZero():
+			return "Loading costs..."
 		}
-		return "Loading costs..."
+		// An answer without an error and without line items: say so rather
+		// than look busy forever.
+		return warnStyle.Width(max(v.width, 20)).Render(fmt.Sprintf("The cost source returned no line items for the %q model: check --model / DOCMETA_PROFILE "+
+			"and the DOCMETA_* settings it is priced from, then press r.", v.cfg.Model))
 	}
 	parts := []string{v.modelContent()}
 	if o := v.value.Observed; o != nil {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"time"
@@ -63,10 +64,14 @@ func (l *loader[T]) start(fetch func(context.Context) (T, error)) tea.Cmd {
 	// The timeout runs from now: bubbletea starts a Cmd at once.
 	ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
 	l.cancel = cancel
-	seq, now := l.seq, l.now
+	seq, now, timeout := l.seq, l.now, l.timeout
 	return func() tea.Msg {
 		defer cancel()
 		val, err := recovered(ctx, fetch)
+		var classified *SourceError
+		if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.As(err, &classified) {
+			err = Errorf(ProblemUnreachable, err, "no answer within %s (is the server or AWS endpoint up?); the next refresh retries", timeout)
+		}
 		return loadedMsg[T]{from: l, seq: seq, val: val, err: err, at: now()}
 	}
 }

@@ -1,0 +1,67 @@
+package tui
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+// A source that never answers ends at the request timeout with an error
+// that says so, and the screen stops loading.
+func TestHangingSourceEndsAtTheRequestTimeout(t *testing.T) {
+	docs := &hangingDocs{release: make(chan struct{})}
+	defer close(docs.release)
+	m := newTestModel(t, Config{Documents: docs, RequestTimeout: 20 * time.Millisecond})
+	run(t, m, m.Init())
+	mustContain(t, m.View(), "unreachable: no answer within 20ms (is the server or AWS endpoint up?)",
+		"Documents could not be listed")
+	mustNotContain(t, m.View(), "loading")
+}
+
+func TestCostsFailingOnFirstLoad(t *testing.T) {
+	down := Errorf(ProblemUnauthorized, nil, "AWS credentials expired: run `aws sso login` (or refresh the profile's keys)")
+	src := &fakeCosts{err: down}
+	m := newTestModel(t, Config{Costs: src})
+	run(t, m, m.Init())
+	press(t, m, "3")
+	mustContain(t, m.View(), "Costs unavailable (see the status line).", "unauthorized: AWS credentials expired")
+	mustNotContain(t, m.View(), "Loading costs", "loading")
+
+	// The next refresh that works draws the model and clears the error.
+	src.report, src.err = sampleReport(), nil
+	press(t, m, "r")
+	mustContain(t, m.View(), "dev vs seed: $37.16 vs $104.32")
+	mustNotContain(t, m.View(), "unauthorized", "Costs unavailable")
+}
+
+// An empty report without an error says what is missing instead of
+// "Loading costs..." forever.
+func TestCostsEmptyReportSaysSo(t *testing.T) {
+	m := newTestModel(t, Config{Costs: &fakeCosts{}})
+	run(t, m, m.Init())
+	press(t, m, "3")
+	mustContain(t, m.View(), `The cost source returned no line items for the "dev" model`, "then press r.")
+	mustNotContain(t, m.View(), "Loading costs", "loading")
+}
+
+func TestDocumentsNextPageFailure(t *testing.T) {
+	docs := &fakeDocs{docs: sampleDocs(15)}
+	m := newTestModel(t, Config{Documents: docs, PageSize: 10})
+	run(t, m, m.Init())
+	mustContain(t, m.View(), "page 1 · 10 documents · more: n")
+
+	docs.set(sampleDocs(15), errors.New("connection reset by peer"))
+	press(t, m, "n")
+	// The failure shows in the status line; page 1 stays on screen and
+	// usable, and n tries the same page again.
+	mustContain(t, m.View(), "error: connection reset by peer", "page 1 · 10 documents · more: n", "report-15.pdf")
+	mustNotContain(t, m.View(), "loading")
+
+	docs.set(sampleDocs(15), nil)
+	press(t, m, "n")
+	mustContain(t, m.View(), "page 2 · 5 documents · last page · back: p", "report-05.pdf")
+	mustNotContain(t, m.View(), "connection reset")
+	if got := docs.calls; len(got) != 3 || got[1] != "c10" || got[2] != "c10" {
+		t.Errorf("cursors asked for %q, want \"\", c10, c10", got)
+	}
+}
