@@ -124,27 +124,42 @@ func lifecycle(c constructs.Construct, prefix string, b s3bucket.S3Bucket, iaDay
 }
 
 // ArtifactPolicyProps are the inputs of the artifact bucket policy, which is
-// created after the endpoint and the role it names.
+// created after the endpoint it names.
 type ArtifactPolicyProps struct {
-	Bucket          s3bucket.S3Bucket
-	S3EndpointID    string
-	InstanceRoleARN string
+	Bucket       s3bucket.S3Bucket
+	S3EndpointID string
+	// DeployerUserID is data.aws_caller_identity's user_id: the unique ID of
+	// the principal running Terraform ("AIDA..." for an IAM user,
+	// "AROA...:<session>" for an assumed role).
+	DeployerUserID string
 }
 
-// NewArtifactPolicy makes the bucket TLS-only and lets the instance role read
-// only through the S3 gateway endpoint: its credentials are useless for the
-// bucket outside the VPC. The deny names the role rather than everyone so
-// the operator's Terraform can still refresh the object from outside.
+// NewArtifactPolicy makes the bucket TLS-only and denies every read of the
+// binary that does not come through the S3 gateway endpoint, except by the
+// principal that deploys: Terraform reads the object back (HeadObject, which
+// needs s3:GetObject) on every refresh from outside the VPC. So stolen
+// instance credentials, and every other principal of the account, are
+// useless for the bucket outside the VPC.
+//
+// The deployer is matched by aws:userid, not by the caller-identity ARN: for
+// an assumed role that ARN is the session's (arn:aws:sts::…:assumed-role/…),
+// which never equals aws:PrincipalArn (the role's ARN, with its path). The
+// role's unique ID, the part of user_id before ":", is stable across
+// sessions, so "<id>" (IAM user or root) and "<id>:*" (any session of the
+// role) exempt the same principal on every run.
 func NewArtifactPolicy(scope constructs.Construct, id string, p ArtifactPolicyProps) s3bucketpolicy.S3BucketPolicy {
 	arn := *p.Bucket.Arn()
+	deployer := *cdktf.Token_AsString(cdktf.Fn_Element(cdktf.Fn_Split(str(":"), str(p.DeployerUserID)), num(0)), nil)
 	doc := policyDocument{Statement: []policyStatement{
 		denyInsecureTransport(arn),
 		{
-			Sid: "InstanceReadsOnlyThroughVpcEndpoint", Effect: "Deny", Principal: "*",
+			Sid: "ReadsOnlyThroughVpcEndpoint", Effect: "Deny", Principal: "*",
 			Action: []string{"s3:GetObject"}, Resource: []string{arn + "/*"},
+			// Both conditions must hold for the deny: outside the endpoint
+			// AND not the deploying principal.
 			Condition: map[string]any{
-				"ArnEquals":       map[string]string{"aws:PrincipalArn": p.InstanceRoleARN},
 				"StringNotEquals": map[string]string{"aws:SourceVpce": p.S3EndpointID},
+				"StringNotLike":   map[string][]string{"aws:userid": {deployer, deployer + ":*"}},
 			},
 		},
 	}}

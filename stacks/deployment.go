@@ -141,7 +141,7 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 		APIKeyKMSKeyARN:    cfg.APIKeyKMSKeyARN,
 	})
 	NewArtifactPolicy(stack, "artifact_bucket_policy", ArtifactPolicyProps{
-		Bucket: artifacts.Bucket, S3EndpointID: *gw.S3.Id(), InstanceRoleARN: *iam.Role.Arn(),
+		Bucket: artifacts.Bucket, S3EndpointID: *gw.S3.Id(), DeployerUserID: *account.UserId(),
 	})
 
 	alb := NewLoadBalancer(stack, "load_balancer", LoadBalancerProps{

@@ -19,7 +19,7 @@ type parsedStatement struct {
 	Action      []string
 	Resource    []string
 	NotResource []string
-	Condition   map[string]map[string]string
+	Condition   map[string]map[string]any
 }
 
 func parsePolicy(t *testing.T, v any) parsedPolicy {
@@ -33,7 +33,7 @@ func parsePolicy(t *testing.T, v any) parsedPolicy {
 			Action      any
 			Resource    any
 			NotResource any
-			Condition   map[string]map[string]string
+			Condition   map[string]map[string]any
 		}
 	}
 	if err := json.Unmarshal([]byte(s), &raw); err != nil {
@@ -76,8 +76,10 @@ func statement(t *testing.T, p parsedPolicy, sid string) parsedStatement {
 
 // jsonencodeArgument turns the synthesized `${jsonencode({...})}` back into
 // JSON: HCL object syntax uses `=` between keys and values, and a value that
-// is only a reference is written bare (aws_x.y.arn), which becomes the
-// string "${aws_x.y.arn}" as Terraform would render it.
+// is only a reference or a function call is written bare (aws_x.y.arn,
+// element(split(":", ...), 0)), which becomes the string "${...}" as
+// Terraform would render it. Quotes inside a string's "${...}" belong to the
+// expression and are escaped for JSON.
 func jsonencodeArgument(t *testing.T, v any) string {
 	t.Helper()
 	s, _ := v.(string)
@@ -91,13 +93,8 @@ func jsonencodeArgument(t *testing.T, v any) string {
 		c := s[i]
 		switch {
 		case c == '"':
-			j := i + 1
-			for ; j < len(s) && s[j] != '"'; j++ {
-				if s[j] == '\\' {
-					j++
-				}
-			}
-			b.WriteString(s[i : j+1])
+			j := hclStringEnd(s, i)
+			b.WriteString(hclStringAsJSON(s[i+1 : j]))
 			i = j
 		case c == '=':
 			b.WriteByte(':')
@@ -106,11 +103,74 @@ func jsonencodeArgument(t *testing.T, v any) string {
 			for j < len(s) && (s[j] == '_' || s[j] == '.' || s[j] == '-' || s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z' || s[j] >= '0' && s[j] <= '9') {
 				j++
 			}
-			b.WriteString(`"${` + s[i:j] + `}"`)
+			if j < len(s) && s[j] == '(' {
+				j = hclClose(s, j+1, ')') + 1
+			}
+			q, _ := json.Marshal("${" + s[i:j] + "}")
+			b.Write(q)
 			i = j - 1
 		default:
 			b.WriteByte(c)
 		}
 	}
+	return b.String()
+}
+
+// hclStringEnd is the index of the quote closing the string opened at i,
+// skipping escapes and the quotes of nested "${...}" expressions.
+func hclStringEnd(s string, i int) int {
+	for j := i + 1; j < len(s); j++ {
+		switch {
+		case s[j] == '\\':
+			j++
+		case s[j] == '"':
+			return j
+		case strings.HasPrefix(s[j:], "${"):
+			j = hclClose(s, j+2, '}')
+		}
+	}
+	return len(s) - 1
+}
+
+// hclClose is the index of the bracket closing an expression that starts
+// at i, skipping nested brackets and strings.
+func hclClose(s string, i int, closer byte) int {
+	depth := 0
+	for j := i; j < len(s); j++ {
+		switch c := s[j]; {
+		case c == '"':
+			j = hclStringEnd(s, j)
+		case c == '(' || c == '{' || c == '[':
+			depth++
+		case c == ')' || c == '}' || c == ']':
+			if depth == 0 && c == closer {
+				return j
+			}
+			depth--
+		}
+	}
+	return len(s) - 1
+}
+
+// hclStringAsJSON quotes the body of an HCL string for JSON: escapes outside
+// "${...}" are the same in both; inside, the expression is kept verbatim.
+func hclStringAsJSON(body string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for j := 0; j < len(body); j++ {
+		switch {
+		case body[j] == '\\' && j+1 < len(body):
+			b.WriteString(body[j : j+2])
+			j++
+		case strings.HasPrefix(body[j:], "${"):
+			end := hclClose(body, j+2, '}')
+			q, _ := json.Marshal(body[j : end+1])
+			b.Write(q[1 : len(q)-1])
+			j = end
+		default:
+			b.WriteByte(body[j])
+		}
+	}
+	b.WriteByte('"')
 	return b.String()
 }

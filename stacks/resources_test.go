@@ -65,11 +65,20 @@ func TestArtifactBucketAndBinary(t *testing.T) {
 
 			pol := parsePolicy(t, resource(t, doc, "aws_s3_bucket_policy", "artifact_bucket_policy")["policy"])
 			checkTLSOnly(t, pol, ref("aws_s3_bucket", "artifact_bucket", "arn"))
-			ep := statement(t, pol, "InstanceReadsOnlyThroughVpcEndpoint")
-			if ep.Effect != "Deny" || !equalSets(ep.Action, []string{"s3:GetObject"}) ||
+			// Reads outside the S3 gateway endpoint are denied to everyone but
+			// the deploying principal (Terraform refreshes the object from
+			// outside the VPC), matched by its stable unique ID.
+			ep := statement(t, pol, "ReadsOnlyThroughVpcEndpoint")
+			deployer := `${element(split(":", data.aws_caller_identity.account.user_id), 0)}`
+			if ep.Effect != "Deny" || ep.Principal != "*" || !equalSets(ep.Action, []string{"s3:GetObject"}) ||
+				!equalSets(ep.Resource, []string{ref("aws_s3_bucket", "artifact_bucket", "arn") + "/*"}) ||
 				ep.Condition["StringNotEquals"]["aws:SourceVpce"] != ref("aws_vpc_endpoint", "s3_gateway", "id") ||
-				ep.Condition["ArnEquals"]["aws:PrincipalArn"] != ref("aws_iam_role", "instance_role", "arn") {
+				!equalSets(listOf(ep.Condition["StringNotLike"]["aws:userid"]), []string{deployer, deployer + ":*"}) ||
+				len(ep.Condition) != 2 {
 				t.Errorf("endpoint-only statement = %+v", ep)
+			}
+			if len(pol.Statement) != 2 {
+				t.Errorf("artifact policy has %d statements, want TLS-only and endpoint-only: %+v", len(pol.Statement), pol)
 			}
 		})
 	}
