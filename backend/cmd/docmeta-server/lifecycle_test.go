@@ -19,14 +19,19 @@ func TestShutdownLetsInFlightUploadFinish(t *testing.T) {
 	getenv := env(t, nil)
 	s := start(t, getenv)
 	c := dial(t, s)
+	br := bufio.NewReader(c)
 	body := partHead + "finished during shutdown\r\n--B--\r\n"
-	fmt.Fprintf(c, uploadHead+body[:20], len(body))
-	time.Sleep(100 * time.Millisecond) // the request is in the handler
+	// "100 Continue" is the server's word that it has read this request's
+	// head and is processing the request: from then on shutdown must wait
+	// for it. No sleep and no guess that the request has got that far.
+	fmt.Fprintf(c, uploadHeadExpectContinue, len(body))
+	readContinue(t, br)
+	io.WriteString(c, body[:20])
 
 	s.cancel() // what SIGTERM does in main
 	waitFor(t, func() bool { return strings.Contains(s.out.String(), `"msg":"shutting down"`) })
 	io.WriteString(c, body[20:])
-	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	resp, err := http.ReadResponse(br, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +85,21 @@ func TestStoreOutageIs503(t *testing.T) {
 	s.upload("after.txt", "after")
 	if p := s.list(""); len(p.Documents) != 2 {
 		t.Fatalf("after the outage the listing has %s", ids(p.Documents))
+	}
+}
+
+// uploadHeadExpectContinue is uploadHead asking for 100 Continue.
+const uploadHeadExpectContinue = "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n"
+
+// readContinue reads the interim "100 Continue" response.
+func readContinue(t *testing.T, br *bufio.Reader) {
+	t.Helper()
+	line, err := br.ReadString('\n')
+	if err != nil || line != "HTTP/1.1 100 Continue\r\n" {
+		t.Fatalf("want HTTP/1.1 100 Continue, got %q, %v", line, err)
+	}
+	if blank, err := br.ReadString('\n'); err != nil || blank != "\r\n" {
+		t.Fatalf("malformed 100 Continue: %q, %v", blank, err)
 	}
 }
 

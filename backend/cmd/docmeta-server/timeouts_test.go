@@ -59,16 +59,27 @@ func TestSlowClientsAreCut(t *testing.T) {
 
 // TestSlowSteadyUploadSucceeds: an upload that takes several read timeouts
 // in total but never stalls for one is accepted; the deadline moves with
-// the bytes.
+// the bytes. The pause between writes is a twentieth of the read timeout,
+// so a write may be late by 1.9 s (a loaded 2-core machine) before the
+// test would fail for the wrong reason.
 func TestSlowSteadyUploadSucceeds(t *testing.T) {
-	s := start(t, env(t, nil), "-read-timeout", "1s", "-upload-timeout", "30s")
+	const readTimeout = 2 * time.Second
+	const pause = readTimeout / 20
+	const writes = 50 // 50 pauses: 2.5 read timeouts in all
+	s := start(t, env(t, nil), "-read-timeout", readTimeout.String(), "-upload-timeout", "60s")
 	c := dial(t, s)
-	content := strings.Repeat("x", 12)
-	body := partHead + content + "\r\n--B--\r\n"
+	body := partHead + strings.Repeat("x", 100) + "\r\n--B--\r\n"
+	chunk := (len(body) + writes - 1) / writes
 	fmt.Fprintf(c, uploadHead, len(body))
-	for i := 0; i < len(body); i += 8 {
-		io.WriteString(c, body[i:min(i+8, len(body))])
-		time.Sleep(150 * time.Millisecond) // about 2.7 s in all
+	began := time.Now()
+	for i := 0; i < len(body); i += chunk {
+		time.Sleep(pause)
+		io.WriteString(c, body[i:min(i+chunk, len(body))])
+	}
+	// Sleeps last at least as long as asked, so this holds on any
+	// machine; it guards the test's premise, not the server's speed.
+	if took := time.Since(began); took < 2*readTimeout {
+		t.Fatalf("the body took %s, not over two read timeouts; the test proves nothing", took)
 	}
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {
