@@ -46,6 +46,11 @@ type Rendered struct {
 	Logrotate string
 }
 
+// UnitExecPaths are the programs the unit runs (ExecStartPre, ExecStart,
+// ExecReload), which must exist on the instance; systemd-analyze verify
+// checks them.
+func UnitExecPaths() []string { return []string{"/usr/bin/sha256sum", BinaryPath, "/bin/kill"} }
+
 var (
 	sha256Re = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	// safeValueRe keeps values free of quotes, spaces and newlines, so they

@@ -5,6 +5,18 @@ import (
 	"testing"
 )
 
+// sample is a realistic parameter set.
+func sample() Params {
+	return Params{
+		Region:          "us-east-1",
+		Table:           "docmeta-dev-documents",
+		APIKeyParameter: "/docmeta/dev/api-keys",
+		ArtifactBucket:  "docmeta-dev-artifacts-20261127070000000000000001",
+		ArtifactKey:     "docmeta-server/linux-arm64/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		BinarySHA256:    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	}
+}
+
 func TestUnitRunsTheServerHardened(t *testing.T) {
 	r, err := Render(sample())
 	if err != nil {
