@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 )
 
 var (
@@ -98,6 +99,16 @@ func truncate(s string, width int) string {
 		r = r[:len(r)-1]
 	}
 	return string(r) + "…"
+}
+
+// wrap breaks s into lines of at most width cells at spaces, cutting a word
+// only when it is longer than a line; unlike a lipgloss width, it pads
+// nothing, so text that fits is returned unchanged.
+func wrap(s string, width int) string {
+	if width < 1 || lipgloss.Width(s) <= width {
+		return s
+	}
+	return ansi.Wrap(s, width, "")
 }
 
 // humanBytes renders a size in binary units ("1.5 KiB").

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/charmbracelet/lipgloss"
 )
 
 // costsView shows the configured profile's modelled monthly cost line by
@@ -96,9 +98,9 @@ func (v *costsView) modelContent() string {
 	g.rows = append(g.rows, []string{"Total", "", money(p.Total()), "", money(s.Total())})
 
 	var b strings.Builder
-	b.WriteString(titleStyle.Render("Cost model") + labelStyle.Render(fmt.Sprintf(" %s, prices as of %s (idle, per month)", orDash(p.Region), orDash(p.PricesAsOf))) + "\n")
+	b.WriteString(wrap(titleStyle.Render("Cost model")+labelStyle.Render(fmt.Sprintf(" %s, prices as of %s (idle, per month)", orDash(p.Region), orDash(p.PricesAsOf))), v.width) + "\n")
 	b.WriteString(g.render(v.width) + "\n")
-	b.WriteString(comparison(p, s))
+	b.WriteString(wrap(comparison(p, s), v.width))
 	return b.String()
 }
 
@@ -122,13 +124,15 @@ func comparison(p, s CostModel) string {
 func (v *costsView) observedContent(o ObservedSpend) string {
 	var b strings.Builder
 	p, s := v.value.Profile, v.value.Seed
-	b.WriteString(titleStyle.Render("Observed spend") + labelStyle.Render(fmt.Sprintf(" last %d days (CloudWatch AWS/NATGateway bytes + interface-endpoint hours)", len(o.Days))) + "\n")
+	// Every line wraps at the view's width: the screen cuts what is wider.
+	line := func(s string) { b.WriteString(wrap(s, v.width) + "\n") }
+	line(titleStyle.Render("Observed spend") + labelStyle.Render(fmt.Sprintf(" last %d days (CloudWatch AWS/NATGateway bytes + interface-endpoint hours)", len(o.Days))))
 	if len(o.NATGatewayIDs) == 0 {
 		saved := s.TotalOf(KindNAT) - p.TotalOf(KindNAT)
-		b.WriteString(okStyle.Render(fmt.Sprintf("No NAT gateway in this stack: %s per month saved against the seed's NAT lines (%s).",
-			money(saved), money(s.TotalOf(KindNAT)))) + "\n")
+		line(okStyle.Render(fmt.Sprintf("No NAT gateway in this stack: %s per month saved against the seed's NAT lines (%s).",
+			money(saved), money(s.TotalOf(KindNAT)))))
 	} else {
-		b.WriteString(labelStyle.Render("NAT gateways: ") + strings.Join(o.NATGatewayIDs, ", ") + "\n")
+		line(labelStyle.Render("NAT gateways: ") + strings.Join(o.NATGatewayIDs, ", "))
 	}
 	if n := len(o.NATGatewayIDs); n != p.NATGateways {
 		b.WriteString(warnStyle.Width(max(v.width, 20)).Render(fmt.Sprintf("The %s model prices %d NAT gateway(s) but the stack reports %d: run the console with the DOCMETA_* settings the stack was deployed with (e.g. DOCMETA_NAT_MODE).",
@@ -138,20 +142,20 @@ func (v *costsView) observedContent(o ObservedSpend) string {
 		b.WriteString("No data points yet.")
 		return b.String()
 	}
-	b.WriteString(barChart(o.Days, 8))
+	b.WriteString(barChart(o.Days, 8, v.width))
 	var bytes, sum float64
 	for _, d := range o.Days {
 		bytes += d.NATBytes
 		sum += d.Dollars()
 	}
-	fmt.Fprintf(&b, "%s %s/day (NAT %s/day, endpoints %s/day) · NAT data %s in %d days\n", labelStyle.Render("Mean:"),
+	line(fmt.Sprintf("%s %s/day (NAT %s/day, endpoints %s/day) · NAT data %s in %d days", labelStyle.Render("Mean:"),
 		money(sum/float64(len(o.Days))), money(meanOf(o.Days, func(d DailySpend) float64 { return d.NATDollars })),
-		money(meanOf(o.Days, func(d DailySpend) float64 { return d.EndpointDollars })), gb(bytes), len(o.Days))
+		money(meanOf(o.Days, func(d DailySpend) float64 { return d.EndpointDollars })), gb(bytes), len(o.Days)))
 	pr := projectMonth(o.Days, v.cfg.Now())
-	fmt.Fprintf(&b, "%s %s projected %s = %s observed on %d days + %s/day (mean of the last %d) x %d other days",
+	line(fmt.Sprintf("%s %s projected %s = %s observed on %d days + %s/day (mean of the last %d) x %d other days",
 		labelStyle.Render("Month:"), v.cfg.Now().UTC().Format("January"), money(pr.projected), money(pr.observed),
-		pr.observedDays, money(pr.mean), pr.meanDays, pr.otherDays)
-	return b.String()
+		pr.observedDays, money(pr.mean), pr.meanDays, pr.otherDays))
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func gb(bytes float64) string { return fmt.Sprintf("%.2f GB", bytes/1e9) }
@@ -196,7 +200,10 @@ func meanOf(days []DailySpend, f func(DailySpend) float64) float64 {
 // barChart draws one vertical bar per day, height rows tall, scaled to the
 // peak day: the interface-endpoint part at the bottom (░), the NAT part
 // above it (█), with an eighth-block top so small differences still show.
-func barChart(days []DailySpend, height int) string {
+// Bars are two cells wide with a gap while width allows, then narrower; day
+// labels that would touch are left out, and the legend moves under the
+// chart when it does not fit beside the labels.
+func barChart(days []DailySpend, height, width int) string {
 	peak := 0.0
 	for _, d := range days {
 		peak = math.Max(peak, d.Dollars())
@@ -204,6 +211,19 @@ func barChart(days []DailySpend, height int) string {
 	eighths := []rune(" ▁▂▃▄▅▆▇█")
 	top, bottom := money(peak), "$0"
 	axisW := max(len(top), len(bottom))
+	cellW := 3 // a gap and a two-cell bar
+	for cellW > 1 && axisW+2+cellW*len(days) > width {
+		cellW--
+	}
+	bar := func(c rune) string {
+		switch cellW {
+		case 3:
+			return " " + string(c) + string(c)
+		case 2:
+			return " " + string(c)
+		}
+		return string(c)
+	}
 	scale := func(x float64) float64 {
 		if peak == 0 {
 			return 0
@@ -233,15 +253,27 @@ func barChart(days []DailySpend, height int) string {
 			default:
 				cell = ' '
 			}
-			b.WriteString(" " + strings.Repeat(string(cell), 2))
+			b.WriteString(bar(cell))
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString(strings.Repeat(" ", axisW) + " └" + strings.Repeat("───", len(days)) + "\n")
-	b.WriteString(strings.Repeat(" ", axisW+2))
-	for _, d := range days {
-		fmt.Fprintf(&b, " %02d", d.Day.Day())
+	b.WriteString(strings.Repeat(" ", axisW) + " └" + strings.Repeat("─", cellW*len(days)) + "\n")
+	// Each day's number ends where its bar ends, if a space separates it
+	// from the previous number.
+	labels := []rune(strings.Repeat(" ", cellW*len(days)))
+	next := 0
+	for i, d := range days {
+		at := max((i+1)*cellW-2, 0)
+		if at < next || at+2 > len(labels) {
+			continue
+		}
+		copy(labels[at:], []rune(fmt.Sprintf("%02d", d.Day.Day())))
+		next = at + 3
 	}
-	fmt.Fprintf(&b, "  (%s, UTC days)   ██ NAT  ░░ interface endpoints\n", days[0].Day.Format("Jan 2006"))
-	return b.String()
+	axis := strings.Repeat(" ", axisW+2) + strings.TrimRight(string(labels), " ")
+	legend := fmt.Sprintf("(%s, UTC days)   ██ NAT  ░░ interface endpoints", days[0].Day.Format("Jan 2006"))
+	if lipgloss.Width(axis)+2+lipgloss.Width(legend) <= width {
+		return b.String() + axis + "  " + legend + "\n"
+	}
+	return b.String() + axis + "\n" + wrap(legend, width) + "\n"
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -148,6 +149,28 @@ func TestResizeReflowsEveryView(t *testing.T) {
 				}
 			}
 		}
+	}
+	// In AWS mode the Costs view wraps its chart title, legend, Mean: and
+	// Month: lines at the width (narrower bars when short of room) instead
+	// of letting the screen cut them mid-word. The terminal is tall enough
+	// to show the whole view.
+	cfg := goldenConfig("aws")
+	cfg.Costs = ObservedCosts{Model: sampleReport(), Metrics: goldenNAT(), NATGatewayIDs: []string{"nat-0123456789abcdef0"},
+		Prices: testPrices, Days: 14, Now: func() time.Time { return fixedNow }}
+	aws := New(cfg)
+	aws.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	run(t, aws, aws.Init())
+	press(t, aws, "3")
+	for _, width := range []int{120, 80, 60, 44} {
+		aws.Update(tea.WindowSizeMsg{Width: width, Height: 70})
+		screen := aws.View()
+		for i, line := range strings.Split(screen, "\n") {
+			if w := lipgloss.Width(line); w > width {
+				t.Errorf("costs at %d columns: line %d is %d wide: %q", width, i, w, line)
+			}
+		}
+		mustContain(t, screen, "(CloudWatch", "AWS/NATGateway", "hours)", "13", "26", "UTC", "interface", "endpoints",
+			"Mean:", "/day)", "GB", "Month:", "November", "projected", "other", "days", "64% less)")
 	}
 	// The wider terminal gives the filename column the extra room.
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 50})
