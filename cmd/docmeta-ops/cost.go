@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"time"
 
 	"github.com/docmeta/docmeta/cost"
@@ -13,6 +16,8 @@ import (
 
 type costConfig struct {
 	json            bool
+	cdktfJSON       string
+	cdktfJSONSet    bool
 	livePrices      bool
 	pricingEndpoint string
 	workload        cost.Workload
@@ -23,6 +28,7 @@ func parseCostFlags(args []string, stderr io.Writer) (costConfig, bool, error) {
 	fs := flag.NewFlagSet("docmeta-ops cost", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.BoolVar(&c.json, "json", false, "print the report as JSON (for the console and scripts)")
+	fs.StringVar(&c.cdktfJSON, "cdktf-json", defaultCdktfJSON, "cdktf.json whose \"context\" supplies DOCMETA_* settings the environment does not set, as for the stacks")
 	fs.BoolVar(&c.livePrices, "live-prices", false, "fetch current prices from the AWS Price List API (needs AWS credentials with pricing:GetProducts); required for regions without a shipped table")
 	fs.StringVar(&c.pricingEndpoint, "pricing-endpoint", "", "Price List API URL override (tests, emulators)")
 	w := &c.workload
@@ -36,23 +42,66 @@ func parseCostFlags(args []string, stderr io.Writer) (costConfig, bool, error) {
 	if err == nil && !help {
 		err = w.Validate()
 	}
+	fs.Visit(func(f *flag.Flag) { c.cdktfJSONSet = c.cdktfJSONSet || f.Name == "cdktf-json" })
 	return c, help, err
 }
 
+// defaultCdktfJSON is the app's cdktf.json, relative to the repository root
+// where `make cost` runs.
+const defaultCdktfJSON = "cdktf.json"
+
+// settingsLookup reads settings as the stacks do: the environment, then the
+// cdktf.json context (overlaid by CDKTF_CONTEXT_JSON when the cdktf CLI set
+// it). A missing default cdktf.json means no context, said on stderr; a
+// missing file named with --cdktf-json is an error.
+func settingsLookup(c costConfig, getenv func(string) string, stderr io.Writer) (func(string) string, func() error, error) {
+	ctx := cost.CdktfContext{}
+	data, err := os.ReadFile(c.cdktfJSON)
+	switch {
+	case err == nil:
+		if ctx, err = cost.ParseCdktfJSON(data); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w; fix it or pass --cdktf-json", c.cdktfJSON, err)
+		}
+	case errors.Is(err, fs.ErrNotExist) && !c.cdktfJSONSet:
+		fmt.Fprintf(stderr, "docmeta-ops cost: no %s in the working directory; settings come from the environment only (run from the repository root or pass --cdktf-json)\n", c.cdktfJSON)
+	default:
+		return nil, nil, fmt.Errorf("read --cdktf-json: %w", err)
+	}
+	if extra := getenv("CDKTF_CONTEXT_JSON"); extra != "" {
+		if err := ctx.Overlay(extra); err != nil {
+			return nil, nil, err
+		}
+	}
+	lookup, problems := cost.SettingsLookup(getenv, ctx)
+	return lookup, problems, nil
+}
+
 // runCost prints the cost report of every profile as configured by the
-// environment (the same DOCMETA_* settings the stacks read).
+// environment and cdktf.json's context (the DOCMETA_* settings the stacks
+// read, in the same order).
 func runCost(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	c, help, err := parseCostFlags(args, stderr)
 	if help || err != nil {
 		return err
 	}
-	var configs []topology.Config
+	lookup, problems, err := settingsLookup(c, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	var (
+		configs []topology.Config
+		errs    []error
+	)
 	for _, p := range cost.ReportProfiles {
-		tc, err := cost.ProfileConfig(p, getenv)
+		tc, err := cost.ProfileConfig(p, lookup)
 		if err != nil {
-			return err
+			errs = append(errs, err)
+			continue
 		}
 		configs = append(configs, tc)
+	}
+	if err := errors.Join(append([]error{problems()}, errs...)...); err != nil {
+		return err
 	}
 	region := configs[0].Region
 	var instanceTypes []string

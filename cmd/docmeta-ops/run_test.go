@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -235,5 +236,66 @@ func TestTeardownFailedCdktfDestroyRestoresProtection(t *testing.T) {
 	}
 	if !srv.DB.Protection || !srv.ELB.Enabled(fakeaws.ALBARN) {
 		t.Errorf("deletion protection left off after a failed destroy (table %v, load balancer %v)", srv.DB.Protection, srv.ELB.Enabled(fakeaws.ALBARN))
+	}
+}
+
+func writeCdktfJSON(t *testing.T, context string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "cdktf.json")
+	if err := os.WriteFile(path, []byte(`{"language":"go","app":"go run main.go","context":`+context+`}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func devInstancePrice(t *testing.T, env map[string]string, args ...string) []string {
+	t.Helper()
+	js, _, err := runCmd(t, env, append([]string{"cost", "--json"}, args...)...)
+	if err != nil {
+		t.Fatalf("cost: %v", err)
+	}
+	var r cost.Report
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range r.Estimates {
+		if e.Profile == "dev" {
+			it, _ := e.Item(cost.ItemInstances)
+			return it.PriceKeys
+		}
+	}
+	t.Fatal("no dev estimate")
+	return nil
+}
+
+func TestCostReadsCdktfJSONContextAfterTheEnvironment(t *testing.T) {
+	file := writeCdktfJSON(t, `{"DOCMETA_DEV_INSTANCE_TYPE": "t4g.small"}`)
+	if got := devInstancePrice(t, nil, "--cdktf-json", file); !slices.Contains(got, cost.InstanceHourKey("t4g.small")) {
+		t.Errorf("dev instances priced as %v, want t4g.small from cdktf.json context", got)
+	}
+	env := map[string]string{"DOCMETA_DEV_INSTANCE_TYPE": "t4g.micro"}
+	if got := devInstancePrice(t, env, "--cdktf-json", file); !slices.Contains(got, cost.InstanceHourKey("t4g.micro")) {
+		t.Errorf("dev instances priced as %v, want the environment's t4g.micro over the context", got)
+	}
+	// The repository's own cdktf.json is read the same way.
+	if _, _, err := runCmd(t, nil, "cost", "--cdktf-json", filepath.Join("..", "..", "cdktf.json")); err != nil {
+		t.Errorf("cost with the repository's cdktf.json: %v", err)
+	}
+}
+
+func TestCostRejectsNonStringContextAndMissingFiles(t *testing.T) {
+	_, _, err := runCmd(t, nil, "cost", "--cdktf-json", writeCdktfJSON(t, `{"DOCMETA_DEV_ASG_DESIRED": 2}`))
+	if err == nil || !strings.Contains(err.Error(), `"DOCMETA_DEV_ASG_DESIRED" is a number`) || !strings.Contains(err.Error(), `write it as "2"`) {
+		t.Errorf("number in context: err = %v", err)
+	}
+	_, _, err = runCmd(t, nil, "cost", "--cdktf-json", filepath.Join(t.TempDir(), "none.json"))
+	if err == nil || !strings.Contains(err.Error(), "--cdktf-json") {
+		t.Errorf("missing explicit cdktf.json: err = %v", err)
+	}
+	// Without the flag a missing cdktf.json (not run from the root) is said
+	// on stderr and the environment alone is used.
+	_, stderr, err := runCmd(t, nil, "cost")
+	if err != nil || !strings.Contains(stderr, "environment only") {
+		t.Errorf("no cdktf.json in the working directory: err %v, stderr %q", err, stderr)
 	}
 }
