@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -31,6 +32,11 @@ func TestLoadBalancer(t *testing.T) {
 			tg["deregistration_delay"] != fmt.Sprint(cfg.Scaling.DeregistrationDelaySeconds) {
 			t.Errorf("target group = port %v health %v dereg %v", tg["port"], hc, tg["deregistration_delay"])
 		}
+		// Short draining: a deploy or scale-in must not wait minutes; 60 s
+		// covers the server's 25 s shutdown timeout with room to spare.
+		if d, err := strconv.Atoi(fmt.Sprint(tg["deregistration_delay"])); err != nil || d < 0 || d > 60 {
+			t.Errorf("deregistration delay %v, want 0..60 seconds", tg["deregistration_delay"])
+		}
 
 		listeners := resourcesOf(doc, "aws_lb_listener")
 		var serving string
@@ -45,7 +51,8 @@ func TestLoadBalancer(t *testing.T) {
 			}
 			redir := listeners["http_redirect"]
 			if redir["port"] != 80.0 || at(redir, "default_action", "type") != "redirect" ||
-				at(redir, "default_action", "redirect", "protocol") != "HTTPS" || at(redir, "default_action", "redirect", "status_code") != "HTTP_301" {
+				at(redir, "default_action", "redirect", "protocol") != "HTTPS" || at(redir, "default_action", "redirect", "status_code") != "HTTP_301" ||
+				at(redir, "default_action", "redirect", "port") != "443" || redir["protocol"] != "HTTP" {
 				t.Errorf("http listener does not redirect to HTTPS: %v", redir["default_action"])
 			}
 			serving = "https"
@@ -325,7 +332,9 @@ func TestExportStackOutlivesDestroy(t *testing.T) {
 			rule := at(resource(t, doc, "aws_s3_bucket_lifecycle_configuration", "export_lifecycle"), "rule")
 			if at(rule, "status") != "Enabled" ||
 				at(rule, "transition", "days") != float64(cfg.Export.TransitionToIADays) || at(rule, "transition", "storage_class") != "STANDARD_IA" ||
-				at(rule, "noncurrent_version_expiration", "noncurrent_days") != float64(cfg.Export.NoncurrentExpirationDays) {
+				at(rule, "noncurrent_version_expiration", "noncurrent_days") != float64(cfg.Export.NoncurrentExpirationDays) ||
+				at(rule, "abort_incomplete_multipart_upload", "days_after_initiation") != float64(cfg.Export.AbortIncompleteUploadDays) ||
+				cfg.Export.AbortIncompleteUploadDays < 1 {
 				t.Errorf("export lifecycle rule = %v", rule)
 			}
 			if at(doc, "output", "export_bucket", "value") != ref("aws_s3_bucket", "export_bucket", "bucket") {

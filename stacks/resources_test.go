@@ -77,6 +77,16 @@ func TestArtifactBucketAndBinary(t *testing.T) {
 				len(ep.Condition) != 2 {
 				t.Errorf("endpoint-only statement = %+v", ep)
 			}
+			// Old binaries' versions expire and unfinished uploads are
+			// aborted; current objects stay (the running instances need them).
+			rule := at(resource(t, doc, "aws_s3_bucket_lifecycle_configuration", "artifact_lifecycle"), "rule")
+			if at(resource(t, doc, "aws_s3_bucket_lifecycle_configuration", "artifact_lifecycle"), "bucket") != ref("aws_s3_bucket", "artifact_bucket", "id") ||
+				at(rule, "status") != "Enabled" || at(rule, "filter", "prefix") != "" ||
+				at(rule, "noncurrent_version_expiration", "noncurrent_days") != 30.0 ||
+				at(rule, "abort_incomplete_multipart_upload", "days_after_initiation") != 7.0 ||
+				at(rule, "transition") != nil || at(rule, "expiration") != nil {
+				t.Errorf("artifact lifecycle rule = %v", rule)
+			}
 			if len(pol.Statement) != 2 {
 				t.Errorf("artifact policy has %d statements, want TLS-only and endpoint-only: %+v", len(pol.Statement), pol)
 			}
@@ -250,6 +260,14 @@ func TestAutoScalingGroup(t *testing.T) {
 			at(ir, "preferences", "max_healthy_percentage") != 200.0 {
 			t.Errorf("instance refresh = %v, want rolling and launch-before-terminate", ir)
 		}
+		// A new instance counts as healthy for the refresh only after the
+		// same warm-up its ELB health checks get.
+		if w := at(ir, "preferences", "instance_warmup"); w != fmt.Sprint(cfg.Scaling.HealthCheckGraceSeconds) {
+			t.Errorf("instance refresh warm-up %v, want the health-check grace %d", w, cfg.Scaling.HealthCheckGraceSeconds)
+		}
+		if v := at(ir, "preferences", "scale_in_protected_instances"); v != "Refresh" {
+			t.Errorf("scale_in_protected_instances %v, want Refresh (protected instances must not stall a refresh)", v)
+		}
 		if asg["protect_from_scale_in"] != cfg.ScaleInProtection {
 			t.Errorf("scale-in protection %v, want %v", asg["protect_from_scale_in"], cfg.ScaleInProtection)
 		}
@@ -279,7 +297,18 @@ func TestAutoScalingGroup(t *testing.T) {
 		if !fixture.variant.ScaleInProtection {
 			t.Fatal("variant should exercise scale-in protection")
 		}
-		check(t, synthesizedVariant(t, "docmeta-dev"), fixture.variant)
+		doc := synthesizedVariant(t, "docmeta-dev")
+		check(t, doc, fixture.variant)
+		if v := resource(t, doc, "aws_autoscaling_group", "app_asg")["protect_from_scale_in"]; v != true {
+			t.Errorf("variant scale-in protection %v, want true as configured", v)
+		}
+	})
+	t.Run("profiles leave scale-in protection off by default", func(t *testing.T) {
+		for _, p := range topology.Profiles() {
+			if v := resource(t, synthesized(t, testConfig(t, p).StackName()), "aws_autoscaling_group", "app_asg")["protect_from_scale_in"]; v != false {
+				t.Errorf("%s scale-in protection %v, want false (the default)", p, v)
+			}
+		}
 	})
 	t.Run("prod spans two AZs with two instances", func(t *testing.T) {
 		cfg := testConfig(t, topology.Prod)
