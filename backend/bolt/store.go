@@ -103,6 +103,14 @@ func (s *Store) Close() error {
 }
 
 // Put stores doc durably, or returns ECONFLICT if its ID exists.
+//
+// If ctx ends while the write waits for its batch to commit (a stalled or
+// very slow disk), Put returns EUNAVAILABLE at once instead of holding the
+// request. The write is not withdrawn: bbolt cannot cancel a queued batch
+// function, so it may still commit later. An upload that was not
+// acknowledged may therefore exist in the store; that is allowed (the rule
+// is never a 201 without a stored item, not the converse), and its ID was
+// never given to the client, so a retry stores a second, distinct item.
 func (s *Store) Put(ctx context.Context, doc backend.Document) error {
 	if err := ctx.Err(); err != nil {
 		return backend.WrapError(backend.EUNAVAILABLE, "request cancelled before the document was stored", err)
@@ -123,22 +131,40 @@ func (s *Store) Put(ctx context.Context, doc backend.Document) error {
 	// alone. bbolt may still call fn more than once (when another function
 	// of the batch fails), so fn assigns conflict on every run and each
 	// run sees only the state of its own transaction.
-	var conflict bool
-	err = s.db.Batch(func(tx *bbolt.Tx) error {
-		docs := tx.Bucket(docsBucket)
-		conflict = docs.Get(id) != nil
-		if conflict {
-			return nil
-		}
-		if err := docs.Put(id, value); err != nil {
-			return err
-		}
-		return tx.Bucket(byTimeBucket).Put(timeKey, nil)
-	})
-	if err != nil {
-		return fmt.Errorf("bolt store: put %s: %w", doc.ID, err)
+	// The batch runs in its own goroutine so that Put can stop waiting for
+	// it; the channel is buffered so that goroutine never blocks on a Put
+	// that has gone.
+	type result struct {
+		conflict bool
+		err      error
 	}
-	if conflict {
+	done := make(chan result, 1)
+	go func() {
+		var conflict bool
+		err := s.db.Batch(func(tx *bbolt.Tx) error {
+			docs := tx.Bucket(docsBucket)
+			conflict = docs.Get(id) != nil
+			if conflict {
+				return nil
+			}
+			if err := docs.Put(id, value); err != nil {
+				return err
+			}
+			return tx.Bucket(byTimeBucket).Put(timeKey, nil)
+		})
+		done <- result{conflict, err}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		return backend.WrapError(backend.EUNAVAILABLE,
+			"the store did not commit the document in time (disk stalled or overloaded); retry later", ctx.Err())
+	}
+	if r.err != nil {
+		return fmt.Errorf("bolt store: put %s: %w", doc.ID, r.err)
+	}
+	if r.conflict {
 		return backend.Errorf(backend.ECONFLICT, "document %s already exists", doc.ID)
 	}
 	return nil
