@@ -46,7 +46,7 @@ func TestLoadBalancer(t *testing.T) {
 			}
 			https := listeners["https"]
 			if https["port"] != 443.0 || https["protocol"] != "HTTPS" || https["certificate_arn"] != cfg.CertificateARN ||
-				https["ssl_policy"] != TLSPolicy || !strings.Contains(TLSPolicy, "TLS13") {
+				https["ssl_policy"] != "ELBSecurityPolicy-TLS13-1-3-2021-06" {
 				t.Errorf("https listener = %v", https)
 			}
 			redir := listeners["http_redirect"]
