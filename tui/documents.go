@@ -63,7 +63,11 @@ func newDocumentsView(cfg Config) *documentsView {
 	styles.Header = styles.Header.Bold(true).BorderStyle(lipgloss.NormalBorder()).BorderBottom(true)
 	styles.Selected = styles.Selected.Bold(true).Foreground(lipgloss.Color("229")).Background(lipgloss.Color("57"))
 	t.SetStyles(styles)
-	return &documentsView{loader: newLoader[pageResult](cfg), cfg: cfg, keys: newDocumentsKeys(), cursors: []string{""}, table: t}
+	v := &documentsView{loader: newLoader[pageResult](cfg), cfg: cfg, keys: newDocumentsKeys(), cursors: []string{""}, table: t}
+	// The table indexes its columns by cell: they must exist before the
+	// first page, which may arrive before the terminal's size does.
+	v.resize()
+	return v
 }
 
 func (v *documentsView) Title() string   { return "Documents" }

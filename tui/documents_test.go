@@ -212,3 +212,12 @@ func TestLongErrorWrapsAndTheScreenKeepsItsHeight(t *testing.T) {
 		t.Errorf("screen is %d lines with a wrapped error, want 30", h)
 	}
 }
+
+// The first page may arrive before the terminal reports its size.
+func TestDocumentsBeforeTheWindowSize(t *testing.T) {
+	m := New(Config{Documents: &fakeDocs{docs: sampleDocs(3)}, Now: func() time.Time { return fixedNow }, Location: testZone})
+	m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	run(t, m, m.Init())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	mustContain(t, m.View(), "report-03.pdf", "3 documents")
+}
