@@ -19,6 +19,10 @@ type Config struct {
 	// Mode is "local" or "aws"; Server is the API URL (or ALB URL), Stack,
 	// Profile and Region name the deployment; all are shown in the header.
 	Mode, Server, Stack, Profile, Region string
+	// Credentials, when set, names where the AWS credentials come from if
+	// not from a shared-config profile (for example environment variables);
+	// the header then shows it instead of the profile.
+	Credentials string
 	// Model names the topology profile the cost model prices (dev, prod).
 	Model string
 	// Interval between automatic refreshes of the active view; 0 disables.

@@ -34,7 +34,7 @@ func (m *Model) headerView() string {
 		field("mode", c.Mode),
 		field("server", c.Server),
 		field("stack", c.Stack),
-		field("profile", c.Profile),
+		credentials(c),
 		field("region", c.Region),
 		field("model", c.Model),
 	}, "  ")
@@ -53,6 +53,15 @@ func (m *Model) headerView() string {
 	info = lipgloss.NewStyle().Width(max(m.width, 1)).Render(info)
 	return lipgloss.NewStyle().MaxWidth(max(m.width, 1)).Render(
 		lipgloss.JoinVertical(lipgloss.Left, info, strings.Join(tabs, " ")+"   "+m.clockView()))
+}
+
+// credentials names where the AWS credentials come from: the profile, or
+// (when no profile is in use) their source.
+func credentials(c Config) string {
+	if c.Credentials != "" && c.Profile == "" {
+		return labelStyle.Render("credentials ") + c.Credentials
+	}
+	return labelStyle.Render("profile ") + orDash(c.Profile)
 }
 
 // clockView shows the auto-refresh interval, the active view's last refresh

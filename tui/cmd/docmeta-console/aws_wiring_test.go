@@ -94,6 +94,8 @@ func TestAWSModeWiring(t *testing.T) {
 	os.WriteFile(outputs, []byte(`{"docmeta-dev":{"service_url":"http://127.0.0.1:9","asg_name":"docmeta-prod-asg",
 	  "target_group_arn":"arn:tg","nat_gateway_ids":["nat-0e2e"],"region":"us-east-1"}}`), 0o600)
 	env := envOf(map[string]string{
+		"AWS_ACCESS_KEY_ID":                          "AKIDTEST",
+		"AWS_SECRET_ACCESS_KEY":                      "secret",
 		"AWS_ENDPOINT_URL_AUTO_SCALING":              srv.URL,
 		"AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2": srv.URL,
 		"AWS_ENDPOINT_URL_CLOUDWATCH":                srv.URL,
@@ -106,7 +108,7 @@ func TestAWSModeWiring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tc.Mode != "aws" || tc.Stack != "docmeta-dev" || tc.Region != "us-east-1" || tc.Profile != "default" || tc.Server != "http://127.0.0.1:9" {
+	if tc.Mode != "aws" || tc.Stack != "docmeta-dev" || tc.Region != "us-east-1" || tc.Profile != "" || tc.Credentials != "env AWS_ACCESS_KEY_ID" || tc.Server != "http://127.0.0.1:9" {
 		t.Errorf("header fields: %+v", tc)
 	}
 	fleet, err := tc.Fleet.Fleet(context.Background())
@@ -133,5 +135,28 @@ func TestAWSModeWiring(t *testing.T) {
 	want := "DescribeAutoScalingGroups,DescribeInstanceRefreshes,DescribeTargetHealth,GetMetricData"
 	if strings.Join(fake.calls, ",") != want {
 		t.Errorf("calls %v, want %s", fake.calls, want)
+	}
+}
+
+// The header names the credentials the SDK's chain actually uses.
+func TestCredentialSource(t *testing.T) {
+	keys := map[string]string{"AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s"}
+	cases := []struct {
+		profile          string
+		env              map[string]string
+		wantProfile, src string
+	}{
+		{"ops", keys, "ops", ""}, // an explicit profile wins over keys
+		{"", keys, "", "env AWS_ACCESS_KEY_ID"},
+		{"", map[string]string{"AWS_ACCESS_KEY": "AKID", "AWS_SECRET_KEY": "s"}, "", "env AWS_ACCESS_KEY"},
+		{"", map[string]string{"AWS_ACCESS_KEY_ID": "AKID"}, "default", ""}, // no secret: not used
+		{"", map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "/t"}, "", "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)"},
+		{"", nil, "default", ""},
+	}
+	for _, tc := range cases {
+		p, src := credentialSource(tc.profile, envOf(tc.env))
+		if p != tc.wantProfile || src != tc.src {
+			t.Errorf("profile %q env %v: got (%q, %q), want (%q, %q)", tc.profile, tc.env, p, src, tc.wantProfile, tc.src)
+		}
 	}
 }

@@ -73,7 +73,7 @@ func buildConsole(ctx context.Context, cfg config, getenv func(string) string) (
 		return t, nil
 	}
 
-	t.Profile = orDefault(cfg.awsProfile, "default")
+	t.Profile, t.Credentials = credentialSource(cfg.awsProfile, getenv)
 	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(cfg.region)}
 	if cfg.awsProfile != "" {
 		opts = append(opts, awsconfig.WithSharedConfigProfile(cfg.awsProfile))
@@ -106,9 +106,28 @@ func endpoint(url string) *string {
 	return aws.String(url)
 }
 
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
+// credentialSource says where the SDK's default chain takes the credentials
+// from, in its order: a profile named by flag or AWS_PROFILE (passed to the
+// SDK explicitly, so it wins), then access keys in the environment, then a
+// web identity token file, then the "default" profile (which itself falls
+// back to a container or instance role). It returns the profile, or the
+// source when no profile is used.
+func credentialSource(profile string, getenv func(string) string) (string, string) {
+	first := func(names ...string) string {
+		for _, n := range names {
+			if v := getenv(n); v != "" {
+				return n
+			}
+		}
+		return ""
 	}
-	return v
+	switch {
+	case profile != "":
+		return profile, ""
+	case first("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY") != "" && first("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY") != "":
+		return "", "env " + first("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY")
+	case getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != "":
+		return "", "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)"
+	}
+	return "default", ""
 }
