@@ -31,8 +31,12 @@ type Config struct {
 	Table string
 	// Endpoint overrides the DynamoDB endpoint, e.g. "http://127.0.0.1:4567"
 	// for dynalite or DynamoDB Local (AWS_ENDPOINT_URL_DYNAMODB). Empty means
-	// the region's AWS endpoint.
+	// the region's AWS endpoint, whatever the process environment or a
+	// shared config file says.
 	Endpoint string
+	// Profile names a profile of the shared config and credentials files
+	// (AWS_PROFILE). Empty leaves the choice to the SDK's default chain.
+	Profile string
 }
 
 // Client limits. A store that cannot be reached must turn into a 503 within
@@ -133,9 +137,13 @@ func CreateTable(ctx context.Context, cfg Config) error {
 	return nil
 }
 
-// newClient builds a DynamoDB client from explicit region and endpoint.
-// Credentials come from the SDK's default chain (environment, shared files,
-// instance role). For a loopback endpoint, which can only be a local
+// newClient builds a DynamoDB client from explicit region, endpoint and
+// profile; the SDK's own environment lookups for those are overridden.
+// Credentials still come from the SDK's default chain, which reads the
+// process environment (AWS_ACCESS_KEY_ID, AWS_SHARED_CREDENTIALS_FILE,
+// AWS_CONFIG_FILE, web identity, ...), the shared files and the instance
+// role: that chain is the SDK's job, and re-implementing it here would
+// only drift from it. For a loopback endpoint, which can only be a local
 // emulator, the instance-metadata lookup is skipped (it would only add
 // seconds of timeouts off EC2) and, if the chain finds no credentials,
 // fixed dummy ones are used: emulators do not verify signatures, but the
@@ -179,6 +187,9 @@ func newClient(ctx context.Context, cfg Config) (*dynamodb.Client, error) {
 			})
 		}),
 	}
+	if cfg.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
+	}
 	if local {
 		opts = append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
 	}
@@ -192,6 +203,10 @@ func newClient(ctx context.Context, cfg Config) (*dynamodb.Client, error) {
 		}
 	}
 	return dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+		// Replace whatever endpoint the SDK found in the process
+		// environment (AWS_ENDPOINT_URL*) or a shared config file: the
+		// caller passed the one it means, and none means AWS's own.
+		o.BaseEndpoint = nil
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}

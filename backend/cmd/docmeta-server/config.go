@@ -22,6 +22,7 @@ type config struct {
 	DataDir         string
 	Table           string
 	Region          string
+	Profile         string
 	DynamoEndpoint  string
 	APIKeys         []string
 	APIKeysSSMParam string
@@ -88,6 +89,8 @@ var settings = []setting{
 		func(c *config, v string) error { c.Table = v; return nil }},
 	{"region", "AWS_REGION", "", "AWS region, e.g. us-east-1 (required with store dynamodb or an SSM parameter)", false, false,
 		func(c *config, v string) error { c.Region = v; return nil }},
+	{"profile", "AWS_PROFILE", "", "profile of the shared AWS config and credentials files used for DynamoDB and SSM (empty: the SDK's default credential chain)", false, false,
+		func(c *config, v string) error { c.Profile = v; return nil }},
 	{"dynamodb-endpoint", "AWS_ENDPOINT_URL_DYNAMODB", "", "DynamoDB endpoint override for local emulators, e.g. http://127.0.0.1:4567", false, false,
 		func(c *config, v string) error {
 			if err := checkURL(v); err != nil {

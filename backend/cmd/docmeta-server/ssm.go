@@ -24,28 +24,10 @@ const ssmTimeout = 5 * time.Second
 func loadSSMKeys(ctx context.Context, c config) ([]string, error) {
 	ctx, cancel := context.WithTimeout(ctx, ssmTimeout)
 	defer cancel()
-	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(c.Region)}
-	local := c.SSMEndpoint != "" && isLoopbackURL(c.SSMEndpoint)
-	if local {
-		// Off EC2 the instance-metadata lookup only adds timeouts.
-		opts = append(opts, awsconfig.WithEC2IMDSClientEnableState(imds.ClientDisabled))
-	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	client, err := newSSMClient(ctx, c)
 	if err != nil {
-		return nil, fmt.Errorf("DOCMETA_API_KEYS_SSM_PARAMETER: cannot load the AWS configuration (check AWS_PROFILE and ~/.aws/config): %w", err)
+		return nil, err
 	}
-	if local {
-		if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
-			// A loopback endpoint is a test double; it does not verify
-			// signatures, but the SDK will not send unsigned requests.
-			awsCfg.Credentials = credentials.NewStaticCredentialsProvider("docmeta-local", "docmeta-local", "")
-		}
-	}
-	client := ssm.NewFromConfig(awsCfg, func(o *ssm.Options) {
-		if c.SSMEndpoint != "" {
-			o.BaseEndpoint = aws.String(c.SSMEndpoint)
-		}
-	})
 	out, err := client.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(c.APIKeysSSMParam), WithDecryption: aws.Bool(true)})
 	var notFound *types.ParameterNotFound
 	switch {
@@ -65,6 +47,42 @@ func loadSSMKeys(ctx context.Context, c config) ([]string, error) {
 		return nil, fmt.Errorf("DOCMETA_API_KEYS_SSM_PARAMETER=%s holds no keys; store comma-separated keys in it", c.APIKeysSSMParam)
 	}
 	return keys, nil
+}
+
+// newSSMClient builds the SSM client from the region, endpoint and profile
+// in c (all from run's getenv); the SDK's own environment lookups for those
+// are overridden. Credentials still come from the SDK's default chain
+// (process environment, shared files, instance role).
+func newSSMClient(ctx context.Context, c config) (*ssm.Client, error) {
+	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(c.Region)}
+	if c.Profile != "" {
+		opts = append(opts, awsconfig.WithSharedConfigProfile(c.Profile))
+	}
+	local := c.SSMEndpoint != "" && isLoopbackURL(c.SSMEndpoint)
+	if local {
+		// Off EC2 the instance-metadata lookup only adds timeouts.
+		opts = append(opts, awsconfig.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+	}
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("DOCMETA_API_KEYS_SSM_PARAMETER: cannot load the AWS configuration (check AWS_PROFILE and ~/.aws/config): %w", err)
+	}
+	if local {
+		if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
+			// A loopback endpoint is a test double; it does not verify
+			// signatures, but the SDK will not send unsigned requests.
+			awsCfg.Credentials = credentials.NewStaticCredentialsProvider("docmeta-local", "docmeta-local", "")
+		}
+	}
+	return ssm.NewFromConfig(awsCfg, func(o *ssm.Options) {
+		// Only the endpoint run was given (AWS_ENDPOINT_URL_SSM through
+		// getenv), not one the SDK found in the process environment or
+		// a shared config file; none means AWS's own.
+		o.BaseEndpoint = nil
+		if c.SSMEndpoint != "" {
+			o.BaseEndpoint = aws.String(c.SSMEndpoint)
+		}
+	}), nil
 }
 
 func isLoopbackURL(s string) bool {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +18,7 @@ type fakeSSM struct {
 	mu       sync.Mutex
 	params   map[string]string
 	requests []map[string]any
+	auths    []string // the Authorization header of each request
 }
 
 func startFakeSSM(t *testing.T, params map[string]string) (*fakeSSM, string) {
@@ -39,6 +42,7 @@ func (f *fakeSSM) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.requests = append(f.requests, in)
+	f.auths = append(f.auths, r.Header.Get("Authorization"))
 	f.mu.Unlock()
 	name, _ := in["Name"].(string)
 	v, ok := f.params[name]
@@ -89,4 +93,54 @@ func TestSSMParameterEmptyFailsFast(t *testing.T) {
 		"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_SSM": url, "DOCMETA_API_KEYS_SSM_PARAMETER": "/docmeta/empty",
 	}))
 	checkMessage(t, msg, "DOCMETA_API_KEYS_SSM_PARAMETER=/docmeta/empty", "no keys")
+}
+
+// TestSSMUsesProfileAndEndpointFromGetenv: the profile and endpoint come
+// from run's getenv, not from the process environment. The process holds a
+// decoy endpoint and no profile; getenv names the profile whose key must
+// sign the request (the fake records the Authorization header).
+func TestSSMUsesProfileAndEndpointFromGetenv(t *testing.T) {
+	fake, url := startFakeSSM(t, map[string]string{"/docmeta/api-keys": "profile-key"})
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(creds, []byte("[docmeta-test]\naws_access_key_id = AKIDFROMPROFILE\naws_secret_access_key = secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Credential file locations stay the SDK's (process environment).
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config-absent"))
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	t.Setenv("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:9/decoy-from-process-env")
+
+	s := start(t, env(t, map[string]string{
+		"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_SSM": url, "AWS_PROFILE": "docmeta-test",
+		"DOCMETA_API_KEYS_SSM_PARAMETER": "/docmeta/api-keys",
+	}))
+	s.key = "profile-key"
+	s.upload("p.txt", "signed with the profile's key")
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if len(fake.auths) != 1 || !strings.Contains(fake.auths[0], "Credential=AKIDFROMPROFILE/") {
+		t.Fatalf("SSM requests signed %q; want one signed with the AWS_PROFILE from getenv", fake.auths)
+	}
+}
+
+// TestSSMClientIgnoresProcessEndpoint: without an SSM endpoint in the
+// configuration the client uses AWS's, not one from the process
+// environment.
+func TestSSMClientIgnoresProcessEndpoint(t *testing.T) {
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9/from-process-env")
+	t.Setenv("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:9/from-process-env-ssm")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	c, err := newSSMClient(t.Context(), config{Region: "eu-west-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := c.Options().BaseEndpoint; e != nil {
+		t.Fatalf("no SSM endpoint configured, but the client uses %q from the process environment", *e)
+	}
 }
