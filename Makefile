@@ -130,9 +130,11 @@ $(CDKTF): tools/cdktf/package.json tools/cdktf/package-lock.json
 synth-cli: server-binaries tools-cdktf
 	CHECKPOINT_DISABLE=1 $(CDKTF) synth
 
-## test-stacks: topology validation, user-data linters, synthesized-stack assertions
+## test-stacks: topology validation, user-data linters, synthesized-stack
+## assertions, and `go run .` writing cdktf.out/stacks/docmeta-dev/cdk.tf.json
+## (test-go, and so `make test`, runs all of these through ./...)
 test-stacks:
-	$(GO) test -count=1 ./topology/... ./stacks/...
+	$(GO) test -count=1 . ./topology/... ./stacks/...
 
 ## scan: trivy on the HCL of every synthesized stack; fails on any HIGH or
 ## CRITICAL finding not excluded (with its reason) in stacks/scan/trivyignore.yaml
