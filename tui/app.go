@@ -20,8 +20,8 @@ type Config struct {
 	// Profile and Region name the deployment; all are shown in the header.
 	Mode, Server, Stack, Profile, Region string
 	// Credentials, when set, names where the AWS credentials come from if
-	// not from a shared-config profile (for example environment variables);
-	// the header then shows it instead of the profile.
+	// not from a shared-config profile ("env", "web identity"); the header
+	// then shows it instead of the profile.
 	Credentials string
 	// Model names the topology profile the cost model prices (dev, prod).
 	Model string

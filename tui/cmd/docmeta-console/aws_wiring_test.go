@@ -108,7 +108,7 @@ func TestAWSModeWiring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tc.Mode != "aws" || tc.Stack != "docmeta-dev" || tc.Region != "us-east-1" || tc.Profile != "" || tc.Credentials != "env AWS_ACCESS_KEY_ID" || tc.Server != "http://127.0.0.1:9" {
+	if tc.Mode != "aws" || tc.Stack != "docmeta-dev" || tc.Region != "us-east-1" || tc.Profile != "" || tc.Credentials != "env" || tc.Server != "http://127.0.0.1:9" {
 		t.Errorf("header fields: %+v", tc)
 	}
 	fleet, err := tc.Fleet.Fleet(context.Background())
@@ -147,10 +147,10 @@ func TestCredentialSource(t *testing.T) {
 		wantProfile, src string
 	}{
 		{"ops", keys, "ops", ""}, // an explicit profile wins over keys
-		{"", keys, "", "env AWS_ACCESS_KEY_ID"},
-		{"", map[string]string{"AWS_ACCESS_KEY": "AKID", "AWS_SECRET_KEY": "s"}, "", "env AWS_ACCESS_KEY"},
+		{"", keys, "", "env"},
+		{"", map[string]string{"AWS_ACCESS_KEY": "AKID", "AWS_SECRET_KEY": "s"}, "", "env"},
 		{"", map[string]string{"AWS_ACCESS_KEY_ID": "AKID"}, "default", ""}, // no secret: not used
-		{"", map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "/t"}, "", "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)"},
+		{"", map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "/t"}, "", "web identity"},
 		{"", nil, "default", ""},
 	}
 	for _, tc := range cases {

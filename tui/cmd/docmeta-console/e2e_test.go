@@ -74,7 +74,7 @@ func TestConsoleInTmuxAWSMode(t *testing.T) {
 		"AWS_ENDPOINT_URL_CLOUDWATCH=" + aws.URL,
 	}, " ")
 	s := startTmux(t, dir, env, console, "--outputs", outputs, "--api-key", e2eAPIKey, "--interval", "0")
-	s.expect("AWS Documents view", "mode aws", "stack docmeta-dev", "credentials env AWS_ACCESS_KEY_ID", "region us-east-1", "contract.pdf", "auto-refresh off")
+	s.expect("AWS Documents view", "mode aws", "stack docmeta-dev", "credentials env  region us-east-1", "contract.pdf", "auto-refresh off")
 	s.send("2")
 	s.expect("AWS Fleet view", "Auto Scaling Group docmeta-prod-asg", "desired 2   min 2   max 4",
 		"i-1", "eu-west-1a", "InService", "healthy", "1 of 1 instances healthy")

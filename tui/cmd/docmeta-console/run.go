@@ -111,7 +111,7 @@ func endpoint(url string) *string {
 // SDK explicitly, so it wins), then access keys in the environment, then a
 // web identity token file, then the "default" profile (which itself falls
 // back to a container or instance role). It returns the profile, or the
-// source when no profile is used.
+// source when no profile is used, kept short for the header's one line.
 func credentialSource(profile string, getenv func(string) string) (string, string) {
 	first := func(names ...string) string {
 		for _, n := range names {
@@ -125,9 +125,9 @@ func credentialSource(profile string, getenv func(string) string) (string, strin
 	case profile != "":
 		return profile, ""
 	case first("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY") != "" && first("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY") != "":
-		return "", "env " + first("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY")
+		return "", "env"
 	case getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != "":
-		return "", "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)"
+		return "", "web identity"
 	}
 	return "default", ""
 }
