@@ -11,6 +11,7 @@ import (
 	"os"
 
 	"github.com/docmeta/docmeta/stacks"
+	"github.com/docmeta/docmeta/topology"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -22,11 +23,26 @@ func main() {
 }
 
 func run(getenv func(string) string, stdout, stderr io.Writer) error {
+	// Settings: the environment, then cdktf.json's context (overlaid by the
+	// CLI's CDKTF_CONTEXT_JSON) — the same reader `docmeta-ops cost` uses,
+	// so `go run .`, `cdktf synth` and `make cost` agree.
+	cdktfJSON, err := os.ReadFile("cdktf.json")
+	if err != nil {
+		return fmt.Errorf("read cdktf.json (run from the repository root, where make synth runs): %w", err)
+	}
+	settings, err := topology.ContextFromCdktfJSON(cdktfJSON, getenv("CDKTF_CONTEXT_JSON"))
+	if err != nil {
+		return err
+	}
+	lookup, problems := topology.SettingsLookup(getenv, settings)
 	// The output directory comes from CDKTF_OUTDIR when the cdktf CLI runs
 	// us, cdktf.out otherwise.
 	app := cdktf.NewApp(nil)
-	deployments, warnings, err := stacks.AddProfiles(app, stacks.ContextLookup(app, getenv))
+	deployments, warnings, err := stacks.AddProfiles(app, lookup)
 	if err != nil {
+		return err
+	}
+	if err := problems(); err != nil {
 		return err
 	}
 	app.Synth()

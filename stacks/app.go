@@ -13,20 +13,6 @@ import (
 // all three).
 const ProfilesKey = "DOCMETA_PROFILES"
 
-// ContextLookup reads a setting from the environment first and then from the
-// app's cdktf context (cdktf.json "context"), returning "" when unset.
-func ContextLookup(app cdktf.App, getenv func(string) string) func(string) string {
-	return func(key string) string {
-		if v := getenv(key); v != "" {
-			return v
-		}
-		if v, ok := app.Node().TryGetContext(str(key)).(string); ok {
-			return v
-		}
-		return ""
-	}
-}
-
 // AddProfiles loads, validates and adds the deployments of the selected
 // profiles, reporting every invalid profile at once. When no profile list is
 // given, prod is skipped with a warning if no certificate is configured (it

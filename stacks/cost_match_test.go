@@ -1,16 +1,12 @@
 package stacks
 
 import (
-	"encoding/json"
 	"fmt"
-	"reflect"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/docmeta/docmeta/cost"
 	"github.com/docmeta/docmeta/topology"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // costTF is a synthesized stack as the cost check reads it.
@@ -211,53 +207,4 @@ func TestCostModelMatchesSynthesizedResources(t *testing.T) {
 		}
 		checkCostMatch(t, cfg, costTF{app}, costTF{synthesizedVariant(t, cfg.ExportStackName())})
 	})
-}
-
-// TestCostReadsCdktfContextAsTheStacksDo: the cost report's settings lookup
-// (cost.SettingsLookup over a plain JSON parse of cdktf.json) and the stacks'
-// (ContextLookup over the cdktf app's context) load the same configuration
-// of every profile from the same context and environment. A non-string
-// value, which the stacks ignore, is reported by cost instead of priced.
-func TestCostReadsCdktfContextAsTheStacksDo(t *testing.T) {
-	ensureFixture(t) // the jsii runtime is already up
-	const cdktfJSON = `{"language":"go","context":{
-		"DOCMETA_DEV_INSTANCE_TYPE": "t4g.small", "DOCMETA_SEED_ASG_DESIRED": "2", "DOCMETA_SEED_ASG_MAX": "3",
-		"DOCMETA_REGION": "eu-west-1", "DOCMETA_PROD_CERTIFICATE_ARN": "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
-		"DOCMETA_DEV_AZ_COUNT": 3}}`
-	var plain struct {
-		Context map[string]any `json:"context"`
-	}
-	if err := json.Unmarshal([]byte(cdktfJSON), &plain); err != nil {
-		t.Fatal(err)
-	}
-	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: str(t.TempDir()), Context: &plain.Context})
-	env := lookupFrom(map[string]string{"DOCMETA_REGION": "us-east-1"})
-	stacksLookup := ContextLookup(app, env)
-
-	ctx, err := cost.ParseCdktfJSON([]byte(cdktfJSON))
-	if err != nil {
-		t.Fatal(err)
-	}
-	costLookup, problems := cost.SettingsLookup(env, ctx)
-	for _, p := range topology.Profiles() {
-		want, err := topology.Load(p, stacksLookup)
-		if err != nil {
-			t.Fatalf("stacks load %s: %v", p, err)
-		}
-		got, err := cost.ProfileConfig(p, costLookup)
-		if err != nil {
-			t.Fatalf("cost load %s: %v", p, err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: cost reads\n%+v\nthe stacks read\n%+v", p, got, want)
-		}
-	}
-	if dev, _ := topology.Load(topology.Dev, stacksLookup); dev.InstanceType != "t4g.small" || dev.Region != "us-east-1" {
-		t.Errorf("dev from context and env = %+v", dev)
-	}
-	// The stacks drop the number silently (dev keeps its default AZ count);
-	// cost names it so the operator can quote it.
-	if err := problems(); err == nil || !strings.Contains(err.Error(), `"DOCMETA_DEV_AZ_COUNT" is a number`) {
-		t.Errorf("cost problems = %v, want the numeric AZ count named", err)
-	}
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/docmeta/docmeta/topology"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 func TestLoadBalancer(t *testing.T) {
@@ -419,27 +418,5 @@ func TestAddProfilesSkipsProdWithoutCertificateOnlyByDefault(t *testing.T) {
 	_, _, err = AddProfiles(nil, lookupFrom(map[string]string{ProfilesKey: "prod"}))
 	if err == nil || !strings.Contains(err.Error(), "DOCMETA_PROD_CERTIFICATE_ARN") {
 		t.Errorf("explicit prod without certificate: %v", err)
-	}
-}
-
-func TestContextLookupFallsBackToCdktfContext(t *testing.T) {
-	ensureFixture(t) // the jsii runtime is already up
-	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: str(t.TempDir()), Context: &map[string]any{
-		"DOCMETA_DEV_INSTANCE_TYPE": "t4g.small",
-		"DOCMETA_REGION":            "eu-west-1",
-	}})
-	lookup := ContextLookup(app, lookupFrom(map[string]string{"DOCMETA_REGION": "us-west-2"}))
-	if got := lookup("DOCMETA_DEV_INSTANCE_TYPE"); got != "t4g.small" {
-		t.Errorf("context value = %q", got)
-	}
-	if got := lookup("DOCMETA_REGION"); got != "us-west-2" {
-		t.Errorf("environment should win over context, got %q", got)
-	}
-	if got := lookup("DOCMETA_NAT_MODE"); got != "" {
-		t.Errorf("unset key = %q", got)
-	}
-	cfg, err := topology.Load(topology.Dev, lookup)
-	if err != nil || cfg.InstanceType != "t4g.small" || cfg.Region != "us-west-2" {
-		t.Errorf("config from context and env = %+v, %v", cfg, err)
 	}
 }

@@ -55,24 +55,20 @@ const defaultCdktfJSON = "cdktf.json"
 // it). A missing default cdktf.json means no context, said on stderr; a
 // missing file named with --cdktf-json is an error.
 func settingsLookup(c costConfig, getenv func(string) string, stderr io.Writer) (func(string) string, func() error, error) {
-	ctx := cost.CdktfContext{}
 	data, err := os.ReadFile(c.cdktfJSON)
 	switch {
 	case err == nil:
-		if ctx, err = cost.ParseCdktfJSON(data); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w; fix it or pass --cdktf-json", c.cdktfJSON, err)
-		}
 	case errors.Is(err, fs.ErrNotExist) && !c.cdktfJSONSet:
 		fmt.Fprintf(stderr, "docmeta-ops cost: no %s in the working directory; settings come from the environment only (run from the repository root or pass --cdktf-json)\n", c.cdktfJSON)
+		data = []byte("{}")
 	default:
 		return nil, nil, fmt.Errorf("read --cdktf-json: %w", err)
 	}
-	if extra := getenv("CDKTF_CONTEXT_JSON"); extra != "" {
-		if err := ctx.Overlay(extra); err != nil {
-			return nil, nil, err
-		}
+	ctx, err := topology.ContextFromCdktfJSON(data, getenv("CDKTF_CONTEXT_JSON"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w; fix it or pass --cdktf-json", c.cdktfJSON, err)
 	}
-	lookup, problems := cost.SettingsLookup(getenv, ctx)
+	lookup, problems := topology.SettingsLookup(getenv, ctx)
 	return lookup, problems, nil
 }
 

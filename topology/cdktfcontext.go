@@ -1,4 +1,4 @@
-package cost
+package topology
 
 import (
 	"bytes"
@@ -10,11 +10,11 @@ import (
 	"sync"
 )
 
-// CdktfContext is the "context" object of cdktf.json. The stacks read a
-// setting from the environment first and then from this context
-// (stacks.ContextLookup); the cost report reads it the same way, with a plain
-// JSON parse instead of jsii, so `make cost` prices what the stacks
-// synthesize.
+// CdktfContext is the "context" object of cdktf.json. Settings are read
+// from the environment first and then from this context, by the cdktf app
+// (main.go) and the cost report (docmeta-ops cost) alike, with a plain JSON
+// parse instead of jsii: one reader, so `make cost` prices what `make synth`
+// and `cdktf synth` deploy.
 type CdktfContext map[string]any
 
 // ParseCdktfJSON returns the "context" object of a cdktf.json document
@@ -50,12 +50,28 @@ func (c CdktfContext) Overlay(contextJSON string) error {
 	return nil
 }
 
-// SettingsLookup is the lookup the stacks use: a non-empty environment
-// variable wins, else a string value of the context. The stacks ignore a
-// context value that is not a string (a number, a boolean, a list): the
-// synthesized stack then gets the default. Rather than price something the
-// stacks would not deploy, problems reports every such value the loader
-// asked for, naming the key and the quoted form to write instead.
+// ContextFromCdktfJSON parses a cdktf.json document and overlays
+// contextJSON, the CDKTF_CONTEXT_JSON value the cdktf CLI passes to the app
+// ("" when the app runs without the CLI, as in `go run .`).
+func ContextFromCdktfJSON(cdktfJSON []byte, contextJSON string) (CdktfContext, error) {
+	ctx, err := ParseCdktfJSON(cdktfJSON)
+	if err != nil {
+		return nil, err
+	}
+	if contextJSON != "" {
+		if err := ctx.Overlay(contextJSON); err != nil {
+			return nil, err
+		}
+	}
+	return ctx, nil
+}
+
+// SettingsLookup is the settings lookup of the cdktf app and the cost
+// report: a non-empty environment variable wins, else a string value of the
+// context. Every setting is a string; rather than fall back to a default
+// for a context value that is not one (a number, a boolean, a list),
+// problems reports each such value the loader asked for, naming the key and
+// the quoted form to write instead. Callers fail when problems is non-nil.
 func SettingsLookup(getenv func(string) string, ctx CdktfContext) (lookup func(string) string, problems func() error) {
 	var (
 		mu  sync.Mutex
@@ -73,7 +89,7 @@ func SettingsLookup(getenv func(string) string, ctx CdktfContext) (lookup func(s
 		default:
 			raw, _ := json.Marshal(v)
 			mu.Lock()
-			bad[key] = fmt.Sprintf("cdktf.json context %q is %s (%s, not a string); the stacks read only string context values and would ignore it: write it as %q",
+			bad[key] = fmt.Sprintf("cdktf.json context %q is %s (%s, not a string); settings are strings: write it as %q",
 				key, jsonKind(v), raw, asString(v))
 			mu.Unlock()
 			return ""

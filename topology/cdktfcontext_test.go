@@ -1,10 +1,8 @@
-package cost
+package topology
 
 import (
 	"strings"
 	"testing"
-
-	"github.com/docmeta/docmeta/topology"
 )
 
 func TestSettingsLookupReadsEnvironmentThenCdktfContext(t *testing.T) {
@@ -23,7 +21,7 @@ func TestSettingsLookupReadsEnvironmentThenCdktfContext(t *testing.T) {
 	if got := lookup("DOCMETA_SEED_ASG_MAX"); got != "" {
 		t.Errorf("null context value = %q, want unset", got)
 	}
-	cfg, err := ProfileConfig(topology.Dev, lookup)
+	cfg, err := Load(Dev, lookup)
 	if err != nil || cfg.InstanceType != "t4g.small" || cfg.Region != "us-east-1" {
 		t.Errorf("dev config = %+v, %v", cfg, err)
 	}
@@ -38,7 +36,7 @@ func TestSettingsLookupNamesNonStringContextValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	lookup, problems := SettingsLookup(func(string) string { return "" }, ctx)
-	if _, err := ProfileConfig(topology.Dev, lookup); err != nil {
+	if _, err := Load(Dev, lookup); err != nil {
 		t.Fatalf("dev: %v", err)
 	}
 	err = problems()
@@ -49,7 +47,7 @@ func TestSettingsLookupNamesNonStringContextValues(t *testing.T) {
 		`"DOCMETA_DEV_AZ_COUNT" is a number (3, not a string)`, `write it as "3"`,
 		`"DOCMETA_DELETION_PROTECTION" is a boolean`, `write it as "true"`,
 		`"DOCMETA_INTERFACE_ENDPOINTS" is a list`, `write it as "ssm,kms"`,
-		"the stacks read only string context values",
+		"settings are strings",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("problems lack %q:\n%v", want, err)
@@ -57,6 +55,19 @@ func TestSettingsLookupNamesNonStringContextValues(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "UNREAD") {
 		t.Errorf("a key no setting reads was reported: %v", err)
+	}
+}
+
+func TestContextFromCdktfJSONOverlaysTheCLIContext(t *testing.T) {
+	ctx, err := ContextFromCdktfJSON([]byte(`{"context":{"DOCMETA_REGION":"eu-west-1","DOCMETA_NAT_MODE":"single"}}`), `{"DOCMETA_REGION":"us-east-1"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ctx["DOCMETA_REGION"] != "us-east-1" || ctx["DOCMETA_NAT_MODE"] != "single" {
+		t.Errorf("context = %v", ctx)
+	}
+	if _, err := ContextFromCdktfJSON([]byte(`{}`), `nope`); err == nil {
+		t.Error("a broken CDKTF_CONTEXT_JSON was accepted")
 	}
 }
 
