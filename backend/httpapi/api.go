@@ -21,6 +21,10 @@ const (
 	DefaultMaxUploadBytes = 100 << 20
 	DefaultReadTimeout    = 10 * time.Second
 	DefaultUploadTimeout  = 10 * time.Minute
+	// DefaultMinUploadRate is 1 KiB per read timeout: about 100 B/s with
+	// the default 10 s, far below any real link, yet it cuts a client that
+	// drips a byte at a time to hold a connection for the upload timeout.
+	DefaultMinUploadRate = 1 << 10
 	// DefaultIdleTimeout is above the ALB's 60 s idle timeout, so the load
 	// balancer, not the server, closes idle keep-alive connections (the other
 	// way round the ALB may reuse a connection the server just closed: 502).
@@ -53,8 +57,12 @@ type Config struct {
 	// MaxUploadBytes is the largest file content accepted.
 	MaxUploadBytes int64
 	// ReadTimeout bounds reading a request head and any non-upload body, and
-	// is also the longest an upload body may stall without a byte arriving.
+	// is also the window of the upload body's minimum rate: an upload that
+	// receives fewer than MinUploadRate bytes within it is cut.
 	ReadTimeout time.Duration
+	// MinUploadRate is the number of bytes an upload body must deliver per
+	// ReadTimeout for its read deadline to move forward.
+	MinUploadRate int64
 	// UploadTimeout bounds receiving one whole upload body.
 	UploadTimeout time.Duration
 	// IdleTimeout is how long a keep-alive connection may wait for its next
@@ -93,6 +101,9 @@ func New(cfg Config) (*API, error) {
 	}
 	if cfg.ReadTimeout <= 0 {
 		cfg.ReadTimeout = DefaultReadTimeout
+	}
+	if cfg.MinUploadRate <= 0 {
+		cfg.MinUploadRate = DefaultMinUploadRate
 	}
 	if cfg.UploadTimeout <= 0 {
 		cfg.UploadTimeout = DefaultUploadTimeout

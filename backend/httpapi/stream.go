@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash"
 	"io"
 	"sync"
@@ -75,9 +76,15 @@ func (d *digestWriter) sum() string {
 // bodyReader reads the streamed request body with two guards: a byte limit
 // (reading past it fails with errBodyTooLarge) and a moving read deadline.
 // fasthttp's ReadTimeout covers the whole request, far too short for a large
-// upload on a slow link; instead the deadline is pushed forward while bytes
-// keep arriving, so a body may stall for at most the read timeout, and the
-// whole body may take at most the upload timeout.
+// upload on a slow link; instead the deadline is pushed forward while the
+// body keeps its minimum rate: it moves only once minRate bytes arrived
+// since it last moved, so a body may go at most the read timeout without
+// delivering minRate bytes, and the whole body may take at most the upload
+// timeout. Moving it on every byte would let a client dripping one byte per
+// second hold the connection for the whole upload timeout.
+//
+// The hot path stays cheap: a counter per Read, and a clock read and
+// deadline update (no system call) at most every quarter read timeout.
 type bodyReader struct {
 	r        io.Reader
 	ctx      *fasthttp.RequestCtx
@@ -86,11 +93,13 @@ type bodyReader struct {
 	eof      bool
 
 	idle       time.Duration
+	minRate    int64     // bytes per idle window that move the deadline
+	received   int64     // bytes read since the deadline last moved
 	hard       time.Time // the upload timeout, from the request's start
 	nextExtend time.Time
 }
 
-func (b *bodyReader) reset(ctx *fasthttp.RequestCtx, limit int64, idle, upload time.Duration) {
+func (b *bodyReader) reset(ctx *fasthttp.RequestCtx, limit int64, idle time.Duration, minRate int64, upload time.Duration) {
 	r := ctx.RequestBodyStream()
 	if r == nil {
 		// No body at all: the multipart reader reports a malformed body.
@@ -98,10 +107,11 @@ func (b *bodyReader) reset(ctx *fasthttp.RequestCtx, limit int64, idle, upload t
 	}
 	start := ctx.Time()
 	*b = bodyReader{
-		r: r, ctx: ctx, left: limit, idle: idle, hard: start.Add(upload),
-		// The first read sets the deadline: fasthttp's, armed at the first
-		// byte of the request head, may be close already.
-		nextExtend: start,
+		r: r, ctx: ctx, left: limit, idle: idle, minRate: minRate, hard: start.Add(upload),
+		// The first read sets the deadline whatever has arrived:
+		// fasthttp's, armed at the first byte of the request head, may be
+		// close already.
+		received: minRate, nextExtend: start,
 	}
 }
 
@@ -112,11 +122,15 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	if int64(len(p)) > b.left+1 {
 		p = p[:b.left+1]
 	}
-	if now := time.Now(); !now.Before(b.nextExtend) {
-		_ = b.ctx.SetReadDeadline(earliest(now.Add(b.idle), b.hard))
-		b.nextExtend = now.Add(b.idle / 4)
+	if b.received >= b.minRate {
+		if now := time.Now(); !now.Before(b.nextExtend) {
+			_ = b.ctx.SetReadDeadline(earliest(now.Add(b.idle), b.hard))
+			b.nextExtend = now.Add(b.idle / 4)
+			b.received = 0
+		}
 	}
 	n, err := b.r.Read(p)
+	b.received += int64(n)
 	if int64(n) > b.left {
 		b.exceeded = true
 		n, b.left = int(b.left), 0
@@ -127,6 +141,23 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 		b.eof = true
 	}
 	return n, err
+}
+
+// timeoutReason says, for the client and the access log, why the body's
+// read deadline passed at now.
+func (b *bodyReader) timeoutReason(now time.Time) string {
+	switch {
+	case !now.Before(b.hard):
+		return fmt.Sprintf("the upload body was not received within the upload timeout (%s); send smaller files or use a faster link", b.hard.Sub(b.ctx.Time()))
+	case b.received > 0 && b.received < b.minRate:
+		return fmt.Sprintf("the upload body arrived too slowly: %d bytes within the read timeout (%s), below the minimum of %d bytes per read timeout; send the body without pausing", b.received, b.idle, b.minRate)
+	case b.received == 0:
+		return fmt.Sprintf("the upload body stalled: no byte arrived within the read timeout (%s); send the body without pausing", b.idle)
+	default:
+		// A burst right after the deadline moved, then silence for the
+		// rest of the read timeout.
+		return fmt.Sprintf("the upload body stalled for most of the read timeout (%s); send the body without pausing", b.idle)
+	}
 }
 
 func earliest(a, b time.Time) time.Time {

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/docmeta/docmeta/backend"
@@ -42,7 +43,7 @@ func (a *API) upload(ctx *fasthttp.RequestCtx) error {
 
 	st := acquireUploadState()
 	defer releaseUploadState(st)
-	st.body.reset(ctx, a.maxBody, a.cfg.ReadTimeout, a.cfg.UploadTimeout)
+	st.body.reset(ctx, a.maxBody, a.cfg.ReadTimeout, a.cfg.MinUploadRate, a.cfg.UploadTimeout)
 	st.form.reset(&st.body, boundary)
 
 	// A refused body may be left partly unread. fasthttp then discards up
@@ -163,7 +164,8 @@ func (a *API) receiveFile(h partHeader, st *uploadState) (backend.Document, erro
 }
 
 // bodyError classifies a failure while reading the body: over the limit
-// (413), stalled past the read timeout, or malformed/truncated (400).
+// (413), too slow or stalled (400, connection closed), or
+// malformed/truncated (400).
 func (a *API) bodyError(st *uploadState, err error) error {
 	if st.body.exceeded || errors.Is(err, errFileTooLarge) {
 		return a.tooLarge()
@@ -174,7 +176,10 @@ func (a *API) bodyError(st *uploadState, err error) error {
 	}
 	var ne interface{ Timeout() bool }
 	if errors.As(err, &ne) && ne.Timeout() {
-		return backend.WrapError(backend.EINVALID, "the upload body was not received within the read timeout", err)
+		// The rest of the body is not worth waiting for: the answer goes
+		// out (if the client still reads) and the connection closes.
+		st.body.ctx.SetConnectionClose()
+		return backend.WrapError(backend.EINVALID, st.body.timeoutReason(time.Now()), err)
 	}
 	return backend.WrapError(backend.EINVALID, "malformed multipart body: "+err.Error(), err)
 }

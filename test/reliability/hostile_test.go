@@ -68,7 +68,8 @@ func trickle(addr string, prefix []byte, drip byte, interval time.Duration) (boo
 }
 
 // TestSlowClientsAreCutWhileOthersAreServed holds slowloris connections
-// (a request head sent a byte at a time, and a body that never comes) while
+// (a request head sent a byte at a time, a body that never comes, and a
+// body dripped a byte at a time) while
 // 500 normal uploads run; the uploads must all succeed and the slow
 // connections must be cut by the server's timeouts.
 func TestSlowClientsAreCutWhileOthersAreServed(t *testing.T) {
@@ -89,6 +90,14 @@ func TestSlowClientsAreCutWhileOthersAreServed(t *testing.T) {
 		{"stalled body", "POST /upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + apiKey +
 			"\r\nContent-Type: multipart/form-data; boundary=" + loadgen.Boundary + "\r\nContent-Length: 100000\r\n\r\n",
 			'-', 3 * hostileReadTimeout},
+		// A body that keeps coming, a byte every 200 ms: 10 bytes per
+		// read timeout, below the minimum rate (1 KiB per read timeout).
+		// Were the deadline moved by every byte, it would hold the
+		// connection for the upload timeout (10 min).
+		{"body drip", "POST /upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + apiKey +
+			"\r\nContent-Type: multipart/form-data; boundary=" + loadgen.Boundary + "\r\nContent-Length: 100000\r\n\r\n" +
+			string(loadgen.Upload{Filename: "drip.bin"}.MultipartHead()),
+			'x', 200 * time.Millisecond},
 	}
 	var wg sync.WaitGroup
 	cut := make([]bool, len(slows)*4)

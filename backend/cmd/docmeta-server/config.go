@@ -33,6 +33,7 @@ type config struct {
 	ShutdownTimeout time.Duration
 	ReadTimeout     time.Duration
 	UploadTimeout   time.Duration
+	MinUploadRate   int64 // bytes per ReadTimeout
 	IdleTimeout     time.Duration
 	StoreTimeout    time.Duration
 	CreateTable     bool
@@ -137,10 +138,19 @@ var settings = []setting{
 		func(c *config, v string) error { c.LogFile = v; return nil }},
 	{"shutdown-timeout", "DOCMETA_SHUTDOWN_TIMEOUT", "25s", "on SIGTERM/SIGINT, how long in-flight requests may take to finish", false, false,
 		durationInto(func(c *config) *time.Duration { return &c.ShutdownTimeout })},
-	{"read-timeout", "DOCMETA_READ_TIMEOUT", httpapi.DefaultReadTimeout.String(), "time to receive a request head; also the longest an upload body may stall", false, false,
+	{"read-timeout", "DOCMETA_READ_TIMEOUT", httpapi.DefaultReadTimeout.String(), "time to receive a request head; also the window of the minimum upload rate", false, false,
 		durationInto(func(c *config) *time.Duration { return &c.ReadTimeout })},
 	{"upload-timeout", "DOCMETA_UPLOAD_TIMEOUT", httpapi.DefaultUploadTimeout.String(), "longest time to receive one upload body", false, false,
 		durationInto(func(c *config) *time.Duration { return &c.UploadTimeout })},
+	{"min-upload-rate", "DOCMETA_MIN_UPLOAD_RATE", strconv.Itoa(httpapi.DefaultMinUploadRate), "bytes an upload body must deliver per read timeout; a slower upload is cut with 400", false, false,
+		func(c *config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1 || n > 1<<30 {
+				return errors.New("must be a whole number of bytes from 1 to 1073741824; e.g. 1024 for 1 KiB per read timeout")
+			}
+			c.MinUploadRate = n
+			return nil
+		}},
 	{"idle-timeout", "DOCMETA_IDLE_TIMEOUT", httpapi.DefaultIdleTimeout.String(), "keep-alive idle time; keep it above the load balancer's (ALB: 60s)", false, false,
 		durationInto(func(c *config) *time.Duration { return &c.IdleTimeout })},
 	{"store-timeout", "DOCMETA_STORE_TIMEOUT", httpapi.DefaultStoreTimeout.String(), "longest one store call may take before the request gets 503", false, false,

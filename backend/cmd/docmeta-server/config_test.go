@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -39,6 +40,36 @@ func TestLoopbackAddresses(t *testing.T) {
 	} {
 		if got := isLoopbackAddr(addr); got != want {
 			t.Errorf("isLoopbackAddr(%q) = %v", addr, got)
+		}
+	}
+}
+
+// TestMinUploadRate: the default is 1 KiB per read timeout, the variable
+// sets it, the flag wins, and a value that would disable or misstate the
+// guard stops the start with a line naming the fix.
+func TestMinUploadRate(t *testing.T) {
+	parse := func(args []string, v string) (config, error) {
+		return parseConfig(args, func(k string) string {
+			if k == "DOCMETA_MIN_UPLOAD_RATE" {
+				return v
+			}
+			return ""
+		}, io.Discard)
+	}
+	for _, tc := range []struct {
+		args []string
+		env  string
+		want int64
+	}{{nil, "", 1024}, {nil, "4096", 4096}, {[]string{"-min-upload-rate", "1"}, "4096", 1}} {
+		c, err := parse(tc.args, tc.env)
+		if err != nil || c.MinUploadRate != tc.want {
+			t.Errorf("args %v env %q: %d, %v; want %d", tc.args, tc.env, c.MinUploadRate, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"0", "-5", "1k", "2000000000"} {
+		_, err := parse(nil, bad)
+		if err == nil || !strings.Contains(err.Error(), "DOCMETA_MIN_UPLOAD_RATE") || !strings.Contains(err.Error(), "-min-upload-rate") {
+			t.Errorf("DOCMETA_MIN_UPLOAD_RATE=%s: %v; want a refusal naming the variable and the flag", bad, err)
 		}
 	}
 }

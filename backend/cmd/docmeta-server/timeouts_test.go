@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -26,21 +27,41 @@ const uploadHead = "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/
 
 const partHead = "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.txt\"\r\n\r\n"
 
-// TestSlowClientsAreCut: a client that never finishes its head, or stalls
-// in its body, loses its connection after the read timeout, while others
-// are served.
+// TestSlowClientsAreCut: a client that never finishes its head, stalls in
+// its body, or drips its body below the minimum upload rate loses its
+// connection after about a read timeout (not the upload timeout), while
+// others are served.
 func TestSlowClientsAreCut(t *testing.T) {
-	s := start(t, env(t, nil), "-read-timeout", "300ms", "-upload-timeout", "10s")
+	s := start(t, env(t, nil), "-read-timeout", "300ms", "-upload-timeout", "10m")
 
 	slowHead := dial(t, s)
 	io.WriteString(slowHead, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-")
 	stalledBody := dial(t, s)
 	fmt.Fprintf(stalledBody, uploadHead+partHead+"only the start", 1000)
+	// One byte every 50 ms: 6 bytes per read timeout, against the default
+	// minimum of 1024.
+	drippingBody := dial(t, s)
+	fmt.Fprintf(drippingBody, uploadHead+partHead, 100000)
+	stop, dripped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(dripped)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			if _, err := drippingBody.Write([]byte{'x'}); err != nil {
+				return // cut
+			}
+		}
+	}()
+	defer func() { close(stop); <-dripped }()
 
 	if status, _ := s.request("GET", "/status", "", nil, ""); status != http.StatusOK {
 		t.Fatalf("status %d while slow clients hold connections", status)
 	}
-	// Both connections end: read until EOF (a bounded deadline is set).
+	// Every connection ends: read until EOF (a bounded deadline is set).
 	if _, err := io.ReadAll(slowHead); err != nil {
 		t.Fatalf("slow head: %v (the connection was not cut)", err)
 	}
@@ -52,24 +73,40 @@ func TestSlowClientsAreCut(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "read timeout") || !resp.Close {
 		t.Fatalf("stalled body: %d %s (close %v)", resp.StatusCode, body, resp.Close)
 	}
+	// The dripping client may see the answer, or (writing into a closed
+	// connection) a reset; either way the connection must end before the
+	// test's bound, far below the upload timeout.
+	resp, err = http.ReadResponse(bufio.NewReader(drippingBody), nil)
+	var ne net.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout():
+		t.Fatalf("dripping body: still open after %s: the deadline moved with every byte", testTimeout)
+	case err == nil:
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "too slowly") || !resp.Close {
+			t.Fatalf("dripping body: %d %s (close %v)", resp.StatusCode, body, resp.Close)
+		}
+	}
 	if p := s.list(""); len(p.Documents) != 0 {
 		t.Fatalf("%d documents stored", len(p.Documents))
 	}
 }
 
 // TestSlowSteadyUploadSucceeds: an upload that takes several read timeouts
-// in total but never stalls for one is accepted; the deadline moves with
-// the bytes. The pause between writes is a twentieth of the read timeout,
-// so a write may be late by 1.9 s (a loaded 2-core machine) before the
-// test would fail for the wrong reason.
+// in total but keeps the minimum rate is accepted; the deadline moves with
+// the bytes. The pause between writes is a twentieth of the read timeout
+// and the minimum rate (-min-upload-rate, which this also proves is
+// applied: the default 1024 would cut this upload) is reached after three
+// writes, so a write may be late by 1.7 s (a loaded 2-core machine) before
+// the test would fail for the wrong reason.
 func TestSlowSteadyUploadSucceeds(t *testing.T) {
 	const readTimeout = 2 * time.Second
 	const pause = readTimeout / 20
 	const writes = 50 // 50 pauses: 2.5 read timeouts in all
-	s := start(t, env(t, nil), "-read-timeout", readTimeout.String(), "-upload-timeout", "60s")
+	s := start(t, env(t, nil), "-read-timeout", readTimeout.String(), "-upload-timeout", "60s", "-min-upload-rate", "64")
 	c := dial(t, s)
-	body := partHead + strings.Repeat("x", 100) + "\r\n--B--\r\n"
-	chunk := (len(body) + writes - 1) / writes
+	body := partHead + strings.Repeat("x", 1000) + "\r\n--B--\r\n"
+	chunk := (len(body) + writes - 1) / writes // 22 bytes: 440 per read timeout
 	fmt.Fprintf(c, uploadHead, len(body))
 	began := time.Now()
 	for i := 0; i < len(body); i += chunk {
