@@ -32,7 +32,15 @@ $(DYNALITE): tools/dynalite/package.json tools/dynalite/package-lock.json
 	touch $@
 
 ## test: everything that proves the project
-test: lint test-go test-shell test-reliability scan
+test: check-tools lint test-go test-shell test-reliability scan
+
+## check-tools: the programs make test runs, each named with its install step
+.PHONY: check-tools
+check-tools:
+	@missing=""; for t in node npm curl shellcheck tmux systemd-analyze logrotate; do \
+		command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "make test needs:$$missing. Install them with: sudo bash .ci/run (it installs, then runs make test), or: sudo apt-get install -y nodejs npm curl shellcheck tmux systemd logrotate"; exit 1; fi
 
 ## lint: gofmt and go vet
 lint:
