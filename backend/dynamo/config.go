@@ -210,6 +210,10 @@ func newClient(ctx context.Context, cfg Config) (*dynamodb.Client, error) {
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
+		// Wrapped here, after the SDK has finished configuring its
+		// BuildableClient (timeouts, AWS_CA_BUNDLE), which it only does
+		// for that concrete type.
+		o.HTTPClient = singleWriteClient{next: o.HTTPClient}
 	}), nil
 }
 
