@@ -22,6 +22,24 @@ func TestConfigurationDocListsEverySetting(t *testing.T) {
 	}
 }
 
+// TestReadmeListsEverySetting keeps the README's configuration table (variable
+// first, then flag) in step with the settings too.
+func TestReadmeListsEverySetting(t *testing.T) {
+	b, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	for _, s := range settings {
+		if s.env == "" {
+			continue
+		}
+		if !strings.Contains(doc, "| `"+s.env+"` | `-"+s.flag+"` |") {
+			t.Errorf("README.md has no configuration row for %s / -%s", s.env, s.flag)
+		}
+	}
+}
+
 func TestDefaults(t *testing.T) {
 	c, err := parseConfig(nil, func(string) string { return "" }, os.Stderr)
 	if err != nil {
