@@ -14,29 +14,22 @@ package reliability
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
+
+	"github.com/docmeta/docmeta/internal/gobuild"
 )
 
 // serverBin is the docmeta-server binary built for this test run.
 var serverBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "docmeta-reliability-")
+	bin, cleanup, err := gobuild.TempBinary("github.com/docmeta/docmeta/backend/cmd/docmeta-server")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintf(os.Stderr, "reliability: building the server failed: %v\n", err)
 		os.Exit(1)
 	}
-	serverBin = filepath.Join(dir, "docmeta-server")
-	build := exec.Command("go", "build", "-o", serverBin, "github.com/docmeta/docmeta/backend/cmd/docmeta-server")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintf(os.Stderr, "reliability: building the server failed (needs the go tool on PATH): %v\n", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
+	serverBin = bin
 	code := m.Run()
-	os.RemoveAll(dir)
+	cleanup()
 	os.Exit(code)
 }

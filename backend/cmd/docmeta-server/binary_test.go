@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docmeta/docmeta/internal/gobuild"
+
 	"github.com/docmeta/docmeta/backend/dynamo"
 	"github.com/docmeta/docmeta/internal/dynalitetest"
 )
@@ -23,21 +25,14 @@ import (
 var serverBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "docmeta-server-test-")
+	bin, cleanup, err := gobuild.TempBinary("github.com/docmeta/docmeta/backend/cmd/docmeta-server")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintf(os.Stderr, "docmeta-server tests: building the server failed: %v\n", err)
 		os.Exit(1)
 	}
-	serverBin = filepath.Join(dir, "docmeta-server")
-	build := exec.Command("go", "build", "-o", serverBin, ".")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintf(os.Stderr, "docmeta-server tests: building the binary failed (needs the go tool on PATH): %v\n", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
+	serverBin = bin
 	code := m.Run()
-	os.RemoveAll(dir)
+	cleanup()
 	os.Exit(code)
 }
 

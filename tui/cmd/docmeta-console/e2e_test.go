@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/docmeta/docmeta/internal/gobuild"
 )
 
 const e2eAPIKey = "e2e-secret-key"
@@ -94,8 +96,8 @@ func e2eBinaries(t *testing.T) (dir, server, console string) {
 		}
 	}
 	dir = t.TempDir()
-	server = buildBinary(t, dir, "github.com/docmeta/docmeta/backend/cmd/docmeta-server", "docmeta-server")
-	console = buildBinary(t, dir, "github.com/docmeta/docmeta/tui/cmd/docmeta-console", "docmeta-console")
+	server = buildBinary(t, dir, "github.com/docmeta/docmeta/backend/cmd/docmeta-server")
+	console = buildBinary(t, dir, "github.com/docmeta/docmeta/tui/cmd/docmeta-console")
 	return dir, server, console
 }
 
@@ -221,13 +223,13 @@ func (s *tmuxSession) exitCode(want int) {
 	}
 }
 
-func buildBinary(t *testing.T, dir, pkg, name string) string {
+func buildBinary(t *testing.T, dir, pkg string) string {
 	t.Helper()
-	out := filepath.Join(dir, name)
-	if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+	bin, err := gobuild.Binary(dir, pkg)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return bin
 }
 
 func freeAddr(t *testing.T) string {
