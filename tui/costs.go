@@ -138,6 +138,7 @@ func (v *costsView) observedContent(o ObservedSpend) string {
 		b.WriteString(warnStyle.Width(max(v.width, 20)).Render(fmt.Sprintf("The %s model prices %d NAT gateway(s) but the stack reports %d: run the console with the DOCMETA_* settings the stack was deployed with (e.g. DOCMETA_NAT_MODE).",
 			p.Name, p.NATGateways, n)) + "\n")
 	}
+	v.endpointContent(&b, o)
 	if len(o.Days) == 0 {
 		b.WriteString("No data points yet.")
 		return b.String()
@@ -156,6 +157,29 @@ func (v *costsView) observedContent(o ObservedSpend) string {
 		labelStyle.Render("Month:"), v.cfg.Now().UTC().Format("January"), money(pr.projected), money(pr.observed),
 		pr.observedDays, money(pr.mean), pr.meanDays, pr.otherDays))
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// endpointContent lists the deployed interface endpoints and warns when
+// their number differs from the model's. The endpoint hours stay priced from
+// the model's endpoint-AZs: the stack outputs name endpoints, not the AZs
+// each is placed in, so a mismatch is flagged rather than guessed at.
+func (v *costsView) endpointContent(b *strings.Builder, o ObservedSpend) {
+	p := v.value.Profile
+	priced := labelStyle.Render(fmt.Sprintf(" · hours priced from the %s model's %d endpoint-AZs", p.Name, p.InterfaceEndpointAZs))
+	if o.InterfaceEndpointIDs == nil {
+		b.WriteString(wrap(labelStyle.Render("Interface endpoints: not in the outputs (redeploy to list them)")+priced, v.width) + "\n")
+		return
+	}
+	ids := "none"
+	if len(o.InterfaceEndpointIDs) > 0 {
+		ids = strings.Join(o.InterfaceEndpointIDs, ", ")
+	}
+	b.WriteString(wrap(labelStyle.Render("Interface endpoints: ")+ids+priced, v.width) + "\n")
+	if n := len(o.InterfaceEndpointIDs); n != p.InterfaceEndpoints {
+		b.WriteString(warnStyle.Width(max(v.width, 20)).Render(fmt.Sprintf("The %s model prices %d interface endpoint(s) but the stack reports %d, so the hours below may be off: "+
+			"set DOCMETA_INTERFACE_ENDPOINTS and DOCMETA_ENDPOINT_AZ_COUNT as deployed.",
+			p.Name, p.InterfaceEndpoints, n)) + "\n")
+	}
 }
 
 func gb(bytes float64) string { return fmt.Sprintf("%.2f GB", bytes/1e9) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -178,5 +179,49 @@ func TestObservedCostsWithoutMetricsOrClock(t *testing.T) {
 	got, err = src.Costs(context.Background())
 	if err != nil || got.Observed == nil || len(got.Observed.Days) != 14 {
 		t.Errorf("without a clock: %v, %+v", err, got.Observed)
+	}
+}
+
+// The endpoints the stack reports are listed; a count that differs from the
+// model's is flagged (the hours stay priced from the model's endpoint-AZs),
+// and outputs without interface_endpoint_ids say so instead of warning.
+func TestCostsCompareDeployedInterfaceEndpointsWithTheModel(t *testing.T) {
+	view := func(ids []string, modelled int) string {
+		report := sampleReport()
+		report.Profile.InterfaceEndpoints = modelled
+		src := ObservedCosts{Model: report, Metrics: &fakeNAT{}, InterfaceEndpointIDs: ids, Prices: testPrices,
+			Days: 14, Now: func() time.Time { return fixedNow }}
+		m := newTestModel(t, Config{Mode: "aws", Costs: src})
+		m.Update(teaSize(200, 60))
+		run(t, m, m.Init())
+		press(t, m, "3")
+		return m.View()
+	}
+	more := view([]string{"vpce-0a", "vpce-0b", "vpce-0c"}, 2)
+	mustContain(t, more, "Interface endpoints: vpce-0a, vpce-0b, vpce-0c · hours priced from the dev model's 2 endpoint-AZs")
+	mustContain(t, more, "The dev model prices 2 interface endpoint(s) but the stack reports 3")
+
+	agree := view([]string{"vpce-0a", "vpce-0b"}, 2)
+	mustContain(t, agree, "Interface endpoints: vpce-0a, vpce-0b")
+	mustNotContain(t, agree, "interface endpoint(s) but the stack reports")
+
+	none := view([]string{}, 2)
+	mustContain(t, none, "Interface endpoints: none")
+	mustContain(t, none, "The dev model prices 2 interface endpoint(s) but the stack reports 0")
+
+	unknown := view(nil, 2)
+	mustContain(t, unknown, "Interface endpoints: not in the outputs (redeploy to list them)")
+	mustNotContain(t, unknown, "interface endpoint(s) but the stack reports")
+}
+
+func TestObservedCostsCarryTheInterfaceEndpointIDs(t *testing.T) {
+	src := ObservedCosts{Model: sampleReport(), Metrics: &fakeNAT{}, InterfaceEndpointIDs: []string{"vpce-1"}, Prices: testPrices,
+		Days: 14, Now: func() time.Time { return fixedNow }}
+	got, err := src.Costs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Observed.InterfaceEndpointIDs, []string{"vpce-1"}) {
+		t.Errorf("observed endpoints = %v, want [vpce-1]", got.Observed.InterfaceEndpointIDs)
 	}
 }

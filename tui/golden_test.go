@@ -96,7 +96,7 @@ func TestGoldenCostsAWSWithNAT(t *testing.T) {
 	cfg := goldenConfig("aws")
 	cfg.Model, cfg.Stack = "prod", "docmeta-prod"
 	report := sampleReport()
-	report.Profile = CostModel{Name: "prod", Region: "us-east-1", PricesAsOf: "2026-11-01", NATGateways: 1, InterfaceEndpointAZs: 4,
+	report.Profile = CostModel{Name: "prod", Region: "us-east-1", PricesAsOf: "2026-11-01", NATGateways: 1, InterfaceEndpoints: 2, InterfaceEndpointAZs: 4,
 		Lines: []CostLine{
 			{Kind: "compute", Item: "EC2 instances", Quantity: "2 x t4g.small", Monthly: 24.53},
 			{Kind: "alb", Item: "Application Load Balancer", Quantity: "1", Monthly: 16.43},
@@ -105,7 +105,7 @@ func TestGoldenCostsAWSWithNAT(t *testing.T) {
 			{Kind: KindIPv4, Item: "Public IPv4 (NAT)", Quantity: "1 x 730 h", Monthly: 3.65},
 		}}
 	cfg.Costs = ObservedCosts{Model: report, Metrics: goldenNAT(), NATGatewayIDs: []string{"nat-0123456789abcdef0"},
-		Prices: testPrices, Days: 14, Now: func() time.Time { return fixedNow }}
+		InterfaceEndpointIDs: []string{"vpce-0123456789abcdef0", "vpce-0fedcba9876543210"}, Prices: testPrices, Days: 14, Now: func() time.Time { return fixedNow }}
 	runGolden(t, cfg, "projected", "3")
 }
 

@@ -31,9 +31,13 @@ type ObservedCosts struct {
 	Model         CostReport
 	Metrics       NATMetrics
 	NATGatewayIDs []string
-	Prices        Prices
-	Days          int
-	Now           func() time.Time
+	// InterfaceEndpointIDs are the deployed endpoints from the stack outputs
+	// (nil = unknown); the view warns when their number differs from the
+	// model's.
+	InterfaceEndpointIDs []string
+	Prices               Prices
+	Days                 int
+	Now                  func() time.Time
 }
 
 // Costs fetches the NAT metrics (none when the stack has no NAT gateway) and
@@ -65,7 +69,7 @@ func (o ObservedCosts) Costs(ctx context.Context) (CostReport, error) {
 		}
 	}
 	report := o.Model
-	obs := &ObservedSpend{NATGatewayIDs: o.NATGatewayIDs}
+	obs := &ObservedSpend{NATGatewayIDs: o.NATGatewayIDs, InterfaceEndpointIDs: o.InterfaceEndpointIDs}
 	endpointPerDay := float64(report.Profile.InterfaceEndpointAZs) * 24 * o.Prices.EndpointAZHour
 	natHoursPerDay := float64(len(o.NATGatewayIDs)) * 24 * o.Prices.NATHour
 	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {

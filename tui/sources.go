@@ -112,8 +112,10 @@ type CostModel struct {
 	PricesAsOf string
 	Lines      []CostLine
 	// NATGateways and InterfaceEndpointAZs are the counts the daily spend is
-	// priced with.
+	// priced with; InterfaceEndpoints is the number of endpoints (services)
+	// behind those endpoint-AZs, compared with what the stack reports.
 	NATGateways          int
+	InterfaceEndpoints   int
 	InterfaceEndpointAZs int
 }
 
@@ -168,6 +170,11 @@ type Prices struct {
 // ObservedSpend is the deployed stack's measured NAT / endpoint spend.
 type ObservedSpend struct {
 	NATGatewayIDs []string
+	// InterfaceEndpointIDs are the endpoints the stack outputs report; nil
+	// when its outputs predate interface_endpoint_ids. The endpoint hours are
+	// still priced from the model's endpoint-AZs: the IDs give endpoints, not
+	// the AZs each is placed in.
+	InterfaceEndpointIDs []string
 	// Days are consecutive UTC days, oldest first.
 	Days []DailySpend
 }

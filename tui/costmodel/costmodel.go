@@ -32,8 +32,11 @@ type Source struct {
 	Observe       bool
 	Metrics       tui.NATMetrics
 	NATGatewayIDs []string
-	Days          int
-	Now           func() time.Time
+	// InterfaceEndpointIDs are the stack's interface endpoints (nil when
+	// its outputs do not list them).
+	InterfaceEndpointIDs []string
+	Days                 int
+	Now                  func() time.Time
 }
 
 // Costs implements tui.CostSource.
@@ -46,7 +49,7 @@ func (s Source) Costs(ctx context.Context) (tui.CostReport, error) {
 		return report, nil
 	}
 	return tui.ObservedCosts{Model: report, Metrics: s.Metrics, NATGatewayIDs: s.NATGatewayIDs,
-		Prices: prices, Days: s.Days, Now: s.Now}.Costs(ctx)
+		InterfaceEndpointIDs: s.InterfaceEndpointIDs, Prices: prices, Days: s.Days, Now: s.Now}.Costs(ctx)
 }
 
 // Build estimates profile and seed at idle with the shipped price table of
@@ -103,7 +106,7 @@ func estimate(p topology.Profile, lookup func(string) string) (tui.CostModel, co
 		return tui.CostModel{}, cost.PriceTable{}, tui.Errorf(tui.ProblemOther, err, "cost model of %s", p)
 	}
 	m := tui.CostModel{Name: string(p), Region: e.Region, PricesAsOf: table.Recorded,
-		NATGateways: fp.NATGateways, InterfaceEndpointAZs: fp.InterfaceEndpointAZs}
+		NATGateways: fp.NATGateways, InterfaceEndpoints: fp.InterfaceEndpoints, InterfaceEndpointAZs: fp.InterfaceEndpointAZs}
 	for _, it := range e.Items {
 		m.Lines = append(m.Lines, tui.CostLine{Key: it.Key, Kind: kind(it.Key), Item: it.Name,
 			Quantity: quantity(it), Monthly: it.IdleUSD})

@@ -51,6 +51,13 @@ func TestBuildMatchesTheCostModel(t *testing.T) {
 			}
 		}
 	}
+	// The endpoint count the view compares with the stack's is the model's
+	// footprint: at least ssm and ssmmessages, each in one or more AZs.
+	for _, m := range []tui.CostModel{report.Profile, report.Seed} {
+		if m.InterfaceEndpoints < 2 || m.InterfaceEndpointAZs < m.InterfaceEndpoints {
+			t.Errorf("%s: %d endpoints in %d endpoint-AZs", m.Name, m.InterfaceEndpoints, m.InterfaceEndpointAZs)
+		}
+	}
 	if report.Seed.NATGateways == 0 || report.Seed.TotalOf(tui.KindNAT) <= 0 {
 		t.Errorf("seed has no priced NAT: %+v", report.Seed)
 	}
@@ -84,13 +91,16 @@ func (f fixedNAT) DailyNATBytes(_ context.Context, _ []string, start, end time.T
 func TestObservedSpendUsesTheTablesPrices(t *testing.T) {
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	src := Source{Profile: "seed", Lookup: noEnv, Observe: true, Metrics: fixedNAT{bytes: 1e9},
-		NATGatewayIDs: []string{"nat-1"}, Days: 14, Now: func() time.Time { return now }}
+		NATGatewayIDs: []string{"nat-1"}, InterfaceEndpointIDs: []string{"vpce-1"}, Days: 14, Now: func() time.Time { return now }}
 	r, err := src.Costs(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, prices, _ := Build("seed", "", noEnv)
 	want := 24*prices.NATHour + prices.NATPerGB + float64(r.Profile.InterfaceEndpointAZs)*24*prices.EndpointAZHour
+	if strings.Join(r.Observed.InterfaceEndpointIDs, ",") != "vpce-1" {
+		t.Errorf("observed endpoints = %v, want the source's [vpce-1]", r.Observed.InterfaceEndpointIDs)
+	}
 	if len(r.Observed.Days) != 14 || math.Abs(r.Observed.Days[0].Dollars()-want) > 1e-9 {
 		t.Errorf("day priced %v, want %v", r.Observed.Days[0].Dollars(), want)
 	}

@@ -20,7 +20,11 @@ type Outputs struct {
 	ASGName        string
 	TargetGroupARN string
 	NATGatewayIDs  []string
-	Region         string
+	// InterfaceEndpointIDs are the deployed interface VPC endpoints: nil
+	// when the outputs have no interface_endpoint_ids (a stack deployed
+	// before it was added), empty when the stack has none.
+	InterfaceEndpointIDs []string
+	Region               string
 }
 
 // names maps each field to the normalized output names that fill it
@@ -36,6 +40,7 @@ var names = []struct {
 	{[]string{"asgname", "autoscalinggroupname", "asg"}, func(o *Outputs, v json.RawMessage) error { return str(v, &o.ASGName) }},
 	{[]string{"targetgrouparn", "tgarn"}, func(o *Outputs, v json.RawMessage) error { return str(v, &o.TargetGroupARN) }},
 	{[]string{"natgatewayids", "natgateways", "natids"}, func(o *Outputs, v json.RawMessage) error { return list(v, &o.NATGatewayIDs) }},
+	{[]string{"interfaceendpointids", "vpcendpointids"}, func(o *Outputs, v json.RawMessage) error { return list(v, &o.InterfaceEndpointIDs) }},
 	{[]string{"region", "awsregion"}, func(o *Outputs, v json.RawMessage) error { return str(v, &o.Region) }},
 }
 
@@ -45,10 +50,16 @@ func normalize(k string) string {
 
 func str(v json.RawMessage, dst *string) error { return json.Unmarshal(v, dst) }
 
-// list accepts a JSON list or a comma-separated string ("" = none).
+// list accepts a JSON list (what `cdktf deploy --outputs-file` writes for a
+// list output: the Terraform output's value, e.g. ["vpce-1","vpce-2"] or [])
+// or a comma-separated string ("" = none). An output that is present always
+// yields a non-nil slice, so "none deployed" differs from "not in the file".
 func list(v json.RawMessage, dst *[]string) error {
 	var l []string
 	if err := json.Unmarshal(v, &l); err == nil {
+		if l == nil {
+			l = []string{}
+		}
 		*dst = l
 		return nil
 	}
@@ -56,7 +67,7 @@ func list(v json.RawMessage, dst *[]string) error {
 	if err := json.Unmarshal(v, &s); err != nil {
 		return err
 	}
-	*dst = nil
+	*dst = []string{}
 	for _, p := range strings.Split(s, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			*dst = append(*dst, p)

@@ -84,8 +84,39 @@ func TestParseTheStacksOutputNames(t *testing.T) {
 	}
 	want := Outputs{Stack: "docmeta-dev", ServiceURL: "http://docmeta-dev-1.us-east-1.elb.amazonaws.com",
 		ALBDNSName: "docmeta-dev-1.us-east-1.elb.amazonaws.com", TableName: "docmeta-dev-documents", ASGName: "docmeta-dev-asg",
-		TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/docmeta-dev/2", NATGatewayIDs: []string{}, Region: "us-east-1"}
+		TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/docmeta-dev/2", NATGatewayIDs: []string{},
+		InterfaceEndpointIDs: []string{"vpce-1", "vpce-2"}, Region: "us-east-1"}
 	if !reflect.DeepEqual(o, want) {
 		t.Errorf("got  %+v\nwant %+v", o, want)
+	}
+}
+
+// The console tells "the stack has no interface endpoints" (an empty list,
+// which is what cdktf writes for an empty list output) from "the outputs file
+// predates interface_endpoint_ids" (nil), and accepts the camelCase name.
+func TestParseInterfaceEndpointIDs(t *testing.T) {
+	cases := map[string]struct {
+		body string
+		want []string
+	}{
+		"absent":      {`{"s":{"asg_name":"a","region":"r"}}`, nil},
+		"empty list":  {`{"s":{"asg_name":"a","region":"r","interface_endpoint_ids":[]}}`, []string{}},
+		"list":        {`{"s":{"asg_name":"a","region":"r","interface_endpoint_ids":["vpce-0a","vpce-0b","vpce-0c"]}}`, []string{"vpce-0a", "vpce-0b", "vpce-0c"}},
+		"camelCase":   {`{"s":{"asgName":"a","region":"r","interfaceEndpointIds":["vpce-0a"]}}`, []string{"vpce-0a"}},
+		"comma list":  {`{"s":{"asg_name":"a","region":"r","interface_endpoint_ids":"vpce-0a, vpce-0b"}}`, []string{"vpce-0a", "vpce-0b"}},
+		"empty comma": {`{"s":{"asg_name":"a","region":"r","interface_endpoint_ids":""}}`, []string{}},
+	}
+	for name, tc := range cases {
+		o, err := Parse(strings.NewReader(tc.body), "")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !reflect.DeepEqual(o.InterfaceEndpointIDs, tc.want) || (tc.want == nil) != (o.InterfaceEndpointIDs == nil) {
+			t.Errorf("%s: InterfaceEndpointIDs = %#v, want %#v", name, o.InterfaceEndpointIDs, tc.want)
+		}
+	}
+	if _, err := Parse(strings.NewReader(`{"s":{"asg_name":"a","region":"r","interface_endpoint_ids":{"x":1}}}`), ""); err == nil ||
+		!strings.Contains(err.Error(), "interface_endpoint_ids") {
+		t.Errorf("an object for interface_endpoint_ids: %v, want an error naming the output", err)
 	}
 }

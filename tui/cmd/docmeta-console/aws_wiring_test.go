@@ -92,7 +92,7 @@ func TestAWSModeWiring(t *testing.T) {
 	}
 	outputs := filepath.Join(dir, "outputs.json")
 	os.WriteFile(outputs, []byte(`{"docmeta-dev":{"service_url":"http://127.0.0.1:9","asg_name":"docmeta-prod-asg",
-	  "target_group_arn":"arn:tg","nat_gateway_ids":["nat-0e2e"],"region":"us-east-1"}}`), 0o600)
+	  "target_group_arn":"arn:tg","nat_gateway_ids":["nat-0e2e"],"interface_endpoint_ids":["vpce-0e2e1","vpce-0e2e2"],"region":"us-east-1"}}`), 0o600)
 	env := envOf(map[string]string{
 		"AWS_ACCESS_KEY_ID":                          "AKIDTEST",
 		"AWS_SECRET_ACCESS_KEY":                      "secret",
@@ -124,6 +124,10 @@ func TestAWSModeWiring(t *testing.T) {
 	}
 	if report.Profile.Name != "dev" || report.Seed.Name != "seed" || report.Observed == nil || len(report.Observed.Days) != 14 {
 		t.Fatalf("report = %+v", report)
+	}
+	// The stack's endpoints reach the Costs view, beside the dev model's count.
+	if strings.Join(report.Observed.InterfaceEndpointIDs, ",") != "vpce-0e2e1,vpce-0e2e2" || report.Profile.InterfaceEndpoints == 0 {
+		t.Errorf("endpoints %v, model %d endpoints", report.Observed.InterfaceEndpointIDs, report.Profile.InterfaceEndpoints)
 	}
 	last := report.Observed.Days[13]
 	if last.NATBytes != 2e9 || last.NATDollars <= 0 {

@@ -68,7 +68,7 @@ func TestConsoleInTmuxAWSMode(t *testing.T) {
 	outputs := filepath.Join(dir, "outputs.json")
 	os.WriteFile(outputs, []byte(fmt.Sprintf(`{"docmeta-dev":{"service_url":%q,"asg_name":"docmeta-prod-asg",
 	  "target_group_arn":"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/docmeta-dev/0123456789abcdef",
-	  "nat_gateway_ids":["nat-0e2e"],"region":"us-east-1"}}`, base)), 0o600)
+	  "nat_gateway_ids":["nat-0e2e"],"interface_endpoint_ids":["vpce-0e2e1","vpce-0e2e2","vpce-0e2e3"],"region":"us-east-1"}}`, base)), 0o600)
 	env := strings.Join([]string{
 		"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret", "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_CONFIG_FILE=" + filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "none"),
@@ -81,9 +81,10 @@ func TestConsoleInTmuxAWSMode(t *testing.T) {
 	s.expect("AWS Fleet view", "Auto Scaling Group docmeta-prod-asg", "desired 2   min 2   max 4",
 		"i-1", "eu-west-1a", "InService", "healthy", "1 of 1 instances healthy")
 	s.send("3")
-	s.expect("AWS Costs view", "Cost model", "dev vs seed:", "NAT gateways: nat-0e2e", "the stack reports 1", "██ NAT")
+	s.expect("AWS Costs view", "Cost model", "dev vs seed:", "NAT gateways: nat-0e2e", "the stack reports 1",
+		"Interface endpoints: vpce-0e2e1, vpce-0e2e2, vpce-0e2e3", "interface endpoint(s) but the stack reports 3")
 	s.send("f") // page down to the month's projection
-	s.expect("AWS Costs view, paged down", "Mean:", "projected", "observed on 14 days")
+	s.expect("AWS Costs view, paged down", "██ NAT", "Mean:", "projected", "observed on 14 days")
 	s.send("q")
 	s.exitCode(0)
 }

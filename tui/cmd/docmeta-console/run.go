@@ -93,6 +93,7 @@ func buildConsole(ctx context.Context, cfg config, getenv func(string) string) (
 	costs.Observe = true
 	costs.Metrics = awsnat.New(cw)
 	costs.NATGatewayIDs = cfg.outputs.NATGatewayIDs
+	costs.InterfaceEndpointIDs = cfg.outputs.InterfaceEndpointIDs
 	costs.Days = 14
 	costs.Now = time.Now
 	t.Costs = costs
