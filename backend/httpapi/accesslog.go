@@ -75,7 +75,7 @@ func (a *API) logAccess(ctx *fasthttp.RequestCtx, reqID string, start time.Time,
 		n++
 		if backend.ErrorCode(err) == backend.EINTERNAL || backend.ErrorCode(err) == backend.EUNAVAILABLE {
 			// The cause is for operators only; clients got the message.
-			attrs[n] = slog.String("cause", err.Error())
+			attrs[n] = slog.String("cause", RedactSecrets(err.Error()))
 			n++
 		}
 	}

@@ -155,7 +155,11 @@ func (a *API) Server() *fasthttp.Server {
 		// Tell keep-alive clients (and the ALB) to go elsewhere while the
 		// server drains.
 		CloseOnShutdown: true,
-		Logger:          fasthttpLogger{a.log},
+		// fasthttp quotes the request head in its parse errors; the secure
+		// form leaves it out, so an Authorization header never reaches a
+		// log through them (RedactSecrets is the second line of defence).
+		SecureErrorLogMessage: true,
+		Logger:                fasthttpLogger{a.log},
 	}
 }
 
@@ -163,5 +167,5 @@ func (a *API) Server() *fasthttp.Server {
 type fasthttpLogger struct{ l *slog.Logger }
 
 func (f fasthttpLogger) Printf(format string, args ...any) {
-	f.l.Warn("fasthttp", "detail", fmt.Sprintf(format, args...))
+	f.l.Warn("fasthttp", "detail", RedactSecrets(fmt.Sprintf(format, args...)))
 }

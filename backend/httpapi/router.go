@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ func (a *API) Handle(ctx *fasthttp.RequestCtx) {
 	start := time.Now()
 	reqID := a.requestID(ctx)
 	ctx.Response.Header.Set(headerRequestID, reqID)
+	defer a.recoverPanic(ctx, reqID, start)
 	err := a.route(ctx)
 	if err != nil {
 		a.writeError(ctx, err)
@@ -73,4 +75,18 @@ func allowMethods(ctx *fasthttp.RequestCtx, allow string) error {
 func methodNotAllowed(ctx *fasthttp.RequestCtx, allow string) error {
 	ctx.Response.Header.Set("Allow", allow)
 	return backend.Errorf(backend.EMETHOD, "method %s is not allowed here; use %s", ctx.Method(), allow)
+}
+
+// recoverPanic turns a handler panic into a 500 and one error line, so a bug
+// neither kills the server nor prints a raw stack with request data to
+// stderr; the panic value is redacted like every other log line.
+func (a *API) recoverPanic(ctx *fasthttp.RequestCtx, reqID string, start time.Time) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	err := backend.WrapError(backend.EINTERNAL, "internal error", fmt.Errorf("panic: %s", RedactSecrets(fmt.Sprint(p))))
+	ctx.SetConnectionClose()
+	a.writeError(ctx, err)
+	a.logAccess(ctx, reqID, start, err)
 }

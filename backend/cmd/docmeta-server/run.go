@@ -47,7 +47,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer sink.Close()
-	logger := slog.New(slog.NewJSONHandler(sink, nil))
+	logger := slog.New(slog.NewJSONHandler(sink, &slog.HandlerOptions{ReplaceAttr: httpapi.ReplaceSecretAttr}))
 	stopHUP := reopenOnSIGHUP(sink, logger)
 	defer stopHUP()
 
