@@ -135,9 +135,10 @@ func New(cfg Config) (*API, error) {
 // of any size costs a fixed amount of memory.
 func (a *API) Server() *fasthttp.Server {
 	return &fasthttp.Server{
-		Handler:      a.Handle,
-		ErrorHandler: a.handleServerError,
-		Name:         "docmeta",
+		Handler:       a.Handle,
+		ErrorHandler:  a.handleServerError,
+		ExpectHandler: a.expectContinue,
+		Name:          "docmeta",
 
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,

@@ -93,6 +93,7 @@ func (a *API) handleServerError(ctx *fasthttp.RequestCtx, err error) {
 		code = backend.ETOOLARGE
 	}
 	ctx.SetConnectionClose()
+	drainOnClose(ctx)
 	writeErrorBody(ctx, status, code, msg)
 	reqID := a.requestID(ctx)
 	ctx.Response.Header.Set(headerRequestID, reqID)

@@ -21,46 +21,66 @@ func (a *API) Handle(ctx *fasthttp.RequestCtx) {
 	err := a.route(ctx)
 	if err != nil {
 		a.writeError(ctx, err)
+		// The body may be partly unread; if the connection closes, the
+		// answer must still reach the client.
+		drainOnClose(ctx)
 	}
 	a.logAccess(ctx, reqID, start, err)
 }
 
-// route dispatches on the path, then the method. Authentication is checked
-// before anything that could reveal whether a document exists.
+// route admits the request, then runs its handler.
 func (a *API) route(ctx *fasthttp.RequestCtx) error {
+	h, err := a.admit(ctx)
+	if err != nil {
+		return err
+	}
+	return h(ctx)
+}
+
+// admit makes every check that needs only the request head (route, method,
+// key, and for uploads the media type, declared size, Idempotency-Key and a
+// free upload slot) and returns the handler for the body. The same checks
+// run for a request with Expect: 100-continue (see expectContinue), so a
+// request that will be refused is refused before its body is sent.
+// Authentication comes before anything that could reveal whether a
+// document exists.
+func (a *API) admit(ctx *fasthttp.RequestCtx) (func(*fasthttp.RequestCtx) error, error) {
 	path := ctx.Path()
 	switch {
 	case string(path) == "/status":
 		if err := allowMethods(ctx, "GET, HEAD"); err != nil {
-			return err
+			return nil, err
 		}
-		return a.status(ctx)
+		return a.status, nil
 	case string(path) == "/upload":
 		if !ctx.IsPost() {
-			return methodNotAllowed(ctx, "POST")
+			return nil, methodNotAllowed(ctx, "POST")
 		}
 		if err := a.authenticate(ctx); err != nil {
-			return err
+			return nil, err
 		}
-		return a.upload(ctx)
+		if err := a.checkUploadHead(ctx); err != nil {
+			return nil, err
+		}
+		return a.upload, nil
 	case string(path) == "/documents":
 		if err := allowMethods(ctx, "GET, HEAD"); err != nil {
-			return err
+			return nil, err
 		}
 		if err := a.authenticate(ctx); err != nil {
-			return err
+			return nil, err
 		}
-		return a.listDocuments(ctx)
+		return a.listDocuments, nil
 	case strings.HasPrefix(string(path), documentsPrefix):
 		if err := allowMethods(ctx, "GET, HEAD"); err != nil {
-			return err
+			return nil, err
 		}
 		if err := a.authenticate(ctx); err != nil {
-			return err
+			return nil, err
 		}
-		return a.getDocument(ctx, string(path[len(documentsPrefix):]))
+		return a.getDocument, nil
 	default:
-		return backend.Errorf(backend.ENOTFOUND, "no such route; the API serves /upload, /status, /documents and /documents/{id}")
+		return nil, backend.Errorf(backend.ENOTFOUND, "no such route; the API serves /upload, /status, /documents and /documents/{id}")
 	}
 }
 

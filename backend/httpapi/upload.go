@@ -34,12 +34,6 @@ func (a *API) upload(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	if cl := ctx.Request.Header.ContentLength(); int64(cl) > a.maxBody {
-		// Refuse from the header alone; the body is never read, so the
-		// connection cannot be reused (fasthttp would close it as well).
-		ctx.SetConnectionClose()
-		return a.tooLarge()
-	}
 
 	st := acquireUploadState()
 	defer releaseUploadState(st)
@@ -67,6 +61,21 @@ func (a *API) upload(ctx *fasthttp.RequestCtx) error {
 	}
 	ctx.Response.Header.Set("Location", documentsPrefix+doc.ID)
 	return writeJSON(ctx, fasthttp.StatusCreated, doc)
+}
+
+// checkUploadHead refuses an upload from its head alone: a media type other
+// than multipart/form-data (415, 400 for a bad boundary) or a declared
+// Content-Length over the limit (413).
+func (a *API) checkUploadHead(ctx *fasthttp.RequestCtx) error {
+	if _, err := multipartBoundary(&ctx.Request.Header); err != nil {
+		return err
+	}
+	if cl := ctx.Request.Header.ContentLength(); int64(cl) > a.maxBody {
+		// The body is never read, so the connection cannot be reused.
+		ctx.SetConnectionClose()
+		return a.tooLarge()
+	}
+	return nil
 }
 
 func (a *API) tooLarge() error {

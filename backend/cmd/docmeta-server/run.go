@@ -95,7 +95,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	_ = sink.Flush()
 
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	go func() { serveErr <- srv.Serve(api.Listener(ln)) }()
 	select {
 	case err := <-serveErr:
 		return fmt.Errorf("serving on %s stopped: %w", ln.Addr(), err)
