@@ -30,6 +30,11 @@ const (
 	// way round the ALB may reuse a connection the server just closed: 502).
 	DefaultIdleTimeout  = 75 * time.Second
 	DefaultStoreTimeout = 5 * time.Second
+	// DefaultMaxConcurrentUploads and DefaultMaxConnections keep the
+	// server's memory within about 400 MiB on a t4g.micro (1 GiB); README
+	// "Memory bounds" gives the arithmetic and the measurement.
+	DefaultMaxConcurrentUploads = 512
+	DefaultMaxConnections       = 4096
 
 	// FramingAllowance is how many bytes of multipart framing (boundaries
 	// and part headers) a request body may carry on top of MaxUploadBytes
@@ -71,6 +76,14 @@ type Config struct {
 	// StoreTimeout bounds one store call; a store that does not answer in
 	// time is reported as unavailable (503).
 	StoreTimeout time.Duration
+	// MaxConcurrentUploads is how many uploads may be received at once;
+	// past it an upload gets 503 with Retry-After at once, its body
+	// unread.
+	MaxConcurrentUploads int
+	// MaxConnections bounds open client connections, idle or not
+	// (fasthttp's Concurrency); past it a new connection gets 503 and is
+	// closed.
+	MaxConnections int
 	// Logger receives one access line per request.
 	Logger *slog.Logger
 	// IDs generates document IDs; nil means a fresh generator.
@@ -86,6 +99,7 @@ type API struct {
 	ids      *backend.IDGenerator
 	reqIDs   requestIDs
 	statusOK []byte
+	uploads  uploadSlots
 }
 
 // New validates cfg, applies defaults and returns the API.
@@ -114,11 +128,17 @@ func New(cfg Config) (*API, error) {
 	if cfg.StoreTimeout <= 0 {
 		cfg.StoreTimeout = DefaultStoreTimeout
 	}
+	if cfg.MaxConcurrentUploads <= 0 {
+		cfg.MaxConcurrentUploads = DefaultMaxConcurrentUploads
+	}
+	if cfg.MaxConnections <= 0 {
+		cfg.MaxConnections = DefaultMaxConnections
+	}
 	ids := cfg.IDs
 	if ids == nil {
 		ids = &backend.IDGenerator{}
 	}
-	a := &API{cfg: cfg, log: cfg.Logger, ids: ids, reqIDs: newRequestIDs()}
+	a := &API{cfg: cfg, log: cfg.Logger, ids: ids, reqIDs: newRequestIDs(), uploads: uploadSlots{max: int64(cfg.MaxConcurrentUploads)}}
 	for _, k := range cfg.APIKeys {
 		if k == "" || strings.ContainsAny(k, " \t\r\n,") {
 			return nil, fmt.Errorf("httpapi: API key %d is empty or contains a space or comma", len(a.keys)+1)
@@ -148,6 +168,10 @@ func (a *API) Server() *fasthttp.Server {
 		// (401, 413, 415) before the client has to send any of the body. The
 		// upload handler enforces the real limit.
 		MaxRequestBodySize: 1,
+
+		// Every connection, idle or slow, costs its buffers and a
+		// goroutine; the cap bounds them all.
+		Concurrency: a.cfg.MaxConnections,
 
 		ReadBufferSize: readBufferSize,
 		ReadTimeout:    a.cfg.ReadTimeout,

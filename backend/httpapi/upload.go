@@ -34,6 +34,11 @@ func (a *API) upload(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
+	if !a.uploads.tryAcquire() {
+		ctx.SetConnectionClose() // the body stays unread
+		return a.busyError()
+	}
+	defer a.uploads.release()
 
 	st := acquireUploadState()
 	defer releaseUploadState(st)
@@ -64,8 +69,8 @@ func (a *API) upload(ctx *fasthttp.RequestCtx) error {
 }
 
 // checkUploadHead refuses an upload from its head alone: a media type other
-// than multipart/form-data (415, 400 for a bad boundary) or a declared
-// Content-Length over the limit (413).
+// than multipart/form-data (415, 400 for a bad boundary), a declared
+// Content-Length over the limit (413), or no free upload slot (503).
 func (a *API) checkUploadHead(ctx *fasthttp.RequestCtx) error {
 	if _, err := multipartBoundary(&ctx.Request.Header); err != nil {
 		return err
@@ -74,6 +79,10 @@ func (a *API) checkUploadHead(ctx *fasthttp.RequestCtx) error {
 		// The body is never read, so the connection cannot be reused.
 		ctx.SetConnectionClose()
 		return a.tooLarge()
+	}
+	if a.uploads.full() {
+		ctx.SetConnectionClose()
+		return a.busyError()
 	}
 	return nil
 }

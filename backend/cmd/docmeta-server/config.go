@@ -36,6 +36,8 @@ type config struct {
 	MinUploadRate   int64 // bytes per ReadTimeout
 	IdleTimeout     time.Duration
 	StoreTimeout    time.Duration
+	MaxUploads      int
+	MaxConnections  int
 	CreateTable     bool
 	PrintVersion    bool
 }
@@ -155,6 +157,10 @@ var settings = []setting{
 		durationInto(func(c *config) *time.Duration { return &c.IdleTimeout })},
 	{"store-timeout", "DOCMETA_STORE_TIMEOUT", httpapi.DefaultStoreTimeout.String(), "longest one store call may take before the request gets 503", false, false,
 		durationInto(func(c *config) *time.Duration { return &c.StoreTimeout })},
+	{"max-concurrent-uploads", "DOCMETA_MAX_CONCURRENT_UPLOADS", strconv.Itoa(httpapi.DefaultMaxConcurrentUploads), "uploads received at once; past it an upload gets 503 with Retry-After, its body unread", false, false,
+		intInto(func(c *config) *int { return &c.MaxUploads }, 1<<20, "512")},
+	{"max-connections", "DOCMETA_MAX_CONNECTIONS", strconv.Itoa(httpapi.DefaultMaxConnections), "open client connections, idle or busy; past it a new connection gets 503 and is closed", false, false,
+		intInto(func(c *config) *int { return &c.MaxConnections }, 1<<22, "4096")},
 	{"create-table", "DOCMETA_CREATE_TABLE", "false", "create the DynamoDB table if missing (local emulators only; in AWS the stack owns it)", true, false,
 		func(c *config, v string) error {
 			b, err := strconv.ParseBool(v)
@@ -173,6 +179,18 @@ func durationInto(field func(*config) *time.Duration) func(*config, string) erro
 			return errors.New("must be a positive duration such as 30s or 2m")
 		}
 		*field(c) = d
+		return nil
+	}
+}
+
+// intInto parses a whole number from 1 to max into a config field.
+func intInto(field func(*config) *int, max int, example string) func(*config, string) error {
+	return func(c *config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > max {
+			return fmt.Errorf("must be a whole number from 1 to %d, e.g. %s", max, example)
+		}
+		*field(c) = n
 		return nil
 	}
 }
@@ -272,6 +290,9 @@ func (c *config) validate() error {
 	}
 	if c.CreateTable && c.Store != storeDynamo {
 		return &usageError{"-create-table (DOCMETA_CREATE_TABLE) only applies to DOCMETA_STORE=dynamodb"}
+	}
+	if c.MaxConnections < c.MaxUploads {
+		return &usageError{fmt.Sprintf("DOCMETA_MAX_CONNECTIONS (%d) is below DOCMETA_MAX_CONCURRENT_UPLOADS (%d): every upload needs a connection; raise DOCMETA_MAX_CONNECTIONS", c.MaxConnections, c.MaxUploads)}
 	}
 	if c.UploadTimeout < c.ReadTimeout {
 		return &usageError{fmt.Sprintf("DOCMETA_UPLOAD_TIMEOUT (%s) is shorter than DOCMETA_READ_TIMEOUT (%s); raise DOCMETA_UPLOAD_TIMEOUT", c.UploadTimeout, c.ReadTimeout)}

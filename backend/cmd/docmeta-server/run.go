@@ -78,7 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	api, err := httpapi.New(httpapi.Config{
 		Store: store, StoreName: cfg.Store, Version: version(), APIKeys: keys,
 		MaxUploadBytes: cfg.MaxUploadBytes, ReadTimeout: cfg.ReadTimeout, UploadTimeout: cfg.UploadTimeout,
-		MinUploadRate: cfg.MinUploadRate, IdleTimeout: cfg.IdleTimeout, StoreTimeout: cfg.StoreTimeout, Logger: logger,
+		MinUploadRate: cfg.MinUploadRate, IdleTimeout: cfg.IdleTimeout, StoreTimeout: cfg.StoreTimeout,
+		MaxConcurrentUploads: cfg.MaxUploads, MaxConnections: cfg.MaxConnections, Logger: logger,
 	})
 	if err != nil {
 		return err
