@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -71,7 +72,7 @@ func (a *API) logAccess(ctx *fasthttp.RequestCtx, reqID string, start time.Time,
 	}
 	n := 6
 	if err != nil {
-		attrs[n] = slog.String("error", backend.ErrorMessage(err))
+		attrs[n] = slog.String("error", redactIdempotencyKey(ctx, backend.ErrorMessage(err)))
 		n++
 		if backend.ErrorCode(err) == backend.EINTERNAL || backend.ErrorCode(err) == backend.EUNAVAILABLE {
 			// The cause is for operators only; clients got the message.
@@ -80,4 +81,14 @@ func (a *API) logAccess(ctx *fasthttp.RequestCtx, reqID string, start time.Time,
 		}
 	}
 	a.log.LogAttrs(context.Background(), level, "request", attrs[:n]...)
+}
+
+// redactIdempotencyKey removes the request's Idempotency-Key from a message
+// bound for the log: the client's error message names it (quoted), and the
+// key is as much a secret as the API key it is scoped to.
+func redactIdempotencyKey(ctx *fasthttp.RequestCtx, msg string) string {
+	if k := ctx.Request.Header.Peek(headerIdempotencyKey); len(k) > 0 {
+		msg = strings.ReplaceAll(msg, strconv.Quote(string(k)), redacted)
+	}
+	return msg
 }

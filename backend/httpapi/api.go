@@ -76,6 +76,8 @@ type Config struct {
 	// StoreTimeout bounds one store call; a store that does not answer in
 	// time is reported as unavailable (503).
 	StoreTimeout time.Duration
+	// IdempotencyTTL is how long an upload's Idempotency-Key is remembered.
+	IdempotencyTTL time.Duration
 	// MaxConcurrentUploads is how many uploads may be received at once;
 	// past it an upload gets 503 with Retry-After at once, its body
 	// unread.
@@ -127,6 +129,9 @@ func New(cfg Config) (*API, error) {
 	}
 	if cfg.StoreTimeout <= 0 {
 		cfg.StoreTimeout = DefaultStoreTimeout
+	}
+	if cfg.IdempotencyTTL <= 0 {
+		cfg.IdempotencyTTL = backend.DefaultIdempotencyTTL
 	}
 	if cfg.MaxConcurrentUploads <= 0 {
 		cfg.MaxConcurrentUploads = DefaultMaxConcurrentUploads

@@ -29,6 +29,8 @@ func statusOf(code string) int {
 		return fasthttp.StatusConflict
 	case backend.ETOOLARGE:
 		return fasthttp.StatusRequestEntityTooLarge
+	case backend.EKEYREUSED:
+		return fasthttp.StatusUnprocessableEntity
 	case backend.EUNSUPPORTED:
 		return fasthttp.StatusUnsupportedMediaType
 	case backend.EUNAVAILABLE:

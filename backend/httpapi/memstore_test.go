@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/docmeta/docmeta/backend"
 )
@@ -17,9 +18,24 @@ type memStore struct {
 	calls int
 	// putErr, when set, is returned by Put instead of storing.
 	putErr error
+	idem   map[string]backend.IdempotencyRecord
 }
 
-func newMemStore() *memStore { return &memStore{docs: map[string]backend.Document{}} }
+func newMemStore() *memStore {
+	return &memStore{docs: map[string]backend.Document{}, idem: map[string]backend.IdempotencyRecord{}}
+}
+
+// Claim keeps idempotency records in memory with the contract's rules.
+func (s *memStore) Claim(_ context.Context, rec backend.IdempotencyRecord, now time.Time) (backend.IdempotencyRecord, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	if old, ok := s.idem[rec.Key]; ok && old.ExpiresAt.After(now) {
+		return old, old.DocumentID == rec.DocumentID, nil
+	}
+	s.idem[rec.Key] = rec
+	return rec, true, nil
+}
 
 func (s *memStore) Put(_ context.Context, d backend.Document) error {
 	s.mu.Lock()

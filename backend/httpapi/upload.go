@@ -55,6 +55,9 @@ func (a *API) upload(ctx *fasthttp.RequestCtx) error {
 	}
 
 	doc.ID, doc.UploadedAt = a.ids.Next()
+	if key, _ := a.idempotencyKey(ctx); key != "" {
+		return a.storeIdempotent(ctx, doc, key)
+	}
 	// Not the request context: fasthttp cancels that one when shutdown
 	// starts, and an upload in flight during a graceful shutdown should
 	// still be stored.
@@ -70,7 +73,8 @@ func (a *API) upload(ctx *fasthttp.RequestCtx) error {
 
 // checkUploadHead refuses an upload from its head alone: a media type other
 // than multipart/form-data (415, 400 for a bad boundary), a declared
-// Content-Length over the limit (413), or no free upload slot (503).
+// Content-Length over the limit (413), a malformed Idempotency-Key (400), or
+// no free upload slot (503).
 func (a *API) checkUploadHead(ctx *fasthttp.RequestCtx) error {
 	if _, err := multipartBoundary(&ctx.Request.Header); err != nil {
 		return err
@@ -79,6 +83,9 @@ func (a *API) checkUploadHead(ctx *fasthttp.RequestCtx) error {
 		// The body is never read, so the connection cannot be reused.
 		ctx.SetConnectionClose()
 		return a.tooLarge()
+	}
+	if _, err := a.idempotencyKey(ctx); err != nil {
+		return err
 	}
 	if a.uploads.full() {
 		ctx.SetConnectionClose()

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docmeta/docmeta/backend"
 	"github.com/docmeta/docmeta/backend/httpapi"
 )
 
@@ -36,6 +37,7 @@ type config struct {
 	MinUploadRate   int64 // bytes per ReadTimeout
 	IdleTimeout     time.Duration
 	StoreTimeout    time.Duration
+	IdempotencyTTL  time.Duration
 	MaxUploads      int
 	MaxConnections  int
 	CreateTable     bool
@@ -157,6 +159,8 @@ var settings = []setting{
 		durationInto(func(c *config) *time.Duration { return &c.IdleTimeout })},
 	{"store-timeout", "DOCMETA_STORE_TIMEOUT", httpapi.DefaultStoreTimeout.String(), "longest one store call may take before the request gets 503", false, false,
 		durationInto(func(c *config) *time.Duration { return &c.StoreTimeout })},
+	{"idempotency-ttl", "DOCMETA_IDEMPOTENCY_TTL", backend.DefaultIdempotencyTTL.String(), "how long an upload's Idempotency-Key is remembered", false, false,
+		durationInto(func(c *config) *time.Duration { return &c.IdempotencyTTL })},
 	{"max-concurrent-uploads", "DOCMETA_MAX_CONCURRENT_UPLOADS", strconv.Itoa(httpapi.DefaultMaxConcurrentUploads), "uploads received at once; past it an upload gets 503 with Retry-After, its body unread", false, false,
 		intInto(func(c *config) *int { return &c.MaxUploads }, 1<<20, "512")},
 	{"max-connections", "DOCMETA_MAX_CONNECTIONS", strconv.Itoa(httpapi.DefaultMaxConnections), "open client connections, idle or busy; past it a new connection gets 503 and is closed", false, false,

@@ -79,7 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Store: store, StoreName: cfg.Store, Version: version(), APIKeys: keys,
 		MaxUploadBytes: cfg.MaxUploadBytes, ReadTimeout: cfg.ReadTimeout, UploadTimeout: cfg.UploadTimeout,
 		MinUploadRate: cfg.MinUploadRate, IdleTimeout: cfg.IdleTimeout, StoreTimeout: cfg.StoreTimeout,
-		MaxConcurrentUploads: cfg.MaxUploads, MaxConnections: cfg.MaxConnections, Logger: logger,
+		IdempotencyTTL: cfg.IdempotencyTTL, MaxConcurrentUploads: cfg.MaxUploads, MaxConnections: cfg.MaxConnections, Logger: logger,
 	})
 	if err != nil {
 		return err
