@@ -42,8 +42,10 @@ check-tools:
 	if [ -n "$$missing" ]; then \
 		echo "make test needs:$$missing. Install them with: sudo bash .ci/run (it installs, then runs make test), or: sudo apt-get install -y nodejs npm curl shellcheck tmux systemd logrotate"; exit 1; fi
 
-## lint: gofmt and go vet
+## lint: gofmt, go vet, and go.mod/go.sum exactly as `go mod tidy` leaves them
+## (-e: jsii-runtime-go imports a godoc command no module provides)
 lint:
+	@$(GO) mod tidy -e -diff >/dev/null 2>&1 || { echo "go.mod or go.sum is not tidy: run go mod tidy -e and commit the result"; exit 1; }
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on: $$unformatted (run gofmt -w)"; exit 1; fi
 	$(GO) vet ./...
