@@ -155,10 +155,10 @@ scan: server-binaries
 		SYNTH_HCL_OUTPUT=true CDKTF_OUTDIR=$(HCL_OUT) $(GO) run . 2>&1 | grep -v '^!!'
 	@echo "== policy scan: every finding before exclusions"
 	cd $(HCL_OUT)/stacks && $(TRIVY) config --skip-check-update --disable-telemetry --quiet --format json --output ../findings-all.json .
-	@$(GO) run ./stacks/scan/summary $(HCL_OUT)/findings-all.json
+	@$(GO) run ./stacks/cmd/scan-summary $(HCL_OUT)/findings-all.json
 	@echo "== policy scan: after stacks/scan/trivyignore.yaml (LOW and MEDIUM are reported; HIGH and CRITICAL fail)"
 	cd $(HCL_OUT)/stacks && $(TRIVY) config --skip-check-update --disable-telemetry --quiet --ignorefile ../../../stacks/scan/trivyignore.yaml --format json --output ../findings-after.json .
-	@$(GO) run ./stacks/scan/summary $(HCL_OUT)/findings-after.json
+	@$(GO) run ./stacks/cmd/scan-summary $(HCL_OUT)/findings-after.json
 	cd $(HCL_OUT)/stacks && $(TRIVY) config --skip-check-update --disable-telemetry --quiet --ignorefile ../../../stacks/scan/trivyignore.yaml \
 		--severity HIGH,CRITICAL --exit-code 1 --format json --output ../findings-high.json . \
 		|| { echo "policy scan: HIGH/CRITICAL findings above; fix them or add each to stacks/scan/trivyignore.yaml with its reason"; exit 1; }
