@@ -36,6 +36,10 @@ const (
 	DefaultMaxConcurrentUploads = 512
 	DefaultMaxConnections       = 4096
 
+	// MinAPIKeyBytes is the shortest API key accepted: a short key can be
+	// guessed by trying.
+	MinAPIKeyBytes = 16
+
 	// FramingAllowance is how many bytes of multipart framing (boundaries
 	// and part headers) a request body may carry on top of MaxUploadBytes
 	// of file content.
@@ -147,6 +151,9 @@ func New(cfg Config) (*API, error) {
 	for _, k := range cfg.APIKeys {
 		if k == "" || strings.ContainsAny(k, " \t\r\n,") {
 			return nil, fmt.Errorf("httpapi: API key %d is empty or contains a space or comma", len(a.keys)+1)
+		}
+		if len(k) < MinAPIKeyBytes {
+			return nil, fmt.Errorf("httpapi: API key %d is %d characters long; keys must have at least %d", len(a.keys)+1, len(k), MinAPIKeyBytes)
 		}
 		a.keys = append(a.keys, sha256.Sum256([]byte(k)))
 	}

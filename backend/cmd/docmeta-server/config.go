@@ -221,6 +221,9 @@ func splitKeys(v string) ([]string, error) {
 		if strings.ContainsAny(k, " \t") {
 			return nil, errors.New("a key contains a space; separate keys with commas only")
 		}
+		if len(k) < httpapi.MinAPIKeyBytes {
+			return nil, fmt.Errorf("key %d is %d characters long; keys must have at least %d (generate one with: openssl rand -hex 24)", len(keys)+1, len(k), httpapi.MinAPIKeyBytes)
+		}
 		keys = append(keys, k)
 	}
 	return keys, nil
@@ -274,6 +277,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 				shown = "(value hidden)"
 			}
 			return c, &usageError{fmt.Sprintf("%s=%s (from %s) is invalid: %v; fix %s or -%s", s.env, shown, from, err, s.env, s.flag)}
+		}
+		if s.flag == "api-keys" && from != "default" && len(c.APIKeys) == 0 {
+			// "," or " " would otherwise mean "no keys", silently.
+			return c, &usageError{fmt.Sprintf("%s (from %s) is set but holds no key; set comma-separated keys of at least %d characters, or unset it", s.env, from, httpapi.MinAPIKeyBytes)}
 		}
 	}
 	return c, c.validate()

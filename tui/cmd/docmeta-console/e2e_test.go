@@ -15,7 +15,7 @@ import (
 	"github.com/docmeta/docmeta/internal/gobuild"
 )
 
-const e2eAPIKey = "e2e-secret-key"
+const e2eAPIKey = "e2e-secret-key-0123456789"
 
 // TestConsoleInTmuxAgainstRealServer drives the real binaries: it starts
 // docmeta-server on a free loopback port with a temporary bolt directory,
