@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/docmeta/docmeta/backend"
 	"github.com/valyala/fasthttp"
@@ -64,7 +65,7 @@ func (a *API) logAccess(ctx *fasthttp.RequestCtx, reqID string, start time.Time,
 	}
 	attrs := [8]slog.Attr{
 		slog.String("method", string(ctx.Method())),
-		slog.String("path", string(ctx.Path())),
+		slog.String("path", loggedPath(ctx.Path())),
 		slog.Int("status", status),
 		slog.Int("bytes", len(ctx.Response.Body())),
 		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
@@ -91,4 +92,22 @@ func redactIdempotencyKey(ctx *fasthttp.RequestCtx, msg string) string {
 		msg = strings.ReplaceAll(msg, strconv.Quote(string(k)), redacted)
 	}
 	return msg
+}
+
+// maxLoggedPath bounds the path in an access line: a client may send a
+// path of many KiB (up to the head limit), and the log should not carry or
+// multiply it.
+const maxLoggedPath = 128
+
+// loggedPath returns the path for the access line, truncated to
+// maxLoggedPath bytes (at a character boundary) with its full length noted.
+func loggedPath(p []byte) string {
+	if len(p) <= maxLoggedPath {
+		return string(p)
+	}
+	cut := maxLoggedPath
+	for cut > 0 && !utf8.RuneStart(p[cut]) {
+		cut--
+	}
+	return string(p[:cut]) + "...(" + strconv.Itoa(len(p)) + " bytes)"
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/docmeta/docmeta/backend"
 	"github.com/valyala/fasthttp"
@@ -19,9 +18,6 @@ import (
 // fileField is the one form field an upload carries, as in
 // curl -F "file=@test.txt".
 const fileField = "file"
-
-// maxDeclaredTypeBytes bounds the client's Content-Type kept as metadata.
-const maxDeclaredTypeBytes = 255
 
 // upload serves POST /upload. The body is parsed as a stream: the file part
 // goes through the hash, the byte counter and the sniff buffer and is then
@@ -122,7 +118,7 @@ func multipartBoundary(h *fasthttp.RequestHeader) (string, error) {
 		return "", backend.Errorf(backend.EUNSUPPORTED, "Content-Encoding %q is not supported; send the body uncompressed", ce)
 	}
 	if err != nil {
-		return "", backend.Errorf(backend.EINVALID, "malformed Content-Type header: %v", err)
+		return "", backend.WrapError(backend.EINVALID, "malformed Content-Type header: its parameters are not name=value pairs (quote a boundary that contains special characters)", err)
 	}
 	b := params["boundary"]
 	if b == "" || len(b) > 70 {
@@ -173,8 +169,8 @@ func (a *API) receiveFile(h partHeader, st *uploadState) (backend.Document, erro
 	if doc.Filename, err = backend.CleanFilename(filename); err != nil {
 		return doc, err
 	}
-	if len(h.contentType) > maxDeclaredTypeBytes || !utf8.ValidString(h.contentType) {
-		return doc, backend.Errorf(backend.EINVALID, "the part's Content-Type must be valid UTF-8 of at most %d bytes", maxDeclaredTypeBytes)
+	if err := backend.CheckDeclaredContentType(h.contentType); err != nil {
+		return doc, err
 	}
 	doc.DeclaredContentType = h.contentType
 
@@ -206,5 +202,11 @@ func (a *API) bodyError(st *uploadState, err error) error {
 		st.body.ctx.SetConnectionClose()
 		return backend.WrapError(backend.EINVALID, st.body.timeoutReason(time.Now()), err)
 	}
-	return backend.WrapError(backend.EINVALID, "malformed multipart body: "+err.Error(), err)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return backend.WrapError(backend.EINVALID, "the body ended before the closing boundary; send the whole multipart body", err)
+	}
+	// Anything else is a failed read (a reset connection, a broken
+	// chunked encoding): its text is for the log, not the client.
+	st.body.ctx.SetConnectionClose()
+	return backend.WrapError(backend.EINVALID, "the upload body could not be read to its end; send it again", err)
 }
