@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"errors"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -36,11 +38,15 @@ func TestLoggedPathIsTruncated(t *testing.T) {
 // reset connection) is answered with a fixed message; the network error's
 // text, with its addresses, stays in the cause for the log.
 func TestBodyReadFailureHidesTheNetworkError(t *testing.T) {
-	ts := startServer(t, nil)
+	// No server: the classification is all there is to test.
+	api, err := New(Config{Store: newMemStore(), Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
 	st := &uploadState{body: bodyReader{ctx: &fasthttp.RequestCtx{}}}
 	netErr := &net.OpError{Op: "read", Net: "tcp", Source: &net.TCPAddr{IP: net.IPv4(10, 0, 0, 7), Port: 8080},
 		Addr: &net.TCPAddr{IP: net.IPv4(10, 0, 0, 9), Port: 51234}, Err: syscall.ECONNRESET}
-	err := ts.api.bodyError(st, netErr)
+	err = api.bodyError(st, netErr)
 	msg := backend.ErrorMessage(err)
 	if strings.Contains(msg, "10.0.0") || strings.Contains(msg, "reset") || strings.Contains(msg, "read tcp") {
 		t.Fatalf("client message %q carries the network error's text", msg)
