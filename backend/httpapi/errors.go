@@ -95,7 +95,7 @@ func (a *API) handleServerError(ctx *fasthttp.RequestCtx, err error) {
 		code = backend.ETOOLARGE
 	}
 	ctx.SetConnectionClose()
-	drainOnClose(ctx)
+	drainOnClose(ctx, true)
 	writeErrorBody(ctx, status, code, msg)
 	reqID := a.requestID(ctx)
 	ctx.Response.Header.Set(headerRequestID, reqID)

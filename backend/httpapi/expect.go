@@ -19,7 +19,7 @@ func (a *API) expectContinue(ctx *fasthttp.RequestCtx) int {
 		ctx.Response.Header.Set(headerRequestID, reqID)
 		a.writeError(ctx, err)
 		a.logAccess(ctx, reqID, start, err)
-		drainOnClose(ctx)
+		drainOnClose(ctx, true)
 		return ctx.Response.StatusCode()
 	}
 	return fasthttp.StatusContinue

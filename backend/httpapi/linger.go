@@ -58,11 +58,12 @@ type lingerConn struct {
 	err    error
 }
 
-// drainOnClose marks the request's connection so that Close drains it.
-// Connections not accepted through Listener are left as they are.
-func drainOnClose(ctx *fasthttp.RequestCtx) {
+// drainOnClose marks (or unmarks) the request's connection so that Close
+// drains it. Connections not accepted through Listener are left as they
+// are.
+func drainOnClose(ctx *fasthttp.RequestCtx, drain bool) {
 	if c, ok := ctx.Conn().(*lingerConn); ok {
-		c.drain.Store(true)
+		c.drain.Store(drain)
 	}
 }
 

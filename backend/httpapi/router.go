@@ -23,7 +23,11 @@ func (a *API) Handle(ctx *fasthttp.RequestCtx) {
 		a.writeError(ctx, err)
 		// The body may be partly unread; if the connection closes, the
 		// answer must still reach the client.
-		drainOnClose(ctx)
+		drainOnClose(ctx, true)
+	} else {
+		// An earlier request's refusal on this keep-alive connection
+		// no longer matters.
+		drainOnClose(ctx, false)
 	}
 	a.logAccess(ctx, reqID, start, err)
 }
