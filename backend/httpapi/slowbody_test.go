@@ -24,7 +24,7 @@ func TestSlowDripUploadIsCut(t *testing.T) {
 		// of the default minimum.
 		drip = 50 * time.Millisecond
 		// How long the test waits for the cut: 30 read timeouts, and far
-		// below the upload timeout, which the drip used to reach.
+		// below the upload timeout, so only the rate guard can cut it.
 		bound = 15 * time.Second
 	)
 	ts := startServer(t, func(c *Config) { c.ReadTimeout = readTimeout; c.UploadTimeout = 10 * time.Minute })
