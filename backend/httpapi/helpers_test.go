@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/docmeta/docmeta/backend"
+	"github.com/docmeta/docmeta/internal/memstore"
 	"github.com/valyala/fasthttp/fasthttputil"
 )
 
@@ -25,7 +26,7 @@ const testKey = "test-key-0123456789abcdef"
 type testServer struct {
 	t      *testing.T
 	api    *API
-	store  *memStore
+	store  *memstore.Store
 	ln     *fasthttputil.InmemoryListener // in-memory servers only
 	addr   string                         // TCP servers only
 	client *http.Client
@@ -90,7 +91,7 @@ func startTCPServer(t *testing.T, edit func(*Config)) *testServer {
 // startServerOn serves an API on ln until the test ends.
 func startServerOn(t *testing.T, ln net.Listener, edit func(*Config)) *testServer {
 	t.Helper()
-	ts := &testServer{t: t, store: newMemStore(), logs: &syncBuffer{}}
+	ts := &testServer{t: t, store: memstore.New(), logs: &syncBuffer{}}
 	cfg := Config{
 		Store: ts.store, StoreName: "memory", Version: "test", APIKeys: []string{testKey},
 		MaxUploadBytes: 1 << 20, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)),

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/docmeta/docmeta/backend"
+	"github.com/docmeta/docmeta/internal/memstore"
 	"github.com/valyala/fasthttp"
 )
 
@@ -39,7 +40,7 @@ func TestLoggedPathIsTruncated(t *testing.T) {
 // text, with its addresses, stays in the cause for the log.
 func TestBodyReadFailureHidesTheNetworkError(t *testing.T) {
 	// No server: the classification is all there is to test.
-	api, err := New(Config{Store: newMemStore(), Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	api, err := New(Config{Store: memstore.New(), Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

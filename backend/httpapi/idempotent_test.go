@@ -49,7 +49,7 @@ func TestIdempotentUploadReplaysTheOriginal(t *testing.T) {
 	if again.ID != first.ID || !again.UploadedAt.Equal(first.UploadedAt) {
 		t.Fatalf("repeat answered %s; want the original %s", again.ID, first.ID)
 	}
-	if n, _ := ts.store.state(); n != 1 {
+	if n, _ := ts.store.State(); n != 1 {
 		t.Fatalf("%d documents stored; want 1", n)
 	}
 
@@ -83,14 +83,14 @@ func TestIdempotencyKeyReusedForOtherContentIs422(t *testing.T) {
 // document under the claimed identity, and further retries replay it.
 func TestIdempotentRetryAfterFailedStoreStoresOnce(t *testing.T) {
 	ts := startServer(t, nil)
-	ts.store.mu.Lock()
-	ts.store.putErr = backend.WrapError(backend.EUNAVAILABLE, "the store is down", errors.New("boom"))
-	ts.store.mu.Unlock()
+	ts.store.SetPutErr(backend.WrapError(backend.EUNAVAILABLE, "the store is down", errors.New("boom")))
 	wantError(t, idemUpload(t, ts, testKey, "k-503", "a.txt", "hello"), http.StatusServiceUnavailable, backend.EUNAVAILABLE)
-	ts.store.mu.Lock()
-	ts.store.putErr = nil
-	claimedID := ts.store.idem[backend.ScopedIdempotencyKey([]byte(testKey), "k-503")].DocumentID
-	ts.store.mu.Unlock()
+	ts.store.SetPutErr(nil)
+	rec, ok := ts.store.Record(backend.ScopedIdempotencyKey([]byte(testKey), "k-503"))
+	if !ok {
+		t.Fatal("the failed upload left no idempotency record")
+	}
+	claimedID := rec.DocumentID
 
 	var ids []string
 	for i := 0; i < 2; i++ {
@@ -106,7 +106,7 @@ func TestIdempotentRetryAfterFailedStoreStoresOnce(t *testing.T) {
 	if ids[0] != claimedID || ids[1] != claimedID {
 		t.Fatalf("retries answered %v; want the claimed ID %s", ids, claimedID)
 	}
-	if n, _ := ts.store.state(); n != 1 {
+	if n, _ := ts.store.State(); n != 1 {
 		t.Fatalf("%d documents stored; want 1", n)
 	}
 }
@@ -119,7 +119,7 @@ func TestMalformedIdempotencyKeyRefusedFromTheHead(t *testing.T) {
 			t.Errorf("key %q: message %q does not name the header", key, msg)
 		}
 	}
-	if n, calls := ts.store.state(); n != 0 || calls != 0 {
+	if n, calls := ts.store.State(); n != 0 || calls != 0 {
 		t.Fatalf("store saw %d calls (%d documents); want none", calls, n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/docmeta/docmeta/backend"
+	"github.com/docmeta/docmeta/internal/memstore"
 )
 
 func TestRedactSecrets(t *testing.T) {
@@ -37,7 +38,7 @@ func TestRedactSecrets(t *testing.T) {
 }
 
 // panicStore panics in Get with the request's key in the panic value.
-type panicStore struct{ *memStore }
+type panicStore struct{ *memstore.Store }
 
 func (panicStore) Get(context.Context, string) (backend.Document, error) {
 	panic("boom with Authorization: Bearer " + testKey)
@@ -46,7 +47,7 @@ func (panicStore) Get(context.Context, string) (backend.Document, error) {
 // TestHandlerPanicIsA500WithoutTheKey: a bug in a handler answers 500 and
 // logs the panic, redacted, instead of killing the server.
 func TestHandlerPanicIsA500WithoutTheKey(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.Store = panicStore{newMemStore()} })
+	ts := startServer(t, func(c *Config) { c.Store = panicStore{memstore.New()} })
 	resp := ts.do("GET", "/documents/0190a0b0-c0d0-7e00-8000-000000000001", "", nil, "")
 	wantError(t, resp, http.StatusInternalServerError, backend.EINTERNAL)
 	ts.logs.mu.Lock()

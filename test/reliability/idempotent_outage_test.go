@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/docmeta/docmeta/backend"
-	"github.com/docmeta/docmeta/bench/loadgen"
+	"github.com/docmeta/docmeta/internal/loadgen"
 )
 
 // TestStoreOutageRetriedWithIdempotencyKeys is the flaky-client view of an

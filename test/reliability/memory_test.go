@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/docmeta/docmeta/backend/httpapi"
-	"github.com/docmeta/docmeta/bench/loadgen"
+	"github.com/docmeta/docmeta/internal/loadgen"
 )
 
 // peakRSSBoundMiB is the server's memory bound the README states for the

@@ -1,4 +1,7 @@
-package httpapi
+// Package memstore is an in-memory backend.Store for handler tests: it
+// counts calls, so a test can prove a request never reached the store, and
+// can be told to fail.
+package memstore
 
 import (
 	"context"
@@ -9,10 +12,8 @@ import (
 	"github.com/docmeta/docmeta/backend"
 )
 
-// memStore is an in-memory backend.Store for handler tests. It counts
-// calls, so tests can prove a request never reached the store, and can be
-// told to fail.
-type memStore struct {
+// Store keeps documents in a map. The zero value is not ready; use New.
+type Store struct {
 	mu    sync.Mutex
 	docs  map[string]backend.Document
 	calls int
@@ -21,12 +22,14 @@ type memStore struct {
 	idem   map[string]backend.IdempotencyRecord
 }
 
-func newMemStore() *memStore {
-	return &memStore{docs: map[string]backend.Document{}, idem: map[string]backend.IdempotencyRecord{}}
+// New returns an empty store.
+func New() *Store {
+	return &Store{docs: map[string]backend.Document{}, idem: map[string]backend.IdempotencyRecord{}}
 }
 
-// Claim keeps idempotency records in memory with the contract's rules.
-func (s *memStore) Claim(_ context.Context, rec backend.IdempotencyRecord, now time.Time) (backend.IdempotencyRecord, bool, error) {
+// Claim keeps idempotency records in memory with the rules of
+// backend.IdempotencyStore.
+func (s *Store) Claim(_ context.Context, rec backend.IdempotencyRecord, now time.Time) (backend.IdempotencyRecord, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
@@ -37,7 +40,24 @@ func (s *memStore) Claim(_ context.Context, rec backend.IdempotencyRecord, now t
 	return rec, true, nil
 }
 
-func (s *memStore) Put(_ context.Context, d backend.Document) error {
+// Record returns the idempotency record of a scoped key, if any.
+func (s *Store) Record(key string) (backend.IdempotencyRecord, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.idem[key]
+	return r, ok
+}
+
+// SetPutErr makes every later Put return err instead of storing (nil
+// restores storing).
+func (s *Store) SetPutErr(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.putErr = err
+}
+
+// Put stores d; an existing ID is ECONFLICT.
+func (s *Store) Put(_ context.Context, d backend.Document) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
@@ -51,7 +71,8 @@ func (s *memStore) Put(_ context.Context, d backend.Document) error {
 	return nil
 }
 
-func (s *memStore) Get(_ context.Context, id string) (backend.Document, error) {
+// Get returns the document with id, or ENOTFOUND.
+func (s *Store) Get(_ context.Context, id string) (backend.Document, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
@@ -64,7 +85,7 @@ func (s *memStore) Get(_ context.Context, id string) (backend.Document, error) {
 
 // List pages newest first; the cursor is the ID of the last document of the
 // previous page.
-func (s *memStore) List(_ context.Context, o backend.ListOptions) (backend.Page, error) {
+func (s *Store) List(_ context.Context, o backend.ListOptions) (backend.Page, error) {
 	if err := o.Validate(); err != nil {
 		return backend.Page{}, err
 	}
@@ -101,9 +122,11 @@ func (s *memStore) List(_ context.Context, o backend.ListOptions) (backend.Page,
 	return p, nil
 }
 
-func (s *memStore) Close() error { return nil }
+// Close does nothing: there is nothing to release.
+func (s *Store) Close() error { return nil }
 
-func (s *memStore) state() (n, calls int) {
+// State returns the number of documents held and of calls made.
+func (s *Store) State() (n, calls int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.docs), s.calls
