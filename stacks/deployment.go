@@ -125,7 +125,7 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 		}}},
 	})
 	sgs := NewSecurityGroups(stack, "security_groups", SecurityGroupsProps{
-		Name: name, VPCID: *net.VPC.Id(), VPCCIDR: cfg.VPCCIDR, HTTPS: cfg.CertificateARN != "",
+		Name: name, VPCID: *net.VPC.Id(), HTTPS: cfg.CertificateARN != "",
 		S3PrefixList: *gw.S3.PrefixListId(), DynamoDBPrefixList: *gw.DynamoDB.PrefixListId(),
 		InternetEgress: cfg.NATMode != topology.NATNone,
 	})
@@ -140,14 +140,17 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 		APIKeyParameterARN: fmt.Sprintf("arn:%s:ssm:%s:%s:parameter%s", *partition.Partition(), cfg.Region, *account.AccountId(), cfg.APIKeyParameter),
 		APIKeyKMSKeyARN:    cfg.APIKeyKMSKeyARN,
 	})
-	NewArtifactPolicy(stack, "artifact_bucket_policy", ArtifactPolicyProps{
+	apiKeys := NewAPIKeyParameterCheck(stack, "api_key_parameter", APIKeyParameterProps{Region: cfg.Region, Name: cfg.APIKeyParameter})
+	artifactPolicy := NewArtifactPolicy(stack, "artifact_bucket_policy", ArtifactPolicyProps{
 		Bucket: artifacts.Bucket, S3EndpointID: *gw.S3.Id(), DeployerUserID: *account.UserId(),
 	})
 
 	alb := NewLoadBalancer(stack, "load_balancer", LoadBalancerProps{
 		Name: name, VPCID: *net.VPC.Id(), SubnetIDs: net.PublicSubnetIDs, SecurityGroupID: *sgs.ALB.Id(),
 		CertificateARN: cfg.CertificateARN, DeletionProtection: cfg.ALBDeletionProtection,
-		DeregistrationDelay: cfg.Scaling.DeregistrationDelaySeconds,
+		DeregistrationDelay:   cfg.Scaling.DeregistrationDelaySeconds,
+		TargetGroupNamePrefix: cfg.TargetGroupNamePrefix(),
+		DependsOn:             net.PublicReady,
 	})
 
 	ud, err := userdata.Render(userdata.Params{
@@ -158,13 +161,21 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 		return fmt.Errorf("%s: %w", cfg.StackName(), err)
 	}
 	compute := NewCompute(stack, "compute", ComputeProps{
-		Name: name, InstanceType: cfg.InstanceType, AMIParameter: cfg.AMIParameter(),
+		Name: name, InstanceType: cfg.InstanceType, Burstable: cfg.Burstable(), AMIParameter: cfg.AMIParameter(),
 		RootVolume: cfg.RootVolume, ASG: cfg.ASG, Scaling: cfg.Scaling, ScaleInProtection: cfg.ScaleInProtection,
 		SubnetIDs: net.PrivateSubnetIDs, SecurityGroupID: *sgs.Instance.Id(),
 		InstanceProfileARN: *iam.Profile.Arn(), TargetGroupARN: *alb.TargetGroup.Arn(),
 		ScalingResourceLabel: *alb.LB.ArnSuffix() + "/" + *alb.TargetGroup.ArnSuffix(),
 		UserData:             ud.Script,
 		TargetGroupAttached:  alb.APIRule,
+		BootDependsOn: bootDependencies(BootNeeds{
+			RoleGrants:      iam.Grants,
+			Endpoints:       endpointDependables(gw, interfaces),
+			Rules:           sgs.InstanceReachesAWS,
+			Routes:          net.PrivateReady,
+			Artifacts:       []cdktf.ITerraformDependable{artifacts.Object, artifactPolicy},
+			APIKeyParameter: apiKeys,
+		}),
 	})
 
 	endpointIDs := make([]string, len(interfaces))

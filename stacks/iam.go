@@ -26,6 +26,10 @@ type IAMProps struct {
 type IAM struct {
 	Role    iamrole.IamRole
 	Profile iaminstanceprofile.IamInstanceProfile
+	// Grants are the role's policies: an instance launched before they are
+	// attached boots with a role that may not read the binary, the key
+	// parameter or the table, and the SSM agent cannot register.
+	Grants []cdktf.ITerraformDependable
 }
 
 // ssmCorePolicy is what the SSM agent needs for Session Manager.
@@ -74,12 +78,13 @@ func NewIAM(scope constructs.Construct, id string, p IAMProps) *IAM {
 		Name: str(p.Name + "-instance"), AssumeRolePolicy: assume,
 		Description: str("docmeta server instances"), Tags: nameTag(p.Name + "-instance"),
 	}), "instance_role")
-	pin(iamrolepolicy.NewIamRolePolicy(c, str("server_policy"), &iamrolepolicy.IamRolePolicyConfig{
+	server := pin(iamrolepolicy.NewIamRolePolicy(c, str("server_policy"), &iamrolepolicy.IamRolePolicyConfig{
 		Name: str("docmeta-server"), Role: r.Role.Id(), Policy: ServerPolicy(p).Expression(),
 	}), "instance_server_policy")
-	pin(iamrolepolicyattachment.NewIamRolePolicyAttachment(c, str("ssm_core"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
+	core := pin(iamrolepolicyattachment.NewIamRolePolicyAttachment(c, str("ssm_core"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
 		Role: r.Role.Name(), PolicyArn: str("arn:" + p.Partition + ":iam::aws:" + ssmCorePolicy),
 	}), "instance_ssm_core")
+	r.Grants = []cdktf.ITerraformDependable{server, core}
 	r.Profile = pin(iaminstanceprofile.NewIamInstanceProfile(c, str("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
 		Name: str(p.Name + "-instance"), Role: r.Role.Name(),
 	}), "instance_profile")

@@ -180,10 +180,12 @@ func checkEndpoints(t *testing.T, doc map[string]any, cfg topology.Config) {
 			t.Errorf("%s endpoint security groups %v", svc, e["security_group_ids"])
 		}
 	}
-	// 443 from the VPC only, nothing else in or out.
+	// 443 from the instances' group only (not the whole VPC CIDR), nothing
+	// else in or out.
 	in := rulesOf(doc, "aws_vpc_security_group_ingress_rule", "endpoint_sg")
-	if len(in) != 1 || in[0]["cidr_ipv4"] != cfg.VPCCIDR || in[0]["from_port"] != 443.0 || in[0]["to_port"] != 443.0 {
-		t.Errorf("endpoint ingress = %v, want 443 from %s only", in, cfg.VPCCIDR)
+	if len(in) != 1 || in[0]["referenced_security_group_id"] != ref("aws_security_group", "instance_sg", "id") ||
+		in[0]["cidr_ipv4"] != nil || in[0]["from_port"] != 443.0 || in[0]["to_port"] != 443.0 {
+		t.Errorf("endpoint ingress = %v, want 443 from the instance security group only", in)
 	}
 	if out := rulesOf(doc, "aws_vpc_security_group_egress_rule", "endpoint_sg"); len(out) != 0 {
 		t.Errorf("endpoint security group has egress rules: %v", out)

@@ -10,6 +10,14 @@ func (c Config) ExportStackName() string { return c.StackName() + "-exports" }
 // NamePrefix prefixes the names of AWS resources of this deployment.
 func (c Config) NamePrefix() string { return c.StackName() }
 
+// TargetGroupNamePrefix is the target group's name_prefix: AWS allows 6
+// characters, so it is the profile's first four letters and a dash; the
+// group's Name tag carries the full name.
+func (c Config) TargetGroupNamePrefix() string {
+	p := string(c.Profile)
+	return p[:min(len(p), 4)] + "-"
+}
+
 // TableName is the DynamoDB table the server is configured with.
 func (c Config) TableName() string { return c.NamePrefix() + "-documents" }
 
