@@ -135,7 +135,7 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 	})
 
 	iam := NewIAM(stack, "iam", IAMProps{
-		Name: name, Region: cfg.Region, Partition: *partition.Partition(),
+		Name: cfg.GlobalNamePrefix(), Region: cfg.Region, Partition: *partition.Partition(),
 		TableARN: *table.Arn(), IndexARN: indexARN, ArtifactObjectARN: artifacts.ObjectARN,
 		APIKeyParameterARN: fmt.Sprintf("arn:%s:ssm:%s:%s:parameter%s", *partition.Partition(), cfg.Region, *account.AccountId(), cfg.APIKeyParameter),
 		APIKeyKMSKeyARN:    cfg.APIKeyKMSKeyARN,

@@ -177,7 +177,7 @@ func TestSecurityGroups(t *testing.T) {
 	}
 	t.Run("variant", func(t *testing.T) {
 		ensureFixture(t)
-		check(t, synthesizedVariant(t, "docmeta-dev"), fixture.variant)
+		check(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
 	})
 }
 
@@ -256,7 +256,7 @@ func TestInstanceRole(t *testing.T) {
 	}
 	t.Run("variant with a customer KMS key", func(t *testing.T) {
 		ensureFixture(t)
-		check(t, synthesizedVariant(t, "docmeta-dev"), fixture.variant)
+		check(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
 	})
 }
 
@@ -361,10 +361,10 @@ func TestRemoteState(t *testing.T) {
 		}
 	}
 	ensureFixture(t)
-	for _, stack := range []string{"docmeta-dev", "docmeta-dev-exports"} {
+	for _, stack := range []string{fixture.variant.StackName(), fixture.variant.ExportStackName()} {
 		s3 := at(synthesizedVariant(t, stack), "terraform", "backend", "s3")
 		want := map[string]any{
-			"bucket": "docmeta-terraform-state", "key": "docmeta/" + stack + ".tfstate", "region": "us-east-1",
+			"bucket": "docmeta-terraform-state", "key": "docmeta/" + stack + ".tfstate", "region": testStateRegion,
 			"dynamodb_table": "docmeta-terraform-locks", "encrypt": true,
 		}
 		for k, v := range want {
@@ -411,7 +411,7 @@ func TestAddProfilesSkipsProdWithoutCertificateOnlyByDefault(t *testing.T) {
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "docmeta-prod not synthesized") || !strings.Contains(warnings[0], "DOCMETA_PROD_CERTIFICATE_ARN") {
 		t.Errorf("warnings = %q, want prod skipped with the variable to set", warnings)
 	}
-	if err == nil || !strings.Contains(err.Error(), "docmeta-dev: server binary") || !strings.Contains(err.Error(), "docmeta-seed: server binary") ||
+	if err == nil || !strings.Contains(err.Error(), "docmeta-dev-us-east-1: server binary") || !strings.Contains(err.Error(), "docmeta-seed-us-east-1: server binary") ||
 		strings.Contains(err.Error(), "docmeta-prod") || !strings.Contains(err.Error(), "make synth") {
 		t.Errorf("err = %v, want dev and seed attempted (binary missing) and prod not", err)
 	}

@@ -11,6 +11,8 @@ import (
 
 // IAMProps name exactly the resources the server touches.
 type IAMProps struct {
+	// Name prefixes the role and profile names, which are account-wide:
+	// it carries the region (topology.Config.GlobalNamePrefix).
 	Name               string
 	Region             string
 	Partition          string

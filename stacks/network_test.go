@@ -17,7 +17,7 @@ func TestNetworkSubnetsAndRouting(t *testing.T) {
 	}
 	t.Run("variant", func(t *testing.T) {
 		ensureFixture(t)
-		checkNetwork(t, synthesizedVariant(t, "docmeta-dev"), fixture.variant)
+		checkNetwork(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
 	})
 }
 
@@ -116,7 +116,7 @@ func TestEndpoints(t *testing.T) {
 	}
 	t.Run("variant", func(t *testing.T) {
 		ensureFixture(t)
-		checkEndpoints(t, synthesizedVariant(t, "docmeta-dev"), fixture.variant)
+		checkEndpoints(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
 	})
 }
 

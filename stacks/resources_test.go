@@ -297,7 +297,7 @@ func TestAutoScalingGroup(t *testing.T) {
 		if !fixture.variant.ScaleInProtection {
 			t.Fatal("variant should exercise scale-in protection")
 		}
-		doc := synthesizedVariant(t, "docmeta-dev")
+		doc := synthesizedVariant(t, fixture.variant.StackName())
 		check(t, doc, fixture.variant)
 		if v := resource(t, doc, "aws_autoscaling_group", "app_asg")["protect_from_scale_in"]; v != true {
 			t.Errorf("variant scale-in protection %v, want true as configured", v)
