@@ -114,11 +114,17 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 
 	gw := NewGatewayEndpoints(stack, "gateway_endpoints", GatewayEndpointsProps{
 		Region: cfg.Region, VPCID: *net.VPC.Id(), RouteTableIDs: net.PrivateRouteTables,
-		S3Policy: policyDocument{Statement: []policyStatement{{
-			Sid: "ArtifactsAndAmazonLinuxRepos", Effect: "Allow", Principal: "*",
-			Action:   []string{"s3:GetObject"},
-			Resource: []string{*artifacts.Bucket.Arn() + "/*", AL2023RepoBucketARN(cfg.Region)},
-		}}},
+		S3Policy: policyDocument{Statement: []policyStatement{
+			{
+				Sid: "ArtifactsAndAmazonLinuxRepos", Effect: "Allow", Principal: "*",
+				Action:   binaryReadActions,
+				Resource: []string{*artifacts.Bucket.Arn() + "/*", AL2023RepoBucketARN(cfg.Region)},
+			},
+			{
+				Sid: "SsmAgentBuckets", Effect: "Allow", Principal: "*",
+				Action: []string{"s3:GetObject"}, Resource: SSMAgentBucketARNs(cfg.Region),
+			},
+		}},
 		DynamoDBPolicy: policyDocument{Statement: []policyStatement{{
 			Sid: "MetadataTable", Effect: "Allow", Principal: "*",
 			Action: serverTableActions, Resource: []string{*table.Arn(), indexARN},
@@ -137,12 +143,14 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 	iam := NewIAM(stack, "iam", IAMProps{
 		Name: cfg.GlobalNamePrefix(), Region: cfg.Region, Partition: *partition.Partition(),
 		TableARN: *table.Arn(), IndexARN: indexARN, ArtifactObjectARN: artifacts.ObjectARN,
+		VPCID: *net.VPC.Id(), S3EndpointID: *gw.S3.Id(), DynamoDBEndpointID: *gw.DynamoDB.Id(),
 		APIKeyParameterARN: fmt.Sprintf("arn:%s:ssm:%s:%s:parameter%s", *partition.Partition(), cfg.Region, *account.AccountId(), cfg.APIKeyParameter),
 		APIKeyKMSKeyARN:    cfg.APIKeyKMSKeyARN,
 	})
 	apiKeys := NewAPIKeyParameterCheck(stack, "api_key_parameter", APIKeyParameterProps{Region: cfg.Region, Name: cfg.APIKeyParameter})
 	artifactPolicy := NewArtifactPolicy(stack, "artifact_bucket_policy", ArtifactPolicyProps{
-		Bucket: artifacts.Bucket, S3EndpointID: *gw.S3.Id(), DeployerUserID: *account.UserId(),
+		Bucket: artifacts.Bucket, S3EndpointID: *gw.S3.Id(),
+		InstanceRoleARN: *iam.Role.Arn(), AccountID: *account.AccountId(),
 	})
 
 	alb := NewLoadBalancer(stack, "load_balancer", LoadBalancerProps{
@@ -155,7 +163,8 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 
 	ud, err := userdata.Render(userdata.Params{
 		Region: cfg.Region, Table: cfg.TableName(), APIKeyParameter: cfg.APIKeyParameter,
-		ArtifactBucket: *artifacts.Bucket.Bucket(), ArtifactKey: *artifacts.Object.Key(), BinarySHA256: sum,
+		ArtifactBucket: *artifacts.Bucket.Bucket(), ArtifactKey: *artifacts.Object.Key(),
+		ArtifactVersion: *artifacts.Object.VersionId(), BinarySHA256: sum,
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", cfg.StackName(), err)

@@ -206,7 +206,7 @@ func TestInstanceRole(t *testing.T) {
 		}
 		want := map[string][2][]string{
 			"MetadataTable": {{"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"}, {table, table + "/index/by-day"}},
-			"ServerBinary":  {{"s3:GetObject"}, {ref("aws_s3_bucket", "artifact_bucket", "arn") + "/docmeta-server/linux-" + string(cfg.Arch()) + "/" + fixture.binaries[cfg.Arch()]}},
+			"ServerBinary":  {{"s3:GetObject", "s3:GetObjectVersion"}, {ref("aws_s3_bucket", "artifact_bucket", "arn") + "/docmeta-server/linux-" + string(cfg.Arch()) + "/docmeta-server"}},
 			"ApiKeys":       {{"ssm:GetParameter"}, {paramARN}},
 		}
 		if cfg.APIKeyKMSKeyARN != "" {
@@ -222,6 +222,16 @@ func TestInstanceRole(t *testing.T) {
 			s := statement(t, p, sid)
 			if s.Effect != "Allow" || !equalSets(s.Action, w[0]) || !equalSets(s.Resource, w[1]) {
 				t.Errorf("%s = %v on %v, want %v on %v", sid, s.Action, s.Resource, w[0], w[1])
+			}
+			// Data grants hold only from inside the VPC (KMS is called by
+			// SSM on the role's behalf and carries no VPC: kms:ViaService).
+			wantVPC := map[string][2]string{
+				"MetadataTable": {"aws:SourceVpce", ref("aws_vpc_endpoint", "dynamodb_gateway", "id")},
+				"ServerBinary":  {"aws:SourceVpce", ref("aws_vpc_endpoint", "s3_gateway", "id")},
+				"ApiKeys":       {"aws:SourceVpc", ref("aws_vpc", "vpc", "id")},
+			}
+			if w, ok := wantVPC[sid]; ok && (s.Condition["StringEquals"][w[0]] != w[1] || len(s.Condition) != 1 || len(s.Condition["StringEquals"]) != 1) {
+				t.Errorf("%s condition = %v, want StringEquals %s = %s", sid, s.Condition, w[0], w[1])
 			}
 		}
 		for _, s := range p.Statement {

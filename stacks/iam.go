@@ -20,6 +20,9 @@ type IAMProps struct {
 	IndexARN           string
 	ArtifactObjectARN  string
 	APIKeyParameterARN string
+	// VPCID and the gateway endpoint IDs condition the data grants: the
+	// role's credentials read nothing from outside the VPC.
+	VPCID, S3EndpointID, DynamoDBEndpointID string
 	// APIKeyKMSKeyARN is set only for a customer-managed key.
 	APIKeyKMSKeyARN string
 }
@@ -41,13 +44,29 @@ const ssmCorePolicy = "policy/AmazonSSMManagedInstanceCore"
 var parameterReadActions = []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"}
 
 // ServerPolicy is the instance role's inline policy: the server's four
-// DynamoDB calls on the table and its listing index, reading its own binary,
-// and reading the API-key parameter, and a Deny on every other parameter.
+// DynamoDB calls on the table and its listing index, reading its own binary
+// (every version of its key, so earlier launch-template versions boot), and
+// reading the API-key parameter, and a Deny on every other parameter.
+//
+// Each grant holds only from inside the VPC, by the condition key AWS
+// documents for the path the request takes: aws:SourceVpce (the gateway
+// endpoint's ID) for DynamoDB and S3, which are reached through gateway
+// endpoints, and aws:SourceVpc for SSM, reached through the interface
+// endpoint (private DNS). Stolen instance credentials then read neither the
+// metadata nor the keys from elsewhere. kms:Decrypt stays conditioned on
+// kms:ViaService only: SSM calls KMS on the role's behalf, and such a
+// service-to-service request carries no VPC.
 func ServerPolicy(p IAMProps) policyDocument {
+	fromEndpoint := func(id string) map[string]any {
+		return map[string]any{"StringEquals": map[string]string{"aws:SourceVpce": id}}
+	}
 	doc := policyDocument{Statement: []policyStatement{
-		{Sid: "MetadataTable", Effect: "Allow", Action: serverTableActions, Resource: []string{p.TableARN, p.IndexARN}},
-		{Sid: "ServerBinary", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: []string{p.ArtifactObjectARN}},
-		{Sid: "ApiKeys", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{p.APIKeyParameterARN}},
+		{Sid: "MetadataTable", Effect: "Allow", Action: serverTableActions, Resource: []string{p.TableARN, p.IndexARN},
+			Condition: fromEndpoint(p.DynamoDBEndpointID)},
+		{Sid: "ServerBinary", Effect: "Allow", Action: binaryReadActions, Resource: []string{p.ArtifactObjectARN},
+			Condition: fromEndpoint(p.S3EndpointID)},
+		{Sid: "ApiKeys", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{p.APIKeyParameterARN},
+			Condition: map[string]any{"StringEquals": map[string]string{"aws:SourceVpc": p.VPCID}}},
 		// The managed AmazonSSMManagedInstanceCore policy (Session Manager)
 		// allows ssm:GetParameter(s) on "*", which would let a dev instance
 		// read prod's API keys. An explicit Deny wins over that Allow.
