@@ -160,10 +160,15 @@ func TestApplyOrder(t *testing.T) {
 			}
 		}
 		alb := g.before("aws_lb.alb")
-		publicNeeds := append([]string{"aws_internet_gateway.igw", "aws_route.public_default_route"},
-			addressesOf(doc, "aws_route_table_association", func(name string, _ map[string]any) bool {
-				return strings.HasPrefix(name, "public_")
-			})...)
+		// The gateway, and the public routes wherever the stack has public
+		// subnets (an internal load balancer behind CloudFront has none).
+		public := func(name string, _ map[string]any) bool { return strings.HasPrefix(name, "public_") }
+		publicNeeds := append(append([]string{"aws_internet_gateway.igw"},
+			addressesOf(doc, "aws_route", public)...),
+			addressesOf(doc, "aws_route_table_association", public)...)
+		if resource(t, doc, "aws_lb", "alb")["internal"] != true && len(publicNeeds) < 3 {
+			t.Errorf("internet-facing load balancer but the public routes are missing: %v", publicNeeds)
+		}
 		for _, need := range publicNeeds {
 			if !alb[need] {
 				t.Errorf("the load balancer may be created before %s", need)
