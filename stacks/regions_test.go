@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docmeta/docmeta/internal/testenv"
 	"github.com/docmeta/docmeta/topology"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
@@ -40,7 +41,7 @@ func TestTwoRegionsTwoProfilesOneStateBucket(t *testing.T) {
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: str(filepath.Join(fixture.dir, "regions"))})
 	for _, region := range []string{"us-east-1", "eu-west-1"} {
 		for _, p := range []topology.Profile{topology.Dev, topology.Seed} {
-			cfg, err := topology.Load(p, lookupFrom(map[string]string{
+			cfg, err := topology.Load(p, testenv.Getenv(map[string]string{
 				"DOCMETA_REGION":           region,
 				"DOCMETA_STATE_BUCKET":     "docmeta-terraform-state",
 				"DOCMETA_STATE_REGION":     testStateRegion,

@@ -249,23 +249,23 @@ func TestRemoteStateSettings(t *testing.T) {
 		}
 		return m
 	}
-	if _, err := Load(Dev, env(base)); err == nil || !strings.Contains(err.Error(), "DOCMETA_STATE_REGION") || !strings.Contains(err.Error(), "required") {
+	if _, err := Load(Dev, testenv.Getenv(base)); err == nil || !strings.Contains(err.Error(), "DOCMETA_STATE_REGION") || !strings.Contains(err.Error(), "required") {
 		t.Errorf("state bucket without a region: %v, want required naming DOCMETA_STATE_REGION", err)
 	}
-	if _, err := Load(Dev, env(with(map[string]string{"DOCMETA_STATE_REGION": "Frankfurt"}))); err == nil || !strings.Contains(err.Error(), "DOCMETA_STATE_REGION") {
+	if _, err := Load(Dev, testenv.Getenv(with(map[string]string{"DOCMETA_STATE_REGION": "Frankfurt"}))); err == nil || !strings.Contains(err.Error(), "DOCMETA_STATE_REGION") {
 		t.Errorf("state region Frankfurt: %v", err)
 	}
-	if _, err := Load(Dev, env(with(map[string]string{"DOCMETA_STATE_REGION": "us-east-1", "DOCMETA_STATE_KEY": "docmeta/dev.tfstate"}))); err == nil ||
+	if _, err := Load(Dev, testenv.Getenv(with(map[string]string{"DOCMETA_STATE_REGION": "us-east-1", "DOCMETA_STATE_KEY": "docmeta/dev.tfstate"}))); err == nil ||
 		!strings.Contains(err.Error(), "DOCMETA_STATE_KEY is no longer read") || !strings.Contains(err.Error(), "STATE_KEY_PREFIX") {
 		t.Errorf("retired DOCMETA_STATE_KEY: %v, want refused naming STATE_KEY_PREFIX", err)
 	}
-	if _, err := Load(Dev, env(with(map[string]string{"DOCMETA_STATE_REGION": "us-east-1", "DOCMETA_STATE_KEY_PREFIX": "/abs/"}))); err == nil || !strings.Contains(err.Error(), "DOCMETA_STATE_KEY_PREFIX") {
+	if _, err := Load(Dev, testenv.Getenv(with(map[string]string{"DOCMETA_STATE_REGION": "us-east-1", "DOCMETA_STATE_KEY_PREFIX": "/abs/"}))); err == nil || !strings.Contains(err.Error(), "DOCMETA_STATE_KEY_PREFIX") {
 		t.Errorf("prefix /abs/: %v", err)
 	}
 	keys := map[string]bool{}
 	for _, region := range []string{"us-east-1", "eu-west-1"} {
 		for _, p := range Profiles() {
-			c, err := Load(p, env(with(map[string]string{
+			c, err := Load(p, testenv.Getenv(with(map[string]string{
 				"DOCMETA_REGION": region, "DOCMETA_STATE_REGION": "us-east-1", "DOCMETA_STATE_KEY_PREFIX": "team/docmeta",
 				"DOCMETA_CERTIFICATE_ARN": "arn:aws:acm:" + region + ":123456789012:certificate/abc",
 			})))
