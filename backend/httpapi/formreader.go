@@ -26,12 +26,6 @@ var (
 	errBadPartHeader      = backend.Errorf(backend.EINVALID, "malformed multipart body: a part header line is not Name: value")
 )
 
-// partHeader holds the part headers the upload needs; others are ignored.
-type partHeader struct {
-	disposition string
-	contentType string
-}
-
 // formReader parses a multipart/form-data body (RFC 7578, RFC 2046 section
 // 5.1) as a stream. It replaces mime/multipart on the upload path for
 // speed: the part's content goes to the digest straight out of one 64 KiB
@@ -126,10 +120,10 @@ func (f *formReader) readHeader() (partHeader, error) {
 			line = line[:len(line)-1]
 		}
 		if len(line) == 0 {
-			return h, nil
+			return h, h.check()
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			return h, backend.Errorf(backend.EINVALID, "folded part header lines are not supported")
+			return h, backend.Errorf(backend.EINVALID, "the part has a folded header line (one starting with a space or tab); send each part header on one line")
 		}
 		k, v, ok := bytes.Cut(line, []byte(":"))
 		if !ok || len(k) == 0 || !validHeaderKey(k) {
@@ -139,14 +133,8 @@ func (f *formReader) readHeader() (partHeader, error) {
 		if !validHeaderValue(v) {
 			return h, errBadPartHeader
 		}
-		switch {
-		case bytes.EqualFold(k, []byte("Content-Disposition")):
-			if h.disposition != "" {
-				return h, backend.Errorf(backend.EINVALID, "the part has two Content-Disposition headers")
-			}
-			h.disposition = string(v)
-		case bytes.EqualFold(k, []byte("Content-Type")) && h.contentType == "":
-			h.contentType = string(v)
+		if err := h.add(k, v); err != nil {
+			return h, err
 		}
 	}
 }
