@@ -24,6 +24,7 @@ var (
 	errPartHeaderTooLarge = backend.Errorf(backend.EINVALID, "the part's headers exceed %d bytes or %d lines", maxPartHeaderBytes, maxPartHeaderLines)
 	errBadBoundaryLine    = backend.Errorf(backend.EINVALID, "malformed multipart body: a boundary line has extra characters")
 	errBadPartHeader      = backend.Errorf(backend.EINVALID, "malformed multipart body: a part header line is not Name: value")
+	errBadPartHeaderName  = backend.Errorf(backend.EINVALID, "malformed multipart body: a part header name holds a space or another character outside an HTTP token; send Name: value with no space before the colon")
 )
 
 // formReader parses a multipart/form-data body (RFC 7578, RFC 2046 section
@@ -126,8 +127,13 @@ func (f *formReader) readHeader() (partHeader, error) {
 			return h, backend.Errorf(backend.EINVALID, "the part has a folded header line (one starting with a space or tab); send each part header on one line")
 		}
 		k, v, ok := bytes.Cut(line, []byte(":"))
-		if !ok || len(k) == 0 || !validHeaderKey(k) {
+		if !ok || len(k) == 0 {
 			return h, errBadPartHeader
+		}
+		if !validHeaderKey(k) {
+			// net/textproto keeps "Content-Disposition " (a space
+			// before the colon) as another header, others trim it.
+			return h, errBadPartHeaderName
 		}
 		v = bytes.Trim(v, " \t")
 		if !validHeaderValue(v) {

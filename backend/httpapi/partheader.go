@@ -24,6 +24,9 @@ import (
 //   - an empty value counts as given: an empty Content-Disposition is a
 //     part without a form-data disposition (400), an empty Content-Type
 //     declares no type, as an absent one does;
+//   - a header name must be an HTTP token: "Content-Disposition :" (a
+//     space before the colon) is refused, as net/textproto keeps it as
+//     another header while other readers trim the space;
 //   - folded header lines (obs-fold, a line starting with a space or tab)
 //     are refused; RFC 7230 deprecates them and readers differ on joining;
 //   - a Content-Transfer-Encoding other than 7bit, 8bit or binary is

@@ -51,6 +51,7 @@ var ambiguousParts = []struct {
 	{"filename beside filename*", "Content-Disposition: form-data; name=\"file\"; filename=\"safe.txt\"; filename*=UTF-8''evil.php", "file", "evil.php", "x", "both filename and filename*"},
 	{"encoded name", "Content-Disposition: form-data; name*=UTF-8''file; filename=\"a\"", "file", "a", "x", `parameter "name*" is RFC 2231 encoded`},
 	{"continued filename", "Content-Disposition: form-data; name=\"file\"; filename*0=\"ev\"; filename*1=\"il\"", "file", "evil", "x", `parameter "filename*0" is RFC 2231 encoded`},
+	{"space before the colon", "Content-Disposition: form-data; name=\"file\"; filename=\"a\"\r\nContent-Disposition : form-data; name=\"file\"; filename=\"b\"", "file", "a", "x", "header name holds a space"},
 	{"folded disposition", "Content-Disposition: form-data; name=\"file\";\r\n filename=\"a\"", "file", "a", "x", "folded header line"},
 }
 

@@ -176,6 +176,7 @@ var documentedRefusals = []string{
 	"both filename and filename*",      // two filenames
 	"is RFC 2231 encoded",              // name*, filename*0, ...
 	"folded header line",               // obs-fold
+	"header name holds a space",        // "Content-Disposition : v"
 	"the part's headers exceed",        // 8 KiB, 16 lines
 	"boundary of 1 to 70",              // RFC 2046's boundary length
 	"Content-Type must be valid UTF-8", // the declared type kept as metadata
