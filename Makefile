@@ -109,7 +109,7 @@ fuzz-long:
 ## slowest (FUZZ_CACHE as for fuzz-long)
 .PHONY: fuzz-times
 fuzz-times:
-	bash scripts/fuzz-times.sh ./backend/httpapi FuzzUploadHandler $(if $(FUZZ_CACHE),$(FUZZ_CACHE)/FuzzUploadHandler)
+	bash scripts/fuzz-times.sh $(if $(FUZZ_CACHE),$(FUZZ_CACHE)/FuzzUploadHandler)
 
 # --- operator console (tui/) ---
 .PHONY: console test-console

@@ -1,36 +1,30 @@
 #!/usr/bin/env bash
-# fuzz-times.sh: run every input of a fuzz target's corpus (the committed
-# seeds plus the fuzzer's cache) once, without fuzzing, and list the
-# slowest, to find inputs that stall a fuzzing run.
-#   scripts/fuzz-times.sh PKG TARGET [CACHE_DIR] [N]
-# PKG is a package directory (./backend/httpapi), CACHE_DIR the fuzzer's
-# corpus of TARGET (default: the go command's, under $(go env GOCACHE)/fuzz),
-# N how many of the slowest to list (default 10).
+# fuzz-times.sh: time every FuzzUploadHandler corpus input on its own (the
+# committed seeds plus a fuzz corpus directory) and list the slowest, to
+# find inputs that are slow to serve or that stall a fuzzing run.
+#   scripts/fuzz-times.sh [CORPUS_DIR] [N] [RUNS]
+# CORPUS_DIR defaults to the go command's cache of the target, N (how many
+# to list) to 10, RUNS (runs per input, averaged) to 20. Each input is
+# timed in three rounds and the fastest round kept, so that a busy machine
+# does not make an input look slow.
 set -euo pipefail
 
-pkg=${1:?usage: scripts/fuzz-times.sh PKG TARGET [CACHE_DIR] [N]}
-target=${2:?usage: scripts/fuzz-times.sh PKG TARGET [CACHE_DIR] [N]}
-import=$(cd "$pkg" && go list .)
-cache=${3:-$(go env GOCACHE)/fuzz/$import/$target}
-n=${4:-10}
+pkg=./backend/httpapi
+dir=${1:-$(go env GOCACHE)/fuzz/$(go list "$pkg")/FuzzUploadHandler}
+n=${2:-10}
+runs=${3:-20}
+if [ ! -d "$dir" ]; then
+	echo "fuzz-times: no corpus in $dir; run make fuzz or make fuzz-long first, or name a directory" >&2
+	exit 1
+fi
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-corpus=$work/testdata/fuzz/$target
-mkdir -p "$corpus"
-# The test binary reads testdata/ from its working directory, so the
-# package's own directory is left untouched.
-if [ -d "$pkg/testdata/fuzz/$target" ]; then cp "$pkg/testdata/fuzz/$target"/* "$corpus"/; fi
-if [ -d "$cache" ]; then cp "$cache"/* "$corpus"/; fi
-echo "fuzz-times: $(find "$corpus" -type f | wc -l) inputs of $target ($pkg seeds + $cache)"
-
-go test -c -o "$work/pkg.test" "$pkg"
-(cd "$work" && ./pkg.test -test.run="^$target\$" -test.v -test.count=1 >"$work/out" 2>&1) || {
-	grep -E -- '--- FAIL|Error|panic' "$work/out" | head -20
-	echo "fuzz-times: some inputs fail (above)"
-}
-# Subtests print "--- PASS: Target/input (1.23s)".
-grep -E -- "--- (PASS|FAIL): $target/" "$work/out" |
-	sed -E 's/.*--- (PASS|FAIL): [^/]+\/([^ ]+) \(([0-9.]+)s\).*/\3 \2 \1/' |
-	sort -rn | head -n "$n" | awk '{printf "%8.2fs  %s  %s\n", $1, $3, $2}'
-grep -E -- "^(--- )?(PASS|FAIL|ok).*$target \(" "$work/out" || true
+out=$(go test -run '^$' -bench '^BenchmarkUploadCorpus$' -benchtime "${runs}x" -count 3 "$pkg" -args -corpus "$dir")
+# Lines look like "BenchmarkUploadCorpus/<input>-2   20   29208 ns/op".
+times=$(echo "$out" | awk '$1 ~ /^BenchmarkUploadCorpus\// && $4 == "ns/op" {
+	name = $1; sub(/^BenchmarkUploadCorpus\//, "", name); sub(/-[0-9]+$/, "", name)
+	if (!(name in best) || $3 < best[name]) best[name] = $3 }
+	END { for (name in best) print best[name], name }' | sort -rn)
+count=$(echo "$times" | grep -c . || true)
+median=$(echo "$times" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+echo "fuzz-times: $count inputs ($pkg testdata + $dir), fastest of 3 rounds of $runs runs; median $((median / 1000)) µs per input; slowest:"
+echo "$times" | head -n "$n" | awk '{ printf "%10.3f ms  %s\n", $1 / 1e6, $2 }'

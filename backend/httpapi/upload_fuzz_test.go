@@ -104,18 +104,7 @@ func FuzzUploadHandler(f *testing.F) {
 		f.Add(seed.ct, []byte(seed.body))
 	}
 
-	store := &fuzzStore{docs: map[string]backend.Document{}}
-	api, err := httpapi.New(httpapi.Config{
-		Store: store, StoreName: "fuzz", Version: "fuzz", MaxUploadBytes: fuzzLimit,
-		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		f.Fatal(err)
-	}
-	ln := fasthttputil.NewInmemoryListener()
-	srv := api.Server()
-	go srv.Serve(ln)
-	f.Cleanup(func() { srv.Shutdown() })
+	store, ln := startFuzzServer(f)
 
 	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
 		if strings.ContainsAny(contentType, "\r\n") || len(body) > 4*fuzzLimit {
@@ -191,9 +180,27 @@ func documentedRefusal(msg string) bool {
 	return false
 }
 
+// startFuzzServer serves the API with a fuzzStore over an in-memory
+// listener until the test ends.
+func startFuzzServer(tb testing.TB) (*fuzzStore, *fasthttputil.InmemoryListener) {
+	store := &fuzzStore{docs: map[string]backend.Document{}}
+	api, err := httpapi.New(httpapi.Config{
+		Store: store, StoreName: "fuzz", Version: "fuzz", MaxUploadBytes: fuzzLimit,
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ln := fasthttputil.NewInmemoryListener()
+	srv := api.Server()
+	go srv.Serve(ln)
+	tb.Cleanup(func() { srv.Shutdown() })
+	return store, ln
+}
+
 // roundTrip sends one upload over a fresh in-memory connection and returns
 // the status and body of the answer.
-func roundTrip(t *testing.T, ln *fasthttputil.InmemoryListener, contentType string, body []byte) (int, []byte) {
+func roundTrip(t testing.TB, ln *fasthttputil.InmemoryListener, contentType string, body []byte) (int, []byte) {
 	t.Helper()
 	c, err := ln.Dial()
 	if err != nil {
