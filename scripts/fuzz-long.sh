@@ -53,7 +53,7 @@ done
 while read -r pkg target; do
 	log=$logdir/$target.log
 	dir=$(corpus_dir "$pkg" "$target")
-	entries=$(find "$dir" -type f 2>/dev/null | wc -l)
+	entries=$(find "$dir" -type f 2>/dev/null | wc -l || true)
 	# Ticks look like "fuzz: elapsed: 1m3s, execs: 12345 (4115/sec), ...",
 	# one every 3s; the last repeats the total at the stop (rate 0).
 	ticks=$(grep -E '^fuzz: elapsed: .*execs: [0-9]+ \([0-9]+/sec\)' "$log" | sed '$d' || true)
