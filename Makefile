@@ -73,6 +73,7 @@ cost:
 FUZZ_LONG_TIME := $(if $(filter command line environment,$(origin FUZZTIME)),$(FUZZTIME),30m)
 FUZZTIME ?= 30s
 FUZZ_PARALLEL ?=
+FUZZ_TARGETS ?=
 # Go spends up to 60s minimizing each new corpus entry, fuzzing nothing
 # meanwhile (a run shows 0 execs/s); 500 runs of the target take well under a second, even on a loaded machine.
 FUZZ_MINIMIZE ?= 500x
@@ -103,7 +104,7 @@ fuzz:
 ## per target the execs, the corpus size and the lowest execs/s
 ## (FUZZ_CACHE=dir keeps the corpora there instead of in the go cache)
 fuzz-long:
-	FUZZTIME=$(FUZZ_LONG_TIME) FUZZ_PARALLEL=$(FUZZ_PARALLEL) FUZZ_MINIMIZE=$(FUZZ_MINIMIZE) bash scripts/fuzz-long.sh
+	FUZZTIME=$(FUZZ_LONG_TIME) FUZZ_PARALLEL=$(FUZZ_PARALLEL) FUZZ_MINIMIZE=$(FUZZ_MINIMIZE) FUZZ_TARGETS=$(FUZZ_TARGETS) bash scripts/fuzz-long.sh
 
 ## fuzz-times: run each FuzzUploadHandler corpus input once and list the
 ## slowest (FUZZ_CACHE as for fuzz-long)

@@ -14,6 +14,7 @@
 #                  $(go env GOCACHE)/fuzz/<package>); each target keeps its
 #                  corpus in FUZZ_CACHE/<target> when set
 #   FUZZ_LOG_DIR   where each target's log goes (default bin/fuzz)
+#   FUZZ_TARGETS   a regular expression: run only the targets it matches
 #   FUZZ_REPORT_ONLY=1  only summarize the logs of an earlier run
 set -euo pipefail
 
@@ -26,6 +27,11 @@ mkdir -p "$logdir"
 # package directory and target, one per line
 targets="./backend FuzzCleanFilename
 ./backend/httpapi FuzzUploadHandler"
+targets=$(echo "$targets" | awk -v re="${FUZZ_TARGETS:-.}" '$2 ~ re')
+if [ -z "$targets" ]; then
+	echo "fuzz-long: no fuzz target matches FUZZ_TARGETS=$FUZZ_TARGETS (FuzzCleanFilename, FuzzUploadHandler)" >&2
+	exit 1
+fi
 
 corpus_dir() { # pkg target
 	if [ -n "${FUZZ_CACHE:-}" ]; then

@@ -130,7 +130,11 @@ func FuzzUploadHandler(f *testing.F) {
 			if after != before {
 				t.Fatalf("status %d but the store grew from %d to %d documents", status, before, after)
 			}
-			if stdErr == nil && (status != 400 || !documentedRefusal(e.Error.Message)) {
+			// A head whose Content-Type holds a control character is not
+			// HTTP (RFC 9110 field values); mime.ParseMediaType takes a
+			// form feed for a space, fasthttp refuses the request.
+			badHead := !fieldValueOK(contentType) && e.Error.Message == "the request could not be parsed as HTTP/1.1"
+			if stdErr == nil && (status != 400 || !documentedRefusal(e.Error.Message) && !badHead) {
 				t.Fatalf("status %d %q for a body Go reads as the upload %+v", status, e.Error.Message, want)
 			}
 			return
@@ -169,6 +173,17 @@ var documentedRefusals = []string{
 	"the part's headers exceed",        // 8 KiB, 16 lines
 	"boundary of 1 to 70",              // RFC 2046's boundary length
 	"Content-Type must be valid UTF-8", // the declared type kept as metadata
+}
+
+// fieldValueOK reports whether s may be an HTTP header field value:
+// visible ASCII, space, tab and bytes from 0x80 (obs-text).
+func fieldValueOK(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func documentedRefusal(msg string) bool {
