@@ -45,7 +45,8 @@ pids=()
 while [ -z "${FUZZ_REPORT_ONLY:-}" ] && read -r pkg target; do
 	args=(-run '^$' -fuzz "^$target\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimize")
 	if [ -n "$parallel" ]; then args+=(-parallel "$parallel"); fi
-	if [ -n "${FUZZ_CACHE:-}" ]; then args+=("$pkg" -args "-test.fuzzcachedir=$(corpus_dir "$pkg" "$target")"); else args+=("$pkg"); fi
+	# The test binary keeps a target's corpus in <fuzzcachedir>/<target>.
+	if [ -n "${FUZZ_CACHE:-}" ]; then args+=("$pkg" -args "-test.fuzzcachedir=$FUZZ_CACHE"); else args+=("$pkg"); fi
 	echo "fuzz-long: $target for $fuzztime (log $logdir/$target.log)"
 	go test "${args[@]}" >"$logdir/$target.log" 2>&1 &
 	pids+=($!)
