@@ -131,7 +131,7 @@ func TestAmbiguousUploadIsRefusedNamingTheHeader(t *testing.T) {
 	if msg := wantError(t, resp, http.StatusBadRequest, backend.EINVALID); !strings.Contains(msg, "Content-Disposition") {
 		t.Fatalf("the message %q does not name the header", msg)
 	}
-	if n, _ := ts.store.state(); n != 0 {
+	if n, _ := ts.store.State(); n != 0 {
 		t.Fatalf("the store holds %d documents", n)
 	}
 }
