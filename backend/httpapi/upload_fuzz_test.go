@@ -135,6 +135,7 @@ var documentedRefusals = []string{
 	"the part's headers exceed",        // 8 KiB, 16 lines
 	"boundary of 1 to 70",              // RFC 2046's boundary length
 	"Content-Type must be valid UTF-8", // the declared type kept as metadata
+	"Content-Type contains a control",  // ... without Cc, Cf, Zl or Zp characters
 }
 
 // fieldValueOK reports whether s may be an HTTP header field value:
