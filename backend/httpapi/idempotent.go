@@ -61,14 +61,17 @@ func (a *API) storeIdempotent(ctx *fasthttp.RequestCtx, doc backend.Document, ke
 		SHA256: doc.SHA256, Filename: doc.Filename,
 		ExpiresAt: doc.UploadedAt.Add(a.cfg.IdempotencyTTL),
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.StoreTimeout)
-	defer cancel()
-	held, claimed, err := store.Claim(sctx, rec, doc.UploadedAt)
+	var held backend.IdempotencyRecord
+	var claimed bool
+	err := a.storeCall(func(sctx context.Context) (err error) {
+		held, claimed, err = store.Claim(sctx, rec, doc.UploadedAt)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	if claimed {
-		err := a.cfg.Store.Put(sctx, doc)
+		err := a.storeCall(func(sctx context.Context) error { return a.cfg.Store.Put(sctx, doc) })
 		if err == nil {
 			ctx.Response.Header.Set("Location", documentsPrefix+doc.ID)
 			return writeJSON(ctx, fasthttp.StatusCreated, doc)
@@ -77,24 +80,29 @@ func (a *API) storeIdempotent(ctx *fasthttp.RequestCtx, doc backend.Document, ke
 			return err
 		}
 		// A concurrent repeat stored it first.
-		return a.replay(ctx, sctx, doc)
+		return a.replay(ctx, doc)
 	}
 	if !held.SameContent(doc) {
 		return backend.Errorf(backend.EKEYREUSED, "Idempotency-Key %s was already used for another upload (other content or filename) within %s; use a new key for a new upload", strconv.Quote(key), a.cfg.IdempotencyTTL)
 	}
 	doc.ID, doc.UploadedAt = held.DocumentID, held.UploadedAt
-	return a.replay(ctx, sctx, doc)
+	return a.replay(ctx, doc)
 }
 
 // replay answers a repeated upload with the stored document, storing doc
 // first if the original attempt never did.
-func (a *API) replay(ctx *fasthttp.RequestCtx, sctx context.Context, doc backend.Document) error {
-	stored, err := a.cfg.Store.Get(sctx, doc.ID)
+func (a *API) replay(ctx *fasthttp.RequestCtx, doc backend.Document) error {
+	var stored backend.Document
+	get := func(sctx context.Context) (err error) {
+		stored, err = a.cfg.Store.Get(sctx, doc.ID)
+		return err
+	}
+	err := a.storeCall(get)
 	if backend.ErrorCode(err) == backend.ENOTFOUND {
 		stored = doc
-		err = a.cfg.Store.Put(sctx, doc)
+		err = a.storeCall(func(sctx context.Context) error { return a.cfg.Store.Put(sctx, doc) })
 		if backend.ErrorCode(err) == backend.ECONFLICT {
-			stored, err = a.cfg.Store.Get(sctx, doc.ID)
+			err = a.storeCall(get)
 		}
 	}
 	if err != nil {
@@ -103,4 +111,13 @@ func (a *API) replay(ctx *fasthttp.RequestCtx, sctx context.Context, doc backend
 	ctx.Response.Header.Set(headerReplayed, "true")
 	ctx.Response.Header.Set("Location", documentsPrefix+stored.ID)
 	return writeJSON(ctx, fasthttp.StatusOK, stored)
+}
+
+// storeCall runs one store call with its own StoreTimeout. Not the request
+// context: fasthttp cancels that one when shutdown starts, and an upload in
+// flight during a graceful shutdown should still be stored.
+func (a *API) storeCall(fn func(context.Context) error) error {
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.StoreTimeout)
+	defer cancel()
+	return fn(sctx)
 }
