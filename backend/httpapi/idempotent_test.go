@@ -70,9 +70,7 @@ func TestIdempotencyKeyReusedForOtherContentIs422(t *testing.T) {
 			t.Errorf("%s: message %q does not name the key", name, msg)
 		}
 	}
-	ts.logs.mu.Lock()
-	logs := ts.logs.b.String()
-	ts.logs.mu.Unlock()
+	logs := ts.logs.String()
 	if strings.Contains(logs, "reused-key-1") {
 		t.Fatalf("the log holds the Idempotency-Key:\n%s", logs)
 	}

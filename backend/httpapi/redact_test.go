@@ -50,9 +50,7 @@ func TestHandlerPanicIsA500WithoutTheKey(t *testing.T) {
 	ts := startServer(t, func(c *Config) { c.Store = panicStore{memstore.New()} })
 	resp := ts.do("GET", "/documents/0190a0b0-c0d0-7e00-8000-000000000001", "", nil, "")
 	wantError(t, resp, http.StatusInternalServerError, backend.EINTERNAL)
-	ts.logs.mu.Lock()
-	logs := ts.logs.b.String()
-	ts.logs.mu.Unlock()
+	logs := ts.logs.String()
 	if !strings.Contains(logs, "panic: boom") {
 		t.Fatalf("the panic was not logged:\n%s", logs)
 	}
