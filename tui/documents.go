@@ -63,7 +63,7 @@ func newDocumentsView(cfg Config) *documentsView {
 	styles.Header = styles.Header.Bold(true).BorderStyle(lipgloss.NormalBorder()).BorderBottom(true)
 	styles.Selected = styles.Selected.Bold(true).Foreground(lipgloss.Color("229")).Background(lipgloss.Color("57"))
 	t.SetStyles(styles)
-	v := &documentsView{loader: newLoader[pageResult](cfg), cfg: cfg, keys: newDocumentsKeys(), cursors: []string{""}, table: t}
+	v := &documentsView{loader: newLoader[pageResult](cfg, "Documents"), cfg: cfg, keys: newDocumentsKeys(), cursors: []string{""}, table: t}
 	// The table indexes its columns by cell: they must exist before the
 	// first page, which may arrive before the terminal's size does.
 	v.resize()
@@ -198,13 +198,16 @@ func (v *documentsView) rows(cursor int) []table.Row {
 		if i == cursor {
 			mark = "▸ "
 		}
-		rows[i] = table.Row{
+		row := table.Row{
 			mark + d.Filename,
 			humanBytes(d.SizeBytes),
 			d.UploadedAt.In(v.cfg.Location).Format("2006-01-02 15:04:05"),
 			d.ContentType,
-			shortHash(d.SHA256),
 		}
+		if v.showHash() {
+			row = append(row, shortHash(d.SHA256))
+		}
+		rows[i] = row
 	}
 	return rows
 }
@@ -262,25 +265,47 @@ func (v *documentsView) SetSize(width, height int) {
 	v.resize()
 }
 
+// hashMinWidth is the narrowest terminal that still gets the short SHA-256
+// column; below it the detail pane (enter) shows the hash, so the filename
+// and type keep readable widths at 80 columns.
+const hashMinWidth = 100
+
+func (v *documentsView) showHash() bool { return v.width >= hashMinWidth }
+
 // resize gives the filename column whatever the fixed columns leave, and the
 // table whatever the info line, filter and detail pane leave.
 func (v *documentsView) resize() {
 	const sizeW, timeW, hashW = 10, 19, 12
-	// Each cell has one cell of padding on both sides. The filename column
-	// takes what is left; below 20 cells the type column gives up room first.
-	rest := v.width - 2*5 - sizeW - timeW - hashW
-	typeW := 26
-	if rest-typeW < 20 {
-		typeW = max(rest-20, 10)
-	}
-	nameW := max(rest-typeW, 8)
-	v.table.SetColumns([]table.Column{
-		{Title: "Filename", Width: nameW},
+	cols := []table.Column{
+		{Title: "Filename"},
 		{Title: "Size", Width: sizeW},
 		{Title: "Uploaded (" + v.cfg.Now().In(v.cfg.Location).Format("MST") + ")", Width: timeW},
-		{Title: "Type", Width: typeW},
-		{Title: "SHA-256", Width: hashW},
-	})
+		{Title: "Type"},
+	}
+	// Each cell has one cell of padding on both sides. The filename column
+	// takes what is left; below 16 cells the type column gives up room first.
+	rest := v.width - sizeW - timeW
+	if v.showHash() {
+		cols = append(cols, table.Column{Title: "SHA-256", Width: hashW})
+		rest -= hashW
+	}
+	rest -= 2 * len(cols)
+	typeW := 26
+	if rest-typeW < 16 {
+		typeW = max(rest-16, 10)
+	}
+	cols[0].Width, cols[3].Width = max(rest-typeW, 8), typeW
+	if len(cols) == len(v.table.Columns()) {
+		v.table.SetColumns(cols)
+	} else {
+		// The table indexes columns by cell: the rows must match the new
+		// columns before it draws them.
+		c := v.table.Cursor()
+		v.table.SetRows(nil)
+		v.table.SetColumns(cols)
+		v.table.SetRows(v.rows(c))
+		v.table.SetCursor(c)
+	}
 	h := v.height - 1 // info line
 	if v.filtering || v.filter.Value() != "" {
 		h--

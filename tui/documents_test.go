@@ -19,7 +19,7 @@ func TestDocumentsListNewestFirstWithHumanSizesAndLocalTime(t *testing.T) {
 	mustContain(t, screen, "report-03.pdf", "report-01.pdf", "4.5 KiB", "1.5 KiB", "application/pdf",
 		"333333333333",        // short sha256: 12 characters
 		"2026-11-27 09:03:00", // 08:03 UTC shown in the fixed UTC+1 zone
-		"Uploaded (CET)", "page 1 · 3 documents · last page", "mode local", "refreshed 10:30:00")
+		"Uploaded (CET)", "page 1 · 3 documents · last page", "mode local", "updated 10:30:00")
 	mustNotContain(t, screen, strings.Repeat("3", 13))
 	if strings.Index(screen, "report-03.pdf") > strings.Index(screen, "report-01.pdf") {
 		t.Errorf("documents not newest first:\n%s", screen)
@@ -105,7 +105,7 @@ func TestDocumentsUnauthorizedFirstLoad(t *testing.T) {
 func TestDocumentsStaleRefreshIsDropped(t *testing.T) {
 	docs := &fakeDocs{docs: sampleDocs(1)}
 	m := newTestModel(t, Config{Documents: docs})
-	v := m.views[0]
+	v := m.tabs[0].view
 
 	older := v.Refresh()
 	olderMsg := older() // answered with the old data...
@@ -175,9 +175,9 @@ func TestResizeReflowsEveryView(t *testing.T) {
 	// The wider terminal gives the filename column the extra room.
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 50})
 	press(t, m, "1")
-	wide := m.views[0].(*documentsView).table.Columns()[0].Width
+	wide := m.tabs[0].view.(*documentsView).table.Columns()[0].Width
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 24})
-	narrow := m.views[0].(*documentsView).table.Columns()[0].Width
+	narrow := m.tabs[0].view.(*documentsView).table.Columns()[0].Width
 	if wide-narrow != 40 {
 		t.Errorf("filename column %d wide at 160 columns, %d at 120: want 40 more", wide, narrow)
 	}

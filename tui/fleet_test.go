@@ -72,7 +72,7 @@ func TestFleetFirstLoadFailure(t *testing.T) {
 func TestFleetStaleRefreshIsDropped(t *testing.T) {
 	fleet := &fakeFleet{fleet: Fleet{Server: &ServerStatus{URL: "u", Reachable: true, Version: "old"}}}
 	m := newTestModel(t, Config{Fleet: fleet})
-	v := m.views[1]
+	v := m.tabs[1].view
 	older := v.Refresh()()
 	fleet.set(Fleet{Server: &ServerStatus{URL: "u", Reachable: true, Version: "new"}}, nil)
 	newer := v.Refresh()()

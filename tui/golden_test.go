@@ -15,7 +15,7 @@ import (
 // and a fixed time zone. Regenerate with: go test ./tui -run Golden -update
 
 func goldenConfig(mode string) Config {
-	c := Config{Mode: mode, Server: "http://127.0.0.1:8080", Stack: "local", Model: "dev", Interval: 15 * time.Second,
+	c := Config{Mode: mode, Server: "http://127.0.0.1:8080", Stack: "local", Model: "dev", Intervals: Intervals{Documents: 15 * time.Second, Fleet: 15 * time.Second, Costs: time.Hour, Health: time.Minute},
 		Now: func() time.Time { return fixedNow }, Location: testZone}
 	if mode == "aws" {
 		c.Server, c.Stack, c.Profile, c.Region = "https://docmeta.example.com", "docmeta-dev", "ops", "us-east-1"

@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,6 +18,7 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/docmeta/docmeta/internal/buildinfo"
 	"github.com/docmeta/docmeta/tui"
 	"github.com/docmeta/docmeta/tui/apiclient"
 	"github.com/docmeta/docmeta/tui/awsfleet"
@@ -33,9 +36,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
+	if cfg.version {
+		_, err := fmt.Fprintf(stdout, "docmeta-console %s\n", buildinfo.Version(buildVersion))
+		return err
+	}
 	tcfg, err := buildConsole(ctx, cfg, getenv)
 	if err != nil {
 		return err
+	}
+	tcfg.Clipboard, tcfg.ClipboardTmux = stdout, getenv("TMUX") != ""
+	if cfg.debugLog != "" {
+		f, err := os.OpenFile(cfg.debugLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			return configErrorf("--debug-log: %v (name a writable file)", err)
+		}
+		defer f.Close()
+		tcfg.Logger = slog.New(slog.NewJSONHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		tcfg.Logger.Info("start", "version", buildinfo.Version(buildVersion), "mode", tcfg.Mode, "server", tcfg.Server, "stack", tcfg.Stack)
 	}
 	p := tea.NewProgram(tui.New(tcfg),
 		tea.WithContext(ctx), tea.WithInput(stdin), tea.WithOutput(stdout), tea.WithAltScreen())
@@ -62,7 +79,7 @@ func buildConsole(ctx context.Context, cfg config, getenv func(string) string) (
 		Stack:     cfg.stack,
 		Model:     cfg.model,
 		Region:    cfg.region,
-		Interval:  cfg.interval,
+		Intervals: tui.Intervals{Documents: cfg.interval, Fleet: cfg.interval, Costs: cfg.costsInterval, Health: cfg.healthInterval},
 		PageSize:  cfg.pageSize,
 		Documents: api,
 	}
