@@ -58,12 +58,7 @@ type documentsView struct {
 }
 
 func newDocumentsView(cfg Config) *documentsView {
-	t := table.New(table.WithFocused(true))
-	styles := table.DefaultStyles()
-	styles.Header = styles.Header.Bold(true).BorderStyle(lipgloss.NormalBorder()).BorderBottom(true)
-	styles.Selected = styles.Selected.Bold(true).Foreground(lipgloss.Color("229")).Background(lipgloss.Color("57"))
-	t.SetStyles(styles)
-	v := &documentsView{loader: newLoader[pageResult](cfg, "Documents"), cfg: cfg, keys: newDocumentsKeys(), cursors: []string{""}, table: t}
+	v := &documentsView{loader: newLoader[pageResult](cfg, "Documents"), cfg: cfg, keys: newDocumentsKeys(), cursors: []string{""}, table: newSelectTable()}
 	// The table indexes its columns by cell: they must exist before the
 	// first page, which may arrive before the terminal's size does.
 	v.resize()
@@ -80,13 +75,13 @@ func (v *documentsView) ShortHelp() []key.Binding {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
 		}
 	}
-	return []key.Binding{v.keys.Detail, v.keys.NextPage, v.keys.PrevPage, v.keys.Filter}
+	return []key.Binding{v.keys.Detail, v.keys.NextPage, v.keys.PrevPage, v.keys.Filter, copyKey}
 }
 
 func (v *documentsView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{v.keys.Up, v.keys.Down, v.keys.Detail, v.keys.Back},
-		{v.keys.NextPage, v.keys.PrevPage, v.keys.Filter},
+		{v.keys.NextPage, v.keys.PrevPage, v.keys.Filter, copyKey},
 	}
 }
 
@@ -166,6 +161,11 @@ func (v *documentsView) handleKey(msg tea.KeyMsg) tea.Cmd {
 			v.resize()
 		}
 		return nil
+	case key.Matches(msg, copyKey):
+		if c := v.table.Cursor(); c >= 0 && c < len(v.shown) {
+			return copyCmd(v.cfg.Clipboard, v.cfg.ClipboardTmux, v.shown[c].ID)
+		}
+		return nil
 	case key.Matches(msg, v.keys.Filter):
 		v.filtering = true
 		v.detail = false
@@ -194,12 +194,8 @@ func (v *documentsView) handleKey(msg tea.KeyMsg) tea.Cmd {
 func (v *documentsView) rows(cursor int) []table.Row {
 	rows := make([]table.Row, len(v.shown))
 	for i, d := range v.shown {
-		mark := "  "
-		if i == cursor {
-			mark = "▸ "
-		}
 		row := table.Row{
-			mark + d.Filename,
+			selectMark(i == cursor) + d.Filename,
 			humanBytes(d.SizeBytes),
 			d.UploadedAt.In(v.cfg.Location).Format("2006-01-02 15:04:05"),
 			d.ContentType,
@@ -366,6 +362,8 @@ func (v *documentsView) detailView() string {
 	if declared == "" {
 		declared = "(none)"
 	}
+	// Every value wraps: at 80 columns the sha256 and the two upload times
+	// do not fit on one line.
 	rows := [][2]string{
 		{"id", d.ID},
 		{"filename", d.Filename},
@@ -375,12 +373,5 @@ func (v *documentsView) detailView() string {
 		{"content type", d.ContentType + " (sniffed)"},
 		{"declared type", declared + " (client's claim, untrusted)"},
 	}
-	var b strings.Builder
-	for i, r := range rows {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(labelStyle.Render(fmt.Sprintf("%-14s", r[0])) + truncate(r[1], max(v.width-20, 10)))
-	}
-	return boxStyle.Width(max(v.width-2, 10)).Render(b.String())
+	return fieldsPane(rows, v.width)
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"bytes"
+	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
@@ -194,7 +196,7 @@ func TestRefreshKeepsTheSelectedDocument(t *testing.T) {
 	newer := sampleDocs(5)[:2]
 	docs.set(append(newer, sampleDocs(3)...), nil)
 	press(t, m, "r")
-	mustContain(t, m.View(), "report-05.pdf", "filename      report-02.pdf")
+	mustContain(t, m.View(), "report-05.pdf", "filename       report-02.pdf")
 }
 
 func TestLongErrorWrapsAndTheScreenKeepsItsHeight(t *testing.T) {
@@ -220,4 +222,35 @@ func TestDocumentsBeforeTheWindowSize(t *testing.T) {
 	run(t, m, m.Init())
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	mustContain(t, m.View(), "report-03.pdf", "3 documents")
+}
+
+// At 80 columns the detail pane wraps the sha256 and the upload times
+// instead of cutting them, and y copies the selected document's ID.
+func TestDocumentsDetailWrapsAt80AndCopies(t *testing.T) {
+	var clip bytes.Buffer
+	docs := sampleDocs(3)
+	m := newTestModel(t, Config{Documents: &fakeDocs{docs: docs}, Clipboard: &clip, ClipboardTmux: true})
+	m.Update(teaSize(80, 24))
+	run(t, m, m.Init())
+	press(t, m, "down", "enter")
+	screen := m.View()
+	d := docs[1]
+	flat := strings.Join(strings.Fields(strings.NewReplacer("│", " ").Replace(screen)), "")
+	for _, want := range []string{d.SHA256, "2026-11-27T08:02:00.000000Z", d.ID, "(client'sclaim,untrusted)"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("detail pane lost %q at 80 columns:\n%s", want, screen)
+		}
+	}
+	for _, line := range strings.Split(screen, "\n") {
+		if lipgloss.Width(line) > 80 {
+			t.Errorf("line wider than 80: %q", line)
+		}
+	}
+	mustContain(t, screen, "? help", "q quit")
+	press(t, m, "y")
+	// In tmux the sequence goes through its passthrough (DCS tmux; ...).
+	if !strings.Contains(clip.String(), base64.StdEncoding.EncodeToString([]byte(d.ID))) || !strings.HasPrefix(clip.String(), "\x1bPtmux;") {
+		t.Errorf("clipboard got %q", clip.String())
+	}
+	mustContain(t, m.View(), "copied "+d.ID)
 }

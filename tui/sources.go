@@ -58,6 +58,25 @@ type Group struct {
 	// UnknownTargets are registered targets that are not instances of the
 	// group (for example an instance already terminated by the group).
 	UnknownTargets []Target
+	// Failed names the parts that could not be fetched (PartInstanceRefresh,
+	// PartTargetHealth); the rest of the group is still current.
+	Failed []string
+}
+
+// Parts of a Group fetched by calls of their own.
+const (
+	PartInstanceRefresh = "instance refresh"
+	PartTargetHealth    = "target health"
+)
+
+// Missing reports whether part could not be fetched.
+func (g Group) Missing(part string) bool {
+	for _, p := range g.Failed {
+		if p == part {
+			return true
+		}
+	}
+	return false
 }
 
 // InstanceRefresh is the state of one rolling replacement of the group.

@@ -4,6 +4,7 @@ package awsfleet
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,6 +30,10 @@ func New(asg *autoscaling.Client, elb *elbv2.Client, groupName, targetGroupARN s
 }
 
 // Fleet describes the group, its latest instance refresh and target health.
+// Once the group is read, a failure of the other calls keeps what was
+// fetched: the group comes back with Failed naming the missing parts and
+// the errors joined, so the view shows the instances and says what is
+// missing instead of dropping everything.
 func (s *Source) Fleet(ctx context.Context) (tui.Fleet, error) {
 	out, err := s.asg.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{
 		AutoScalingGroupNames: []string{s.groupName},
@@ -56,14 +61,15 @@ func (s *Source) Fleet(ctx context.Context) (tui.Fleet, error) {
 		group.TargetGroupARN = g.TargetGroupARNs[0]
 	}
 
+	var errs []error
 	refreshes, err := s.asg.DescribeInstanceRefreshes(ctx, &autoscaling.DescribeInstanceRefreshesInput{
 		AutoScalingGroupName: aws.String(s.groupName),
 		MaxRecords:           aws.Int32(1),
 	})
 	if err != nil {
-		return tui.Fleet{}, awserr.Classify(err, "autoscaling:DescribeInstanceRefreshes")
-	}
-	if len(refreshes.InstanceRefreshes) > 0 {
+		group.Failed = append(group.Failed, tui.PartInstanceRefresh)
+		errs = append(errs, awserr.Classify(err, "autoscaling:DescribeInstanceRefreshes"))
+	} else if len(refreshes.InstanceRefreshes) > 0 {
 		r := refreshes.InstanceRefreshes[0] // AWS lists the newest first
 		group.Refresh = &tui.InstanceRefresh{
 			ID:                aws.ToString(r.InstanceRefreshId),
@@ -81,7 +87,9 @@ func (s *Source) Fleet(ctx context.Context) (tui.Fleet, error) {
 			TargetGroupArn: aws.String(group.TargetGroupARN),
 		})
 		if err != nil {
-			return tui.Fleet{}, awserr.Classify(err, "elasticloadbalancing:DescribeTargetHealth")
+			group.Failed = append(group.Failed, tui.PartTargetHealth)
+			errs = append(errs, awserr.Classify(err, "elasticloadbalancing:DescribeTargetHealth"))
+			th = &elbv2.DescribeTargetHealthOutput{}
 		}
 		for _, d := range th.TargetHealthDescriptions {
 			// Every field of the response is optional in the API model; a
@@ -123,7 +131,20 @@ func (s *Source) Fleet(ctx context.Context) (tui.Fleet, error) {
 		group.UnknownTargets = append(group.UnknownTargets, t)
 	}
 	sort.Slice(group.UnknownTargets, func(i, j int) bool { return group.UnknownTargets[i].ID < group.UnknownTargets[j].ID })
-	return tui.Fleet{Group: &group}, nil
+	return tui.Fleet{Group: &group}, joinErrors(errs)
+}
+
+// joinErrors keeps a single failure as it is (its classification and fix
+// read best alone) and joins several; the first one's problem classifies
+// the whole.
+func joinErrors(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return tui.Errorf(tui.ProblemOf(errs[0]), errors.Join(errs...), "%d AWS calls failed", len(errs))
 }
 
 func firstNonEmpty(s ...string) string {

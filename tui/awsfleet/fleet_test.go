@@ -317,3 +317,29 @@ func TestFleetToleratesPartialTargetHealth(t *testing.T) {
 		t.Errorf("a description without a target became %+v", f.Group.UnknownTargets)
 	}
 }
+
+// When DescribeInstanceRefreshes or DescribeTargetHealth fails, the group
+// already read comes back with the failed parts named, and the error.
+func TestFleetKeepsWhatItFetchedWhenACallFails(t *testing.T) {
+	src, fake := newSource(t, "")
+	fake.failWith["DescribeInstanceRefreshes"] = [2]string{"400", "Throttling"}
+	f, err := src.Fleet(context.Background())
+	if tui.ProblemOf(err) != tui.ProblemThrottled || !strings.Contains(err.Error(), "autoscaling:DescribeInstanceRefreshes throttled") {
+		t.Errorf("error = %v", err)
+	}
+	g := f.Group
+	if g == nil || len(g.Instances) != 2 || g.Instances[0].Target.State != "healthy" || g.Refresh != nil ||
+		!g.Missing(tui.PartInstanceRefresh) || g.Missing(tui.PartTargetHealth) {
+		t.Fatalf("group = %+v", g)
+	}
+
+	fake.failWith["DescribeTargetHealth"] = [2]string{"403", "AccessDenied"}
+	f, err = src.Fleet(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "2 AWS calls failed") || !strings.Contains(err.Error(), "DescribeTargetHealth refused") {
+		t.Errorf("error = %v", err)
+	}
+	if g := f.Group; g == nil || len(g.Instances) != 2 || g.Instances[0].Target.State != "" ||
+		!g.Missing(tui.PartInstanceRefresh) || !g.Missing(tui.PartTargetHealth) {
+		t.Errorf("group = %+v", g)
+	}
+}
