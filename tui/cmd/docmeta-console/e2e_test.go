@@ -87,7 +87,7 @@ func TestConsoleInTmuxAWSMode(t *testing.T) {
 	s.send("3")
 	s.expect("AWS Costs view", "Cost model", "dev vs seed:", "NAT gateways: nat-0e2e", "the stack reports 1",
 		"Interface endpoints: vpce-0e2e1, vpce-0e2e2, vpce-0e2e3", "interface endpoint(s) but the stack reports 3")
-	s.send("f") // page down to the month's projection
+	s.send("f")                                                                             // page down to the month's projection
 	s.expect("AWS Costs view, paged down", "██ NAT", "Mean:", "projected", " observed on ") // the day count depends on today's date
 	s.send("q")
 	s.exitCode(0)
