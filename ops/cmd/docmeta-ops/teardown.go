@@ -9,7 +9,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/docmeta/docmeta/teardown"
+	"github.com/docmeta/docmeta/ops/teardown"
+	"github.com/docmeta/docmeta/topology"
 )
 
 type teardownFlags struct {
@@ -62,14 +63,14 @@ func (f *teardownFlags) applyOutputs() error {
 		return fmt.Errorf("open outputs file: %w; write it with `cdktf deploy %s --outputs-file %s`", err, f.cfg.Stack, f.outputsFile)
 	}
 	defer file.Close()
-	o, err := teardown.ReadOutputs(file, f.cfg.Stack)
+	o, err := topology.ParseOutputs(file, f.cfg.Stack)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.outputsFile, err)
 	}
 	for _, v := range []struct {
 		dst *string
 		src string
-	}{{&f.cfg.Region, o.Region}, {&f.cfg.Table, o.Table}, {&f.cfg.ExportBucket, o.ExportBucket}, {&f.cfg.ALBARN, o.ALBARN}} {
+	}{{&f.cfg.Region, o.Region}, {&f.cfg.Table, o.TableName}, {&f.cfg.ExportBucket, o.ExportBucket}, {&f.cfg.ALBARN, o.ALBARN}} {
 		if *v.dst == "" {
 			*v.dst = v.src
 		}
@@ -77,7 +78,7 @@ func (f *teardownFlags) applyOutputs() error {
 	return nil
 }
 
-// runTeardown exports, verifies and (only then) destroys; see TEARDOWN.md.
+// runTeardown exports, verifies and (only then) destroys; see docs/TEARDOWN.md.
 func runTeardown(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	f, help, err := parseTeardownFlags(args, getenv, stderr)
 	if help || err != nil {

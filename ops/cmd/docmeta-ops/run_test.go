@@ -13,9 +13,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/docmeta/docmeta/cost"
-	"github.com/docmeta/docmeta/cost/pricelisttest"
-	"github.com/docmeta/docmeta/teardown/fakeaws"
+	"github.com/docmeta/docmeta/ops/cost"
+	"github.com/docmeta/docmeta/ops/cost/pricelisttest"
+	"github.com/docmeta/docmeta/ops/teardown/fakeaws"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -138,7 +138,7 @@ func writeOutputs(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "outputs.json")
 	doc := fmt.Sprintf(`{"docmeta-prod": {"table_name": %q, "region": %q, "asg_name": "docmeta-prod-asg", "alb_arn": %q, "alb_arn_suffix": "app/docmeta-prod-alb/50dc6c495c0c9188"},
- "docmeta-prod-exports": {"export_bucket_name": %q}}`, fakeaws.Table, fakeaws.Region, fakeaws.ALBARN, fakeaws.Bucket)
+ "docmeta-prod-exports": {"export_bucket": %q}}`, fakeaws.Table, fakeaws.Region, fakeaws.ALBARN, fakeaws.Bucket)
 	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +278,7 @@ func TestCostReadsCdktfJSONContextAfterTheEnvironment(t *testing.T) {
 		t.Errorf("dev instances priced as %v, want the environment's t4g.micro over the context", got)
 	}
 	// The repository's own cdktf.json is read the same way.
-	if _, _, err := runCmd(t, nil, "cost", "--cdktf-json", filepath.Join("..", "..", "cdktf.json")); err != nil {
+	if _, _, err := runCmd(t, nil, "cost", "--cdktf-json", filepath.Join("..", "..", "..", "cdktf.json")); err != nil {
 		t.Errorf("cost with the repository's cdktf.json: %v", err)
 	}
 }
