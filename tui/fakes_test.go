@@ -430,3 +430,13 @@ func sampleHealth() ServiceHealth {
 		},
 	}
 }
+
+// goldenNAT is 14 days of NAT traffic, 13 to 26 November.
+func goldenNAT() *fakeNAT {
+	var days []DayBytes
+	for d := 13; d <= 26; d++ {
+		gb := []float64{3, 4, 2, 6, 5, 1, 1, 7, 8, 4, 3, 9, 2, 5}[d-13]
+		days = append(days, DayBytes{Day: time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC), Bytes: gb * 1e9})
+	}
+	return &fakeNAT{days: days}
+}

@@ -206,9 +206,6 @@ func (v *fleetView) layout() {
 		return
 	}
 	h := v.height - lipgloss.Height(v.summary(*g)) - 2 // blank line and the health line
-	if v.detail {
-		h -= lipgloss.Height(v.detailView())
-	}
 	v.table.SetHeight(max(min(h, len(v.rows)+2), 3))
 }
 
@@ -219,14 +216,16 @@ func (v *fleetView) View() string {
 	if g == nil {
 		return v.textView.View()
 	}
+	if v.detail {
+		// The pane replaces the list, as k9s' describe does: at 80x24 the
+		// two do not fit together, and esc is one key back.
+		return titleStyle.Render("Instance ") + labelStyle.Render("of "+g.Name+" (esc: back to the list)") + "\n" + v.detailView()
+	}
 	parts := []string{v.summary(*g)}
 	if len(v.rows) == 0 {
 		return strings.Join(append(parts, warnStyle.Render("No instances in the group.")), "\n")
 	}
 	parts = append(parts, v.table.View())
-	if v.detail {
-		parts = append(parts, v.detailView())
-	}
 	return strings.Join(append(parts, "", v.healthLine(*g)), "\n")
 }
 
@@ -311,8 +310,17 @@ func (v *fleetView) summary(g Group) string {
 		refresh = warnStyle.Render("unknown: its call failed (see the status line)")
 	}
 	b.WriteString(wrap(labelStyle.Render("instance refresh ")+refresh, v.width) + "\n")
-	b.WriteString(labelStyle.Render("target group ") + truncate(orDash(g.TargetGroupARN), max(v.width-13, 10)))
+	b.WriteString(labelStyle.Render("target group ") + truncate(orDash(arnResource(g.TargetGroupARN)), max(v.width-13, 10)))
 	return b.String()
+}
+
+// arnResource is the part of an ARN after its account ("targetgroup/name/id"):
+// what names the resource, short enough for 80 columns.
+func arnResource(arn string) string {
+	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 {
+		return parts[5]
+	}
+	return arn
 }
 
 // healthLine counts the instances the target group reports healthy.

@@ -48,7 +48,7 @@ func (v *healthView) render() string {
 	}
 	// Stats take the right; the sparklines get what is left, at most one
 	// cell per period.
-	const statsW = 24
+	const statsW = 22
 	n := 0
 	for _, s := range h.Series {
 		n = max(n, len(s.Values))
@@ -64,7 +64,11 @@ func (v *healthView) render() string {
 	}
 	b.WriteString("\n" + titleStyle.Render("Scaling activities") + labelStyle.Render(" (latest first)") + "\n")
 	if len(h.Activities) == 0 {
-		b.WriteString(labelStyle.Render("none recorded"))
+		if failed(h, "scaling activities") {
+			b.WriteString(warnStyle.Render("not fetched (see the status line)"))
+		} else {
+			b.WriteString(labelStyle.Render("none recorded"))
+		}
 		return b.String()
 	}
 	for _, a := range h.Activities {
@@ -78,6 +82,15 @@ func (v *healthView) render() string {
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+func failed(h ServiceHealth, part string) bool {
+	for _, f := range h.Failed {
+		if f == part {
+			return true
+		}
+	}
+	return false
 }
 
 // seriesStats is the right-hand column: the last value and the peak, or the

@@ -28,19 +28,16 @@ func newGlobalKeys() globalKeys {
 // helpView is the bottom line(s). The short form always ends with `? help`
 // and `q quit`: bubbles/help cuts a line that is too long from its end, so
 // the view's keys get the width the global ones leave, and the global ones
-// are drawn after them whatever the width. The full form is the view's
-// columns, then the view switches, then the global keys.
+// are drawn after them whatever the width. The full form is the global
+// keys' column, then the view's.
 func (m *Model) helpView() string {
 	v := m.current()
 	if m.help.ShowAll {
-		var views []key.Binding
-		for _, t := range m.tabs {
-			views = append(views, t.key)
-		}
+		// The global column comes first: bubbles/help drops the columns
+		// that do not fit from the right.
 		m.help.Width = m.width
-		return m.help.FullHelpView(append(v.FullHelp(),
-			append(views, m.keys.Next, m.keys.Prev),
-			[]key.Binding{m.keys.Refresh, m.keys.Help, m.keys.Quit, m.keys.ForceQuit}))
+		global := []key.Binding{m.viewKeys(), m.keys.Next, m.keys.Prev, m.keys.Refresh, m.keys.Help, m.keys.Quit, m.keys.ForceQuit}
+		return m.help.FullHelpView(append([][]key.Binding{global}, v.FullHelp()...))
 	}
 	always := m.help.ShortHelpView([]key.Binding{m.keys.Help, m.keys.Quit})
 	sep := m.help.Styles.ShortSeparator.Inline(true).Render(m.help.ShortSeparator)
@@ -51,4 +48,10 @@ func (m *Model) helpView() string {
 	m.help.Width = rest
 	keys := append(v.ShortHelp(), m.keys.Next, m.keys.Refresh)
 	return m.help.ShortHelpView(keys) + sep + always
+}
+
+// viewKeys is one help entry for the tab keys ("1-4 switch view").
+func (m *Model) viewKeys() key.Binding {
+	first, last := m.tabs[0].key.Help().Key, m.tabs[len(m.tabs)-1].key.Help().Key
+	return key.NewBinding(key.WithKeys(first, last), key.WithHelp(first+"-"+last, "switch view"))
 }

@@ -4,7 +4,6 @@ package awsfleet
 
 import (
 	"context"
-	"errors"
 	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -131,20 +130,7 @@ func (s *Source) Fleet(ctx context.Context) (tui.Fleet, error) {
 		group.UnknownTargets = append(group.UnknownTargets, t)
 	}
 	sort.Slice(group.UnknownTargets, func(i, j int) bool { return group.UnknownTargets[i].ID < group.UnknownTargets[j].ID })
-	return tui.Fleet{Group: &group}, joinErrors(errs)
-}
-
-// joinErrors keeps a single failure as it is (its classification and fix
-// read best alone) and joins several; the first one's problem classifies
-// the whole.
-func joinErrors(errs []error) error {
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return tui.Errorf(tui.ProblemOf(errs[0]), errors.Join(errs...), "%d AWS calls failed", len(errs))
+	return tui.Fleet{Group: &group}, tui.JoinErrors(errs...)
 }
 
 func firstNonEmpty(s ...string) string {

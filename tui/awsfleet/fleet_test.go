@@ -335,7 +335,7 @@ func TestFleetKeepsWhatItFetchedWhenACallFails(t *testing.T) {
 
 	fake.failWith["DescribeTargetHealth"] = [2]string{"403", "AccessDenied"}
 	f, err = src.Fleet(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "2 AWS calls failed") || !strings.Contains(err.Error(), "DescribeTargetHealth refused") {
+	if err == nil || !strings.Contains(err.Error(), "2 calls failed") || !strings.Contains(err.Error(), "DescribeTargetHealth refused") {
 		t.Errorf("error = %v", err)
 	}
 	if g := f.Group; g == nil || len(g.Instances) != 2 || g.Instances[0].Target.State != "" ||

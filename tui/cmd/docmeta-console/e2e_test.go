@@ -59,7 +59,7 @@ func TestConsoleInTmuxAgainstRealServer(t *testing.T) {
 // TestConsoleInTmuxAWSMode runs the real console binary in AWS mode: the
 // outputs file names the real local server as the service URL, and the
 // AWS_ENDPOINT_URL_* overrides point autoscaling, elbv2 and CloudWatch at a
-// loopback fake speaking their wire protocols, with credentials from the
+// loopback fake (120x40: the size the README's AWS screens are captured at) speaking their wire protocols, with credentials from the
 // environment (the standard chain).
 func TestConsoleInTmuxAWSMode(t *testing.T) {
 	dir, server, console := e2eBinaries(t)
@@ -72,7 +72,8 @@ func TestConsoleInTmuxAWSMode(t *testing.T) {
 	outputs := filepath.Join(dir, "outputs.json")
 	os.WriteFile(outputs, []byte(fmt.Sprintf(`{"docmeta-dev":{"service_url":%q,"asg_name":"docmeta-prod-asg",
 	  "target_group_arn":"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/docmeta-dev/0123456789abcdef",
-	  "nat_gateway_ids":["nat-0e2e"],"interface_endpoint_ids":["vpce-0e2e1","vpce-0e2e2","vpce-0e2e3"],"region":"us-east-1"}}`, base)), 0o600)
+	  "nat_gateway_ids":["nat-0e2e"],"interface_endpoint_ids":["vpce-0e2e1","vpce-0e2e2","vpce-0e2e3"],"region":"us-east-1",
+	  "alb_arn_suffix":"app/docmeta-dev/1","target_group_arn_suffix":"targetgroup/docmeta-dev/2","table_name":"docmeta-dev-documents"}}`, base)), 0o600)
 	env := strings.Join([]string{
 		"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret", "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_CONFIG_FILE=" + filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "none"),
@@ -89,6 +90,9 @@ func TestConsoleInTmuxAWSMode(t *testing.T) {
 		"Interface endpoints: vpce-0e2e1, vpce-0e2e2, vpce-0e2e3", "interface endpoint(s) but the stack reports 3")
 	s.send("f")                                                                             // page down to the month's projection
 	s.expect("AWS Costs view, paged down", "██ NAT", "Mean:", "projected", " observed on ") // the day count depends on today's date
+	s.send("4")
+	s.expect("AWS Health view", "[4 Health]", "ALB requests", "ALB 5XX (target)", "Response p99", "Unhealthy hosts",
+		"DynamoDB throttled", "Scaling activities", "Launching a new EC2 instance: i-1")
 	s.send("q")
 	s.exitCode(0)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/docmeta/docmeta/tui"
 	"github.com/docmeta/docmeta/tui/apiclient"
 	"github.com/docmeta/docmeta/tui/awsfleet"
+	"github.com/docmeta/docmeta/tui/awshealth"
 	"github.com/docmeta/docmeta/tui/awsnat"
 	"github.com/docmeta/docmeta/tui/costmodel"
 )
@@ -106,6 +107,10 @@ func buildConsole(ctx context.Context, cfg config, getenv func(string) string) (
 	elb := elbv2.NewFromConfig(awsCfg, func(o *elbv2.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.elbv2) })
 	cw := cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.cloudwatch) })
 	t.Fleet = awsfleet.New(asg, elb, cfg.outputs.ASGName, cfg.outputs.TargetGroupARN)
+	t.Health = awshealth.New(cw, asg, awshealth.Config{
+		LoadBalancer: cfg.outputs.ALBARNSuffix, TargetGroup: cfg.outputs.TargetGroupARNSuffix,
+		Table: cfg.outputs.TableName, Group: cfg.outputs.ASGName,
+	})
 	costs.Region = cfg.region
 	costs.Observe = true
 	costs.Metrics = awsnat.New(cw)
