@@ -106,9 +106,11 @@ func sampleGroup() *Group {
 			StartTime: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)},
 		Instances: []Instance{
 			{ID: "i-0aaa1111bbbb2222c", AvailabilityZone: "us-east-1a", LifecycleState: "InService", HealthStatus: "Healthy",
-				LaunchTemplateVersion: "7", Target: Target{ID: "i-0aaa1111bbbb2222c", State: "healthy"}},
+				LaunchTemplateVersion: "7", LaunchTime: time.Date(2026, 11, 20, 14, 5, 0, 0, time.UTC),
+				Target: Target{ID: "i-0aaa1111bbbb2222c", State: "healthy"}},
 			{ID: "i-0ddd3333eeee4444f", AvailabilityZone: "us-east-1b", LifecycleState: "Pending", HealthStatus: "Healthy",
-				LaunchTemplateVersion: "6", Target: Target{ID: "i-0ddd3333eeee4444f", State: "unhealthy",
+				LaunchTemplateVersion: "6", LaunchTime: time.Date(2026, 11, 27, 8, 46, 40, 0, time.UTC),
+				Target: Target{ID: "i-0ddd3333eeee4444f", State: "unhealthy",
 					Reason: "Target.FailedHealthChecks", Description: "Health checks failed with these codes: [502]"}},
 		},
 	}

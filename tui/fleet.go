@@ -229,6 +229,17 @@ func (v *fleetView) View() string {
 	return strings.Join(append(parts, "", v.healthLine(*g)), "\n")
 }
 
+// launched is the instance's launch time and age, or why it is unknown.
+func (v *fleetView) launched(in Instance, g *Group) string {
+	switch {
+	case g.Missing(PartLaunchTimes):
+		return "unknown: ec2:DescribeInstances failed (see the status line)"
+	case in.LaunchTime.IsZero():
+		return "-"
+	}
+	return in.LaunchTime.In(v.cfg.Location).Format("2006-01-02 15:04:05 MST") + " (" + age(v.cfg.Now().Sub(in.LaunchTime)) + " ago)"
+}
+
 // detailView shows every field of the selected instance, wrapped.
 func (v *fleetView) detailView() string {
 	r, ok := v.selected()
@@ -242,7 +253,8 @@ func (v *fleetView) detailView() string {
 			[2]string{"zone", in.AvailabilityZone},
 			[2]string{"lifecycle", in.LifecycleState},
 			[2]string{"ASG health", in.HealthStatus},
-			[2]string{"launch tmpl", strings.TrimSpace(orDash(g.LaunchTemplate) + " " + versionLabel(in.LaunchTemplateVersion))})
+			[2]string{"launch tmpl", strings.TrimSpace(orDash(g.LaunchTemplate) + " " + versionLabel(in.LaunchTemplateVersion))},
+			[2]string{"launched", v.launched(in, g)})
 	} else {
 		rows = append(rows, [2]string{"group", "not in the group: a registered target the group no longer has"})
 	}

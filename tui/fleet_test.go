@@ -99,7 +99,7 @@ func TestFleetDetailPaneShowsEveryField(t *testing.T) {
 	press(t, m, "2", "down", "enter")
 	screen := m.View()
 	mustContain(t, screen, "instance       i-0ddd3333eeee4444f", "zone           us-east-1b", "lifecycle      Pending",
-		"ASG health     Healthy", "launch tmpl    docmeta-dev-lt v6", "target state   unhealthy",
+		"ASG health     Healthy", "launch tmpl    docmeta-dev-lt v6", "launched       2026-11-27 09:46:40 CET (43m20s ago)", "target state   unhealthy",
 		"reason code    Target.FailedHealthChecks", "description    Health checks failed with these codes: [502]; the",
 		"GET /status on port 8080", "? help", "q quit")
 	for _, line := range strings.Split(screen, "\n") {
@@ -122,7 +122,7 @@ func TestFleetPartialFailureKeepsTheGroup(t *testing.T) {
 
 	partial := sampleGroup()
 	partial.Refresh = nil
-	partial.Failed = []string{PartInstanceRefresh, PartTargetHealth}
+	partial.Failed = []string{PartInstanceRefresh, PartTargetHealth, PartLaunchTimes}
 	for i := range partial.Instances {
 		partial.Instances[i].Target = Target{}
 	}
@@ -132,6 +132,8 @@ func TestFleetPartialFailureKeepsTheGroup(t *testing.T) {
 		"instance refresh unknown: its call failed", "unknown", "Target health unknown: its call failed",
 		"throttled: autoscaling:DescribeInstanceRefreshes throttled")
 	mustNotContain(t, m.View(), "unregistered", "InProgress 50%")
+	press(t, m, "enter")
+	mustContain(t, m.View(), "launched       unknown: ec2:DescribeInstances failed")
 }
 
 // y copies the selected instance's ID with OSC 52 and says so.

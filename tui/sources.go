@@ -59,7 +59,7 @@ type Group struct {
 	// group (for example an instance already terminated by the group).
 	UnknownTargets []Target
 	// Failed names the parts that could not be fetched (PartInstanceRefresh,
-	// PartTargetHealth); the rest of the group is still current.
+	// PartTargetHealth, PartLaunchTimes); the rest of the group is current.
 	Failed []string
 }
 
@@ -67,6 +67,7 @@ type Group struct {
 const (
 	PartInstanceRefresh = "instance refresh"
 	PartTargetHealth    = "target health"
+	PartLaunchTimes     = "launch times"
 )
 
 // Missing reports whether part could not be fetched.
@@ -96,7 +97,9 @@ type Instance struct {
 	LifecycleState        string
 	HealthStatus          string
 	LaunchTemplateVersion string
-	Target                Target
+	// LaunchTime is zero when it could not be read (EC2).
+	LaunchTime time.Time
+	Target     Target
 }
 
 // Target is the load balancer's view of one instance. State is empty when

@@ -90,6 +90,9 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "DescribeTargetHealth":
 		w.Write([]byte(`<DescribeTargetHealthResponse><DescribeTargetHealthResult><TargetHealthDescriptions><member>
 <Target><Id>i-1</Id><Port>8080</Port></Target><TargetHealth><State>healthy</State></TargetHealth></member></TargetHealthDescriptions></DescribeTargetHealthResult></DescribeTargetHealthResponse>`))
+	case "DescribeInstances":
+		w.Write([]byte(`<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><reservationSet><item><instancesSet>
+<item><instanceId>i-1</instanceId><launchTime>2026-11-27T08:46:40.000Z</launchTime></item></instancesSet></item></reservationSet></DescribeInstancesResponse>`))
 	case "DescribeScalingActivities":
 		w.Write([]byte(`<DescribeScalingActivitiesResponse><DescribeScalingActivitiesResult><Activities><member>
 <ActivityId>a-1</ActivityId><AutoScalingGroupName>docmeta-prod-asg</AutoScalingGroupName>
@@ -127,6 +130,7 @@ func TestAWSModeWiring(t *testing.T) {
 		"AWS_ENDPOINT_URL_AUTO_SCALING":              srv.URL,
 		"AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2": srv.URL,
 		"AWS_ENDPOINT_URL_CLOUDWATCH":                srv.URL,
+		"AWS_ENDPOINT_URL_EC2":                       srv.URL,
 	})
 	cfg, err := parseConfig([]string{"--outputs", outputs}, env, io.Discard)
 	if err != nil {
@@ -143,7 +147,8 @@ func TestAWSModeWiring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g := fleet.Group; g == nil || g.Name != "docmeta-prod-asg" || len(g.Instances) != 1 || g.Instances[0].Target.State != "healthy" {
+	if g := fleet.Group; g == nil || g.Name != "docmeta-prod-asg" || len(g.Instances) != 1 || g.Instances[0].Target.State != "healthy" ||
+		!g.Instances[0].LaunchTime.Equal(time.Date(2026, 11, 27, 8, 46, 40, 0, time.UTC)) {
 		t.Errorf("fleet = %+v", fleet.Group)
 	}
 	report, err := tc.Costs.Costs(context.Background())
@@ -176,7 +181,7 @@ func TestAWSModeWiring(t *testing.T) {
 	if got := strings.Join(fake.health, ","); !strings.Contains(got, "RequestCount") || !strings.Contains(got, "ThrottledRequests") {
 		t.Errorf("health metrics asked for: %s", got)
 	}
-	want := "DescribeAutoScalingGroups,DescribeInstanceRefreshes,DescribeTargetHealth,GetMetricData,GetMetricData,DescribeScalingActivities"
+	want := "DescribeAutoScalingGroups,DescribeInstanceRefreshes,DescribeTargetHealth,DescribeInstances,GetMetricData,GetMetricData,DescribeScalingActivities"
 	if strings.Join(fake.calls, ",") != want {
 		t.Errorf("calls %v, want %s", fake.calls, want)
 	}

@@ -40,7 +40,7 @@ type config struct {
 	endpoints endpoints
 }
 
-type endpoints struct{ autoscaling, elbv2, cloudwatch string }
+type endpoints struct{ autoscaling, elbv2, cloudwatch, ec2 string }
 
 // configError marks a configuration mistake (exit code 2).
 type configError struct{ msg string }
@@ -113,6 +113,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 			autoscaling: env("AWS_ENDPOINT_URL_AUTO_SCALING", getenv("AWS_ENDPOINT_URL")),
 			elbv2:       env("AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2", getenv("AWS_ENDPOINT_URL")),
 			cloudwatch:  env("AWS_ENDPOINT_URL_CLOUDWATCH", getenv("AWS_ENDPOINT_URL")),
+			ec2:         env("AWS_ENDPOINT_URL_EC2", getenv("AWS_ENDPOINT_URL")),
 		}
 	}
 	if c.url == "" {

@@ -78,13 +78,16 @@ func TestConsoleInTmuxAWSMode(t *testing.T) {
 		"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret", "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_CONFIG_FILE=" + filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "none"),
 		"AWS_ENDPOINT_URL_AUTO_SCALING=" + aws.URL, "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2=" + aws.URL,
-		"AWS_ENDPOINT_URL_CLOUDWATCH=" + aws.URL,
+		"AWS_ENDPOINT_URL_CLOUDWATCH=" + aws.URL, "AWS_ENDPOINT_URL_EC2=" + aws.URL,
 	}, " ")
 	s := startTmux(t, dir, size{120, 40}, env, console, "--outputs", outputs, "--api-key", e2eAPIKey, "--interval", "0")
 	s.expect("AWS Documents view", "mode aws", "stack docmeta-dev", "credentials env  region us-east-1", "contract.pdf", "auto-refresh off")
 	s.send("2")
 	s.expect("AWS Fleet view", "Auto Scaling Group docmeta-prod-asg", "desired 2   min 2   max 4",
 		"i-1", "eu-west-1a", "InService", "healthy", "1 of 1 instances healthy")
+	s.send("Enter")
+	s.expect("AWS Fleet instance detail", "instance       i-1", "launched       2026-11-27 08:46:40 UTC", "target state   healthy")
+	s.send("Escape")
 	s.send("3")
 	s.expect("AWS Costs view", "Cost model", "dev vs seed:", "NAT gateways: nat-0e2e", "the stack reports 1",
 		"Interface endpoints: vpce-0e2e1, vpce-0e2e2, vpce-0e2e3", "interface endpoint(s) but the stack reports 3")

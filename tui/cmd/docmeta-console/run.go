@@ -15,6 +15,7 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -106,7 +107,8 @@ func buildConsole(ctx context.Context, cfg config, getenv func(string) string) (
 	asg := autoscaling.NewFromConfig(awsCfg, func(o *autoscaling.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.autoscaling) })
 	elb := elbv2.NewFromConfig(awsCfg, func(o *elbv2.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.elbv2) })
 	cw := cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.cloudwatch) })
-	t.Fleet = awsfleet.New(asg, elb, cfg.outputs.ASGName, cfg.outputs.TargetGroupARN)
+	ec2c := ec2.NewFromConfig(awsCfg, func(o *ec2.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.ec2) })
+	t.Fleet = awsfleet.New(asg, elb, ec2c, cfg.outputs.ASGName, cfg.outputs.TargetGroupARN)
 	t.Health = awshealth.New(cw, asg, awshealth.Config{
 		LoadBalancer: cfg.outputs.ALBARNSuffix, TargetGroup: cfg.outputs.TargetGroupARNSuffix,
 		Table: cfg.outputs.TableName, Group: cfg.outputs.ASGName,
