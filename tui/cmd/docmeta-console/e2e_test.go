@@ -87,7 +87,10 @@ func TestConsoleInTmuxAWSMode(t *testing.T) {
 		"i-1", "eu-west-1a", "InService", "healthy", "1 of 1 instances healthy")
 	s.send("Enter")
 	s.expect("AWS Fleet instance detail", "instance       i-1", "launched       2026-11-27 08:46:40 UTC", "target state   healthy")
+	// The next key waits for the list: ESC and a key sent at once read as
+	// alt+key.
 	s.send("Escape")
+	s.expect("AWS Fleet list again", "1 of 1 instances healthy")
 	s.send("3")
 	s.expect("AWS Costs view", "Cost model", "dev vs seed:", "NAT gateways: nat-0e2e", "the stack reports 1",
 		"Interface endpoints: vpce-0e2e1, vpce-0e2e2, vpce-0e2e3", "interface endpoint(s) but the stack reports 3")
