@@ -78,7 +78,7 @@ func (m *Model) clockView(width int) string {
 	var state, short string
 	switch last := v.LastRefresh(); {
 	case last.IsZero() && v.Err() != nil:
-		state, short = "STALE: no data yet, refresh failed", "STALE: no data"
+		state, short = "STALE: refresh failed, none complete yet", "STALE: none complete"
 	case last.IsZero():
 		state, short = "no data yet", "no data yet"
 	case v.Err() != nil:

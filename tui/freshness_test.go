@@ -33,7 +33,7 @@ func TestFailedRefreshMarksTheViewStale(t *testing.T) {
 func TestFirstLoadFailureIsStaleWithNoData(t *testing.T) {
 	m := newTestModel(t, Config{Documents: &fakeDocs{err: errors.New("connection refused")}})
 	run(t, m, m.Init())
-	mustContain(t, m.View(), "STALE: no data yet, refresh failed")
+	mustContain(t, m.View(), "STALE: refresh failed, none complete yet")
 }
 
 // At 80 columns the freshness gives up its longer forms but never the
