@@ -241,11 +241,7 @@ func TestDocumentsDetailWrapsAt80AndCopies(t *testing.T) {
 			t.Errorf("detail pane lost %q at 80 columns:\n%s", want, screen)
 		}
 	}
-	for _, line := range strings.Split(screen, "\n") {
-		if lipgloss.Width(line) > 80 {
-			t.Errorf("line wider than 80: %q", line)
-		}
-	}
+	mustFit(t, screen, 80)
 	mustContain(t, screen, "? help", "q quit")
 	press(t, m, "y")
 	// In tmux the sequence goes through its passthrough (DCS tmux; ...).

@@ -11,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/docmeta/docmeta/backend"
 )
@@ -441,4 +442,14 @@ func goldenNAT() *fakeNAT {
 		days = append(days, DayBytes{Day: time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC), Bytes: gb * 1e9})
 	}
 	return &fakeNAT{days: days}
+}
+
+// mustFit fails for every line of screen wider than width.
+func mustFit(t *testing.T, screen string, width int) {
+	t.Helper()
+	for _, line := range strings.Split(screen, "\n") {
+		if lipgloss.Width(line) > width {
+			t.Errorf("line wider than %d: %q", width, line)
+		}
+	}
 }

@@ -3,11 +3,8 @@ package tui
 import (
 	"bytes"
 	"encoding/base64"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/charmbracelet/lipgloss"
 )
 
 func TestFleetLocalServerReachable(t *testing.T) {
@@ -102,11 +99,7 @@ func TestFleetDetailPaneShowsEveryField(t *testing.T) {
 		"ASG health     Healthy", "launch tmpl    docmeta-dev-lt v6", "launched       2026-11-27 09:46:40 CET (43m20s ago)", "target state   unhealthy",
 		"reason code    Target.FailedHealthChecks", "description    Health checks failed with these codes: [502]; the",
 		"GET /status on port 8080", "? help", "q quit")
-	for _, line := range strings.Split(screen, "\n") {
-		if lipgloss.Width(line) > 80 {
-			t.Errorf("line wider than 80: %q", line)
-		}
-	}
+	mustFit(t, screen, 80)
 	press(t, m, "esc")
 	mustNotContain(t, m.View(), "reason code")
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,7 +65,7 @@ func (v *healthView) render() string {
 	}
 	b.WriteString("\n" + titleStyle.Render("Scaling activities") + labelStyle.Render(" (latest first)") + "\n")
 	if len(h.Activities) == 0 {
-		if failed(h, "scaling activities") {
+		if slices.Contains(h.Failed, "scaling activities") {
 			b.WriteString(warnStyle.Render("not fetched (see the status line)"))
 		} else {
 			b.WriteString(labelStyle.Render("none recorded"))
@@ -82,15 +83,6 @@ func (v *healthView) render() string {
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-func failed(h ServiceHealth, part string) bool {
-	for _, f := range h.Failed {
-		if f == part {
-			return true
-		}
-	}
-	return false
 }
 
 // seriesStats is the right-hand column: the last value and the peak, or the

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/docmeta/docmeta/backend"
@@ -71,14 +72,7 @@ const (
 )
 
 // Missing reports whether part could not be fetched.
-func (g Group) Missing(part string) bool {
-	for _, p := range g.Failed {
-		if p == part {
-			return true
-		}
-	}
-	return false
-}
+func (g Group) Missing(part string) bool { return slices.Contains(g.Failed, part) }
 
 // InstanceRefresh is the state of one rolling replacement of the group.
 type InstanceRefresh struct {
