@@ -24,7 +24,7 @@ const (
 	KeyAPIKeyParameter       = "API_KEYS_SSM_PARAMETER"
 	KeyAPIKeyKMSKeyARN       = "API_KEYS_KMS_KEY_ARN"
 	KeyStateBucket           = "STATE_BUCKET"
-	KeyStateKey              = "STATE_KEY"
+	KeyStateKeyPrefix        = "STATE_KEY_PREFIX"
 	KeyStateRegion           = "STATE_REGION"
 	KeyStateLockTable        = "STATE_LOCK_TABLE"
 	KeyALBDeletionProtection = "ALB_DELETION_PROTECTION"
@@ -38,14 +38,20 @@ const (
 	KeyExportNoncurrentDays  = "EXPORT_NONCURRENT_EXPIRATION_DAYS"
 )
 
-// keyRetiredDeletionProtection was one switch for the table and the ALB.
-const keyRetiredDeletionProtection = "DELETION_PROTECTION"
+// keyRefusedDeletionProtection is refused, not ignored: set to "false" it
+// reads as "unprotect the table", and the table is always protected (the
+// teardown lifts it after a verified export).
+const keyRefusedDeletionProtection = "DELETION_PROTECTION"
+
+// keyRetiredStateKey was one state key: set for all profiles, every stack
+// shared one state object.
+const keyRetiredStateKey = "STATE_KEY"
 
 // Keys lists every setting key Load reads, for documentation and tests.
 var Keys = []string{
 	KeyRegion, KeyVPCCIDR, KeyAZCount, KeyInstanceType, KeyNATMode,
 	KeyASGMin, KeyASGMax, KeyASGDesired, KeyInterfaceEndpoints, KeyEndpointAZCount,
-	KeyCertificateARN, KeyAPIKeyParameter, KeyAPIKeyKMSKeyARN, KeyStateBucket, KeyStateKey, KeyStateRegion,
+	KeyCertificateARN, KeyAPIKeyParameter, KeyAPIKeyKMSKeyARN, KeyStateBucket, KeyStateKeyPrefix, KeyStateRegion,
 	KeyStateLockTable, KeyALBDeletionProtection, KeyRootVolumeGiB, KeyRootVolumeType,
 	KeyScaleInProtection, KeyTargetRequests, KeyHealthCheckGrace, KeyDeregistrationDelay,
 	KeyExportIADays, KeyExportNoncurrentDays,
@@ -132,20 +138,18 @@ func Load(p Profile, lookup func(string) string) (Config, error) {
 	str(KeyAPIKeyKMSKeyARN, &c.APIKeyKMSKeyARN)
 	var st RemoteState
 	str(KeyStateBucket, &st.Bucket)
-	str(KeyStateKey, &st.Key)
+	str(KeyStateKeyPrefix, &st.KeyPrefix)
 	str(KeyStateRegion, &st.Region)
 	str(KeyStateLockTable, &st.LockTable)
 	if st != (RemoteState{}) {
-		if st.Region == "" {
-			st.Region = c.Region
-		}
 		c.RemoteState = &st
 	}
+	if v, name := get(keyRetiredStateKey); v != "" {
+		errs = append(errs, fmt.Errorf("%s is no longer read: one key shared by every profile and region made their stacks share a state object; state keys are now <prefix>/<stack>.tfstate with the stack name carrying profile and region: set %s (default %q) instead", name, c.envName(KeyStateKeyPrefix), DefaultStateKeyPrefix))
+	}
 	flag(KeyALBDeletionProtection, &c.ALBDeletionProtection)
-	// The former shared setting: refuse it rather than ignore it, since
-	// "false" used to mean an unprotected table.
-	if v, name := get(keyRetiredDeletionProtection); v != "" {
-		errs = append(errs, fmt.Errorf("%s is no longer read: the table's deletion protection is always on (the teardown command lifts it after a verified export); for the load balancer set %s", name, c.envName(KeyALBDeletionProtection)))
+	if v, name := get(keyRefusedDeletionProtection); v != "" {
+		errs = append(errs, fmt.Errorf("%s is not read: the table's deletion protection is always on (the teardown command lifts it after a verified export); for the load balancer set %s", name, c.envName(KeyALBDeletionProtection)))
 	}
 	num(KeyRootVolumeGiB, &c.RootVolume.SizeGiB)
 	str(KeyRootVolumeType, &c.RootVolume.Type)

@@ -339,9 +339,6 @@ func (m *Model) View() string {
 		lipgloss.JoinVertical(lipgloss.Left, m.headerView(), body, m.footerView()))
 }
 
-// ActiveTitle names the active view (for tests and the e2e script).
-func (m *Model) ActiveTitle() string { return m.current().Title() }
-
 // logPanic writes a panic's full stack to the debug log, then lets it go on:
 // bubbletea restores the terminal and prints it, and the log keeps it after
 // the screen is gone.

@@ -11,12 +11,14 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/docmeta/docmeta/backend"
+	"github.com/docmeta/docmeta/internal/memstore"
 	"github.com/valyala/fasthttp/fasthttputil"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 const testKey = "test-key-0123456789abcdef"
@@ -25,29 +27,18 @@ const testKey = "test-key-0123456789abcdef"
 type testServer struct {
 	t      *testing.T
 	api    *API
-	store  *memStore
+	store  *memstore.Store
 	ln     *fasthttputil.InmemoryListener
 	client *http.Client
 	logs   *syncBuffer
 }
 
 // syncBuffer collects log output written from server goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
+type syncBuffer struct{ testenv.LockedBuffer }
 
 func (s *syncBuffer) lines() []map[string]any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(s.b.String()), "\n") {
+	for _, l := range strings.Split(strings.TrimSpace(s.String()), "\n") {
 		var m map[string]any
 		if json.Unmarshal([]byte(l), &m) == nil {
 			out = append(out, m)
@@ -60,7 +51,7 @@ func (s *syncBuffer) lines() []map[string]any {
 // config (nil keeps the defaults: one API key, 1 MiB uploads).
 func startServer(t *testing.T, edit func(*Config)) *testServer {
 	t.Helper()
-	ts := &testServer{t: t, store: newMemStore(), ln: fasthttputil.NewInmemoryListener(), logs: &syncBuffer{}}
+	ts := &testServer{t: t, store: memstore.New(), ln: fasthttputil.NewInmemoryListener(), logs: &syncBuffer{}}
 	cfg := Config{
 		Store: ts.store, StoreName: "memory", Version: "test", APIKeys: []string{testKey},
 		MaxUploadBytes: 1 << 20, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)),

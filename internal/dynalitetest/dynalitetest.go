@@ -8,7 +8,6 @@
 package dynalitetest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -21,6 +20,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // startTimeout bounds how long Start and Restart wait for dynalite to answer
@@ -42,7 +43,7 @@ type Server struct {
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{} // closed when cmd has been waited for
-	output *lockedBuffer
+	output *testenv.LockedBuffer
 }
 
 // Start runs dynalite on a free 127.0.0.1 port and waits until it answers.
@@ -61,12 +62,13 @@ func Start(tb testing.TB) *Server {
 	// fresh port makes that race harmless.
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		port, err := freePort()
+		addr, err := testenv.FreeAddr()
 		if err != nil {
-			tb.Fatalf("dynalitetest: no free loopback port: %v", err)
+			tb.Fatalf("dynalitetest: %v", err)
 		}
-		s.port = port
-		s.Endpoint = "http://127.0.0.1:" + strconv.Itoa(port)
+		_, port, _ := net.SplitHostPort(addr)
+		s.port, _ = strconv.Atoi(port)
+		s.Endpoint = "http://" + addr
 		if lastErr = s.start(); lastErr == nil {
 			return s
 		}
@@ -101,7 +103,7 @@ func (s *Server) Restart() {
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := &lockedBuffer{}
+	out := &testenv.LockedBuffer{}
 	cmd := exec.Command("node", s.script,
 		"--host", "127.0.0.1",
 		"--port", strconv.Itoa(s.port),
@@ -205,33 +207,4 @@ func repoRoot() (string, error) {
 		}
 		dir = parent
 	}
-}
-
-// freePort asks the kernel for an unused loopback port.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// lockedBuffer collects the process output for failure messages; the exec
-// package writes to it from its own goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/smithy-go/encoding/cbor"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // fakeAWS answers the three services the console calls in AWS mode, in their
@@ -124,7 +126,7 @@ func TestAWSModeWiring(t *testing.T) {
 	os.WriteFile(outputs, []byte(`{"docmeta-dev":{"service_url":"http://127.0.0.1:9","asg_name":"docmeta-prod-asg",
 	  "target_group_arn":"arn:tg","nat_gateway_ids":["nat-0e2e"],"interface_endpoint_ids":["vpce-0e2e1","vpce-0e2e2"],"region":"us-east-1",
 	  "alb_arn_suffix":"app/docmeta-dev/1","target_group_arn_suffix":"targetgroup/docmeta-dev/2","table_name":"docmeta-dev-documents"}}`), 0o600)
-	env := envOf(map[string]string{
+	env := testenv.Getenv(map[string]string{
 		"AWS_ACCESS_KEY_ID":                          "AKIDTEST",
 		"AWS_SECRET_ACCESS_KEY":                      "secret",
 		"AWS_ENDPOINT_URL_AUTO_SCALING":              srv.URL,
@@ -203,7 +205,7 @@ func TestCredentialSource(t *testing.T) {
 		{"", nil, "default", ""},
 	}
 	for _, tc := range cases {
-		p, src := credentialSource(tc.profile, envOf(tc.env))
+		p, src := credentialSource(tc.profile, testenv.Getenv(tc.env))
 		if p != tc.wantProfile || src != tc.src {
 			t.Errorf("profile %q env %v: got (%q, %q), want (%q, %q)", tc.profile, tc.env, p, src, tc.wantProfile, tc.src)
 		}

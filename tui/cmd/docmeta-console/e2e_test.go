@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/docmeta/docmeta/internal/gobuild"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 const e2eAPIKey = "e2e-secret-key"
@@ -94,8 +95,11 @@ func TestConsoleInTmuxAWSMode(t *testing.T) {
 	s.send("3")
 	s.expect("AWS Costs view", "Cost model", "dev vs seed:", "NAT gateways: nat-0e2e", "the stack reports 1",
 		"Interface endpoints: vpce-0e2e1, vpce-0e2e2, vpce-0e2e3", "interface endpoint(s) but the stack reports 3")
-	s.send("f")                                                                             // page down to the month's projection
-	s.expect("AWS Costs view, paged down", "██ NAT", "Mean:", "projected", " observed on ") // the day count depends on today's date
+	s.send("f") // page down to the month's projection
+	// The fake serves the 14 days before today; those of this month count
+	// as observed, so early in a month fewer than 14 do.
+	observed := fmt.Sprintf("observed on %d days", min(14, time.Now().UTC().Day()-1))
+	s.expect("AWS Costs view, paged down", "██ NAT", "Mean:", "projected", observed)
 	s.send("4")
 	s.expect("AWS Health view", "[4 Health]", "ALB requests", "ALB 5XX (target)", "Response p99", "Unhealthy hosts",
 		"DynamoDB throttled", "Scaling activities", "Launching a new EC2 instance: i-1")
@@ -120,7 +124,10 @@ func e2eBinaries(t *testing.T) (dir, server, console string) {
 // bolt directory and one API key, and waits for /status.
 func startServer(t *testing.T, dir, server string) string {
 	t.Helper()
-	addr := freeAddr(t)
+	addr, err := testenv.FreeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
 	base := "http://" + addr
 	srv := exec.Command(server, "--addr", addr, "--store", "bolt", "--data-dir", filepath.Join(dir, "data"), "--api-keys", e2eAPIKey)
 	srv.Env = append(os.Environ(), "DOCMETA_LOG_FILE=")
@@ -248,16 +255,6 @@ func buildBinary(t *testing.T, dir, pkg string) string {
 		t.Fatal(err)
 	}
 	return bin
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // waitFor polls cond every 100ms for at most 30s (a bound for a stuck

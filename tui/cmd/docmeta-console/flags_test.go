@@ -10,11 +10,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 func TestHelpListsKeysAndExamples(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(t.Context(), []string{"--help"}, envOf(nil), strings.NewReader(""), io.Discard, &out); err != nil {
+	if err := run(t.Context(), []string{"--help"}, testenv.Getenv(nil), strings.NewReader(""), io.Discard, &out); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Keys:", "? ", "full help", "q, ctrl+c", "y            copy the selected ID (OSC 52)",
@@ -27,7 +29,7 @@ func TestHelpListsKeysAndExamples(t *testing.T) {
 
 func TestVersionPrintsTheBuild(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(t.Context(), []string{"--version"}, envOf(nil), strings.NewReader(""), &out, io.Discard); err != nil {
+	if err := run(t.Context(), []string{"--version"}, testenv.Getenv(nil), strings.NewReader(""), &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	// go test builds carry no VCS stamp: "dev".
@@ -37,18 +39,18 @@ func TestVersionPrintsTheBuild(t *testing.T) {
 }
 
 func TestIntervalFlags(t *testing.T) {
-	c, err := parseConfig([]string{"--costs-interval", "2h", "--health-interval", "0"}, envOf(nil), io.Discard)
+	c, err := parseConfig([]string{"--costs-interval", "2h", "--health-interval", "0"}, testenv.Getenv(nil), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.interval != 15*time.Second || c.costsInterval != 2*time.Hour || c.healthInterval != 0 {
 		t.Errorf("intervals = %s, %s, %s", c.interval, c.costsInterval, c.healthInterval)
 	}
-	c, _ = parseConfig(nil, envOf(nil), io.Discard)
+	c, _ = parseConfig(nil, testenv.Getenv(nil), io.Discard)
 	if c.costsInterval != time.Hour || c.healthInterval != time.Minute {
 		t.Errorf("default intervals = costs %s, health %s; want 1h, 1m", c.costsInterval, c.healthInterval)
 	}
-	if _, err := parseConfig([]string{"--costs-interval", "10ms"}, envOf(nil), io.Discard); err == nil ||
+	if _, err := parseConfig([]string{"--costs-interval", "10ms"}, testenv.Getenv(nil), io.Discard); err == nil ||
 		!strings.Contains(err.Error(), "--costs-interval 10ms must be 0 (off) or at least 1s") {
 		t.Errorf("10ms costs interval: %v", err)
 	}
@@ -67,7 +69,7 @@ func TestDebugLogRecordsEveryFetch(t *testing.T) {
 	stdin, keys := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(t.Context(), []string{"--url", url, "--debug-log", logPath}, envOf(nil), stdin, io.Discard, io.Discard)
+		done <- run(t.Context(), []string{"--url", url, "--debug-log", logPath}, testenv.Getenv(nil), stdin, io.Discard, io.Discard)
 	}()
 	var lines []map[string]any
 	deadline := time.Now().Add(30 * time.Second) // a bound against a hang on a loaded machine
