@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,4 +112,23 @@ func TestIntervalZeroNeverRefreshes(t *testing.T) {
 		t.Errorf("%d fleet fetches with auto-refresh off, want 1", fleet.calls)
 	}
 	mustContain(t, m.View(), "auto-refresh off")
+}
+
+// At 80 columns with four tabs, "loading" still fits on the tabs line
+// (the interval gives way first).
+func TestLoadingFitsTheTabsLineAt80Columns(t *testing.T) {
+	m := newTestModel(t, Config{Mode: "aws", Documents: &fakeDocs{docs: sampleDocs(1)}, Health: &fakeHealth{health: sampleHealth()},
+		Intervals: Intervals{Documents: 15 * time.Second}})
+	m.Update(teaSize(80, 24))
+	run(t, m, m.Init())
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("r")}) // started, not answered
+	var line string
+	for _, l := range strings.Split(m.View(), "\n") {
+		if strings.Contains(l, "[1 Documents]") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "[1 Documents] 2 Fleet 3 Costs 4 Health  updated 10:30:00 (0s ago)") || !strings.Contains(line, "loading") {
+		t.Errorf("tabs line at 80 columns: %q", line)
+	}
 }
