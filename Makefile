@@ -118,7 +118,7 @@ fuzz-times:
 ## (DOCMETA_URL, default http://127.0.0.1:8080; CONSOLE_FLAGS e.g. --api-key KEY,
 ## or --outputs outputs.json for a deployed stack, whose service URL is then used)
 console:
-	$(GO) build -o $(BIN)/docmeta-console ./tui/cmd/docmeta-console
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/docmeta-console ./tui/cmd/docmeta-console
 	./$(BIN)/docmeta-console $(CONSOLE_FLAGS)
 
 ## test-console: console views with fakes, golden screens, AWS adapters
