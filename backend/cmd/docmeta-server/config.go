@@ -117,13 +117,7 @@ var settings = []setting{
 	{
 		flag: "dynamodb-endpoint", env: "AWS_ENDPOINT_URL_DYNAMODB",
 		usage: "DynamoDB endpoint override for local emulators, e.g. http://127.0.0.1:4567",
-		parse: func(c *config, v string) error {
-			if err := checkURL(v); err != nil {
-				return err
-			}
-			c.DynamoEndpoint = v
-			return nil
-		},
+		parse: endpointInto(func(c *config) *string { return &c.DynamoEndpoint }),
 	},
 	{
 		flag: "api-keys", env: "DOCMETA_API_KEYS",
@@ -143,13 +137,7 @@ var settings = []setting{
 	{
 		flag: "ssm-endpoint", env: "AWS_ENDPOINT_URL_SSM",
 		usage: "SSM endpoint override (tests, VPC endpoints with custom DNS)",
-		parse: func(c *config, v string) error {
-			if err := checkURL(v); err != nil {
-				return err
-			}
-			c.SSMEndpoint = v
-			return nil
-		},
+		parse: endpointInto(func(c *config) *string { return &c.SSMEndpoint }),
 	},
 	{
 		flag: "allow-anonymous", env: "DOCMETA_ALLOW_ANONYMOUS", def: "false",
@@ -268,13 +256,16 @@ func intInto(field func(*config) *int, max int, example string) func(*config, st
 	}
 }
 
-// checkURL applies awsconf's endpoint rule at parse time, so a bad
+// endpointInto applies awsconf's endpoint rule at parse time, so a bad
 // endpoint is reported as a configuration mistake naming its setting.
-func checkURL(v string) error {
-	if awsconf.CheckEndpoint(v) != nil {
-		return errors.New("must be an http(s) URL such as http://127.0.0.1:4567")
+func endpointInto(field func(*config) *string) func(*config, string) error {
+	return func(c *config, v string) error {
+		if awsconf.CheckEndpoint(v) != nil {
+			return errors.New("must be an http(s) URL such as http://127.0.0.1:4567")
+		}
+		*field(c) = v
+		return nil
 	}
-	return nil
 }
 
 // splitKeys reads a comma- or newline-separated key list.

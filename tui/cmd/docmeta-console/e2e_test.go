@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/docmeta/docmeta/internal/gobuild"
 
+	"github.com/docmeta/docmeta/internal/serverproc"
 	"github.com/docmeta/docmeta/internal/testenv"
 )
 
@@ -128,35 +128,22 @@ func startServer(t *testing.T, dir, server string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := "http://" + addr
-	srv := exec.Command(server, "--addr", addr, "--store", "bolt", "--data-dir", filepath.Join(dir, "data"), "--api-keys", e2eAPIKey)
-	srv.Env = append(os.Environ(), "DOCMETA_LOG_FILE=")
-	logPath := filepath.Join(dir, "server.log")
-	srvLog, err := os.Create(logPath)
+	p, err := serverproc.Start(serverproc.Config{
+		Name: "docmeta-server", Bin: server, Addr: addr, LogPath: filepath.Join(dir, "server.log"), StartTimeout: 30 * time.Second,
+		Args: []string{"--addr", addr, "--store", "bolt", "--data-dir", filepath.Join(dir, "data"), "--api-keys", e2eAPIKey},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Stdout, srv.Stderr = srvLog, srvLog
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		srv.Process.Signal(os.Interrupt)
-		srv.Wait()
+		if err := p.Stop(); err != nil {
+			t.Errorf("stop the server: %v", err)
+		}
 		if t.Failed() {
-			b, _ := os.ReadFile(logPath)
-			t.Logf("server log:\n%s", b)
+			t.Logf("server log (last lines):\n%s", p.Tail())
 		}
 	})
-	waitFor(t, "server /status", func() (bool, string) {
-		resp, err := http.Get(base + "/status")
-		if err != nil {
-			return false, err.Error()
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200, resp.Status
-	})
-	return base
+	return "http://" + addr
 }
 
 func upload(t *testing.T, dir, base, name, body string) {
