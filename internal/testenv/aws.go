@@ -4,6 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
 // IsolateAWS points the SDK's shared config and credentials files into a
@@ -32,4 +35,21 @@ func WriteAWSProfile(t testing.TB, dir, profile, keyID string) {
 	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// FakeAWSConfig returns an aws.Config for SDK clients pointed at a loopback
+// fake serving endpoint: fixed test credentials (the fake does not check the
+// signature) and a single attempt, because tests assert on failures rather
+// than wait through back-off. An empty endpoint leaves each client to set
+// its own, for fakes that serve each service on a separate address.
+func FakeAWSConfig(endpoint string) aws.Config {
+	cfg := aws.Config{
+		Region:           "us-east-1",
+		Credentials:      credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+		RetryMaxAttempts: 1,
+	}
+	if endpoint != "" {
+		cfg.BaseEndpoint = aws.String(endpoint)
+	}
+	return cfg
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docmeta/docmeta/internal/testenv"
 	"github.com/docmeta/docmeta/ops/teardown/fakeaws"
 )
 
@@ -35,9 +36,10 @@ func startFakeAWS(t *testing.T) *fakeAWS {
 	srv := fakeaws.Start(t)
 	f := &fakeAWS{db: srv.DB, s3: srv.S3, elb: srv.ELB, out: &strings.Builder{}, logs: &strings.Builder{}}
 	ep := Endpoints{DynamoDB: srv.DynamoDBURL, S3: srv.S3URL, ELBv2: srv.ELBv2URL}
-	db, st := NewClients(fakeaws.ClientConfig(), testRegion, ep)
+	cfg := testenv.FakeAWSConfig("") // each service has its own fake, in ep
+	db, st := NewClients(cfg, testRegion, ep)
 	f.runner = &Runner{
-		DB: db, S3: st, ELB: NewELBv2Client(fakeaws.ClientConfig(), testRegion, ep), Out: f.out, Log: slog.New(slog.NewTextHandler(f.logs, nil)),
+		DB: db, S3: st, ELB: NewELBv2Client(cfg, testRegion, ep), Out: f.out, Log: slog.New(slog.NewTextHandler(f.logs, nil)),
 		Exec: func(_ context.Context, argv []string) error {
 			f.execs = append(f.execs, argv)
 			return nil
