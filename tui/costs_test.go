@@ -135,17 +135,8 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 func TestCostsStaleRefreshIsDropped(t *testing.T) {
 	src := &fakeCosts{report: sampleReport()}
 	m := newTestModel(t, Config{Costs: src})
-	v := m.tabs[2].view
-	older := v.Refresh()()
-	newer := sampleReport()
-	newer.Profile.Name = "prod"
-	src.report = newer
-	newest := v.Refresh()()
-	m.Update(newest)
-	m.Update(older)
-	press(t, m, "3")
-	mustContain(t, m.View(), "prod vs seed")
-	mustNotContain(t, m.View(), "dev vs seed")
+	checkStaleRefreshDropped(t, m, "3", func() { src.report.Profile.Name = "prod" },
+		[]string{"prod vs seed"}, []string{"dev vs seed"})
 }
 
 func TestCostsWarnWhenTheStackDisagreesWithTheModel(t *testing.T) {

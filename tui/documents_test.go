@@ -107,21 +107,8 @@ func TestDocumentsUnauthorizedFirstLoad(t *testing.T) {
 func TestDocumentsStaleRefreshIsDropped(t *testing.T) {
 	docs := &fakeDocs{docs: sampleDocs(1)}
 	m := newTestModel(t, Config{Documents: docs})
-	v := m.tabs[0].view
-
-	older := v.Refresh()
-	olderMsg := older() // answered with the old data...
-	docs.set(sampleDocs(4), nil)
-	newer := v.Refresh()
-	newerMsg := newer()
-
-	m.Update(newerMsg)
-	m.Update(olderMsg) // ...but arrives last, and must be dropped
-	screen := m.View()
-	mustContain(t, screen, "report-04.pdf", "4 documents")
-	if v.Loading() {
-		t.Error("still loading after the newest refresh answered")
-	}
+	checkStaleRefreshDropped(t, m, "1", func() { docs.set(sampleDocs(4), nil) },
+		[]string{"report-04.pdf", "4 documents"}, []string{"1 document"})
 }
 
 func TestEmptyListingTellsHowToUpload(t *testing.T) {

@@ -225,6 +225,26 @@ func mustNotContain(t *testing.T, screen string, unwanted ...string) {
 	}
 }
 
+// checkStaleRefreshDropped refreshes the tab behind key twice, with change
+// applied to its source in between, and delivers the newer answer before
+// the older one: the screen must keep the newer data, because a slow answer
+// to an earlier request must never overwrite a fresher one.
+func checkStaleRefreshDropped(t *testing.T, m *Model, key string, change func(), newer, older []string) {
+	t.Helper()
+	v := m.tabs[int(key[0]-'1')].view
+	olderMsg := v.Refresh()()
+	change()
+	newerMsg := v.Refresh()()
+	m.Update(newerMsg)
+	m.Update(olderMsg)
+	press(t, m, key)
+	mustContain(t, m.View(), newer...)
+	mustNotContain(t, m.View(), older...)
+	if v.Loading() {
+		t.Error("still loading after the newest refresh answered")
+	}
+}
+
 func hasQuit(msgs []tea.Msg) bool {
 	for _, m := range msgs {
 		if _, ok := m.(tea.QuitMsg); ok {

@@ -74,15 +74,8 @@ func TestFleetFirstLoadFailure(t *testing.T) {
 func TestFleetStaleRefreshIsDropped(t *testing.T) {
 	fleet := &fakeFleet{fleet: Fleet{Server: &ServerStatus{URL: "u", Reachable: true, Version: "old"}}}
 	m := newTestModel(t, Config{Fleet: fleet})
-	v := m.tabs[1].view
-	older := v.Refresh()()
-	fleet.set(Fleet{Server: &ServerStatus{URL: "u", Reachable: true, Version: "new"}}, nil)
-	newer := v.Refresh()()
-	m.Update(newer)
-	m.Update(older)
-	press(t, m, "2")
-	mustContain(t, m.View(), "version    new")
-	mustNotContain(t, m.View(), "version    old")
+	checkStaleRefreshDropped(t, m, "2", func() { fleet.set(Fleet{Server: &ServerStatus{URL: "u", Reachable: true, Version: "new"}}, nil) },
+		[]string{"version    new"}, []string{"version    old"})
 }
 
 // enter on an instance opens a pane with every field, the full reason
