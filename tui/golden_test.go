@@ -32,20 +32,6 @@ func goldenConfig(mode string) Config {
 	return c
 }
 
-// goldenKey turns a step into a key message: names for special keys, any
-// other text as typed runes.
-func goldenKey(k string) tea.KeyMsg {
-	switch k {
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-}
-
 // runGolden runs cfg at both sizes: it waits for ready (the data on
 // screen), sends keys, waits for done, quits and compares the final screen
 // with testdata/<test>/<size>.golden.
@@ -63,7 +49,7 @@ func runGolden(t *testing.T, cfg Config, ready, done string, keys ...string) {
 			}
 			wait(ready)
 			for _, k := range keys {
-				tm.Send(goldenKey(k))
+				tm.Send(keyMsg(k))
 			}
 			if done != "" {
 				wait(done)

@@ -1,8 +1,7 @@
 // Package testenv holds the small helpers that tests, the benchmark and the
 // reliability suite share for giving a program its environment: a getenv
 // backed by a map, a free loopback address, a bounded raw connection, a
-// locked buffer, and the AWS
-// settings of clients pointed at loopback fakes.
+// locked buffer, and the AWS settings of clients pointed at loopback fakes.
 package testenv
 
 import (
