@@ -2,6 +2,7 @@ package teardown
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -48,4 +49,23 @@ func startFakeAWS(t *testing.T) *fakeAWS {
 		NewToken: func() string { return "token-1" },
 	}
 	return f
+}
+
+// failDestroy makes the destroy command fail with "exit status 1", after
+// partly (when not nil) has done what the destroy got done, runs the
+// teardown and returns its error message: a failed destroy must never be
+// reported as success.
+func (f *fakeAWS) failDestroy(t *testing.T, partly func()) string {
+	t.Helper()
+	f.runner.Exec = func(context.Context, []string) error {
+		if partly != nil {
+			partly()
+		}
+		return errors.New("exit status 1")
+	}
+	_, err := f.runner.Run(context.Background(), runDestroyConfig())
+	if err == nil {
+		t.Fatal("failed destroy reported success")
+	}
+	return err.Error()
 }
