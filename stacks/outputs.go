@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"fmt"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -11,6 +13,10 @@ var jsiiTrue = jsii.Bool(true)
 // OutputsProps are the values the operator console, the cost tooling and the
 // teardown command read after a deploy.
 type OutputsProps struct {
+	// Edge is "cloudfront" or "alb"; DistributionID is empty for alb.
+	Edge, DistributionID                 string
+	AlarmTopicARN                        string
+	BudgetUSD                            int
 	ServiceURL, ALBDNSName, ALBARNSuffix string
 	ALBARN                               string
 	TableName, TableARN                  string
@@ -25,8 +31,12 @@ type OutputsProps struct {
 
 // NewOutputs adds the stack outputs, named as `cdktf output` prints them.
 func NewOutputs(scope constructs.Construct, p OutputsProps) {
-	output(scope, "service_url", p.ServiceURL, "where clients send requests")
-	output(scope, "alb_dns_name", p.ALBDNSName, "load balancer DNS name")
+	output(scope, "service_url", p.ServiceURL, "where clients send requests (HTTPS through CloudFront with the cloudfront edge)")
+	output(scope, "edge", p.Edge, "what clients connect to: cloudfront (internal load balancer behind a VPC origin) or alb")
+	output(scope, "distribution_id", p.DistributionID, "CloudFront distribution (empty with the alb edge)")
+	output(scope, "alarm_topic_arn", p.AlarmTopicARN, "SNS topic of the alarms and the budget")
+	output(scope, "budget_usd", fmt.Sprint(p.BudgetUSD), "monthly cost budget in USD")
+	output(scope, "alb_dns_name", p.ALBDNSName, "load balancer DNS name (internal with the cloudfront edge)")
 	output(scope, "alb_arn", p.ALBARN, "load balancer ARN (teardown lifts the prod ALB's deletion protection by it)")
 	output(scope, "alb_arn_suffix", p.ALBARNSuffix, "load balancer dimension of its CloudWatch metrics")
 	output(scope, "table_name", p.TableName, "DynamoDB metadata table")

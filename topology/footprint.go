@@ -44,7 +44,9 @@ type Footprint struct {
 	// WebACLs and WAFRules are the WAF web ACL and its rules.
 	WebACLs  int
 	WAFRules int
-	// Alarms are CloudWatch metric alarms, AlarmTopics their SNS topic,
+	// Alarms are CloudWatch metric alarms, AlarmTopics their SNS topics (a
+	// second one in us-east-1 for the CloudFront alarm when the stack is
+	// elsewhere: an alarm notifies only a topic in its own region),
 	// EmailSubscriptions the topic's e-mail subscriptions and Budgets the
 	// AWS Budgets cost budgets.
 	Alarms             int
@@ -125,7 +127,7 @@ func (c Config) Footprint() Footprint {
 		WebACLs:                 one(c.WAF),
 		WAFRules:                c.WAFRules(),
 		Alarms:                  c.Alarms(),
-		AlarmTopics:             1,
+		AlarmTopics:             1 + one(c.Edge == EdgeCloudFront && c.Region != CloudFrontRegion),
 		EmailSubscriptions:      one(c.AlertEmail != ""),
 		Budgets:                 1,
 		EBSVolumes:              c.ASG.Desired,
