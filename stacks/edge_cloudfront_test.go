@@ -22,31 +22,23 @@ func wafRules(t *testing.T, acl map[string]any) []map[string]any {
 	return rules
 }
 
-// edgeConfigs are every synthesized configuration with its app stack.
-func edgeConfigs(t *testing.T) map[string]struct {
+// synthesizedCase is one synthesized configuration and its app stack.
+type synthesizedCase struct {
 	cfg topology.Config
 	doc map[string]any
-} {
+}
+
+// edgeConfigs are every synthesized configuration: the profiles and both
+// variants.
+func edgeConfigs(t *testing.T) map[string]synthesizedCase {
 	t.Helper()
-	out := map[string]struct {
-		cfg topology.Config
-		doc map[string]any
-	}{}
+	out := map[string]synthesizedCase{}
 	for _, p := range topology.Profiles() {
 		cfg := testConfig(t, p)
-		out[string(p)] = struct {
-			cfg topology.Config
-			doc map[string]any
-		}{cfg, synthesized(t, cfg.StackName())}
+		out[string(p)] = synthesizedCase{cfg, synthesized(t, cfg.StackName())}
 	}
-	out["alb variant"] = struct {
-		cfg topology.Config
-		doc map[string]any
-	}{fixture.variant, synthesizedVariant(t, fixture.variant.StackName())}
-	out["custom domain"] = struct {
-		cfg topology.Config
-		doc map[string]any
-	}{fixture.domain, synthesizedVariant(t, fixture.domain.StackName())}
+	out["alb variant"] = synthesizedCase{fixture.variant, synthesizedVariant(t, fixture.variant.StackName())}
+	out["custom domain"] = synthesizedCase{fixture.domain, synthesizedVariant(t, fixture.domain.StackName())}
 	return out
 }
 
