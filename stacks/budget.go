@@ -6,7 +6,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/budgetsbudget"
-	"github.com/docmeta/docmeta/cost"
+	"github.com/docmeta/docmeta/ops/cost"
 	"github.com/docmeta/docmeta/topology"
 )
 

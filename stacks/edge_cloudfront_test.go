@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/docmeta/docmeta/cost"
+	"github.com/docmeta/docmeta/ops/cost"
 	"github.com/docmeta/docmeta/topology"
 )
 

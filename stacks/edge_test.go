@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/docmeta/docmeta/topology"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 func TestLoadBalancer(t *testing.T) {
@@ -461,11 +463,11 @@ func TestAddProfilesSkipsProdWithoutCertificateOnlyByDefault(t *testing.T) {
 	// fails naming make synth, before any construct is created.
 	t.Chdir(t.TempDir())
 	// Behind CloudFront prod needs no certificate and is attempted.
-	_, warnings, err := AddProfiles(nil, lookupFrom(nil))
+	_, warnings, err := AddProfiles(nil, testenv.Getenv(nil))
 	if len(warnings) != 0 || err == nil || !strings.Contains(err.Error(), "docmeta-prod: server binary") {
 		t.Errorf("cloudfront prod: warnings %q err %v, want prod attempted", warnings, err)
 	}
-	_, warnings, err = AddProfiles(nil, lookupFrom(map[string]string{"DOCMETA_PROD_EDGE": "alb", "DOCMETA_PROD_WAF": "false"}))
+	_, warnings, err = AddProfiles(nil, testenv.Getenv(map[string]string{"DOCMETA_PROD_EDGE": "alb", "DOCMETA_PROD_WAF": "false"}))
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "docmeta-prod not synthesized") || !strings.Contains(warnings[0], "DOCMETA_PROD_CERTIFICATE_ARN") {
 		t.Errorf("warnings = %q, want prod skipped with the variable to set", warnings)
 	}
@@ -473,7 +475,7 @@ func TestAddProfilesSkipsProdWithoutCertificateOnlyByDefault(t *testing.T) {
 		strings.Contains(err.Error(), "docmeta-prod") || !strings.Contains(err.Error(), "make synth") {
 		t.Errorf("err = %v, want dev and seed attempted (binary missing) and prod not", err)
 	}
-	_, _, err = AddProfiles(nil, lookupFrom(map[string]string{ProfilesKey: "prod", "DOCMETA_PROD_EDGE": "alb", "DOCMETA_PROD_WAF": "false"}))
+	_, _, err = AddProfiles(nil, testenv.Getenv(map[string]string{ProfilesKey: "prod", "DOCMETA_PROD_EDGE": "alb", "DOCMETA_PROD_WAF": "false"}))
 	if err == nil || !strings.Contains(err.Error(), "DOCMETA_PROD_CERTIFICATE_ARN") {
 		t.Errorf("explicit prod without certificate: %v", err)
 	}

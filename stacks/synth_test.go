@@ -12,6 +12,8 @@ import (
 
 	"github.com/docmeta/docmeta/topology"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // This file is the shared synthesis fixture of package stacks (also used by
@@ -52,15 +54,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func lookupFrom(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
-}
-
 // testConfigs are the configurations the fixture synthesizes: the profile
 // defaults, and two variants exercising the options.
 func testConfigs() (map[topology.Profile]topology.Config, topology.Config, topology.Config, error) {
 	out := map[topology.Profile]topology.Config{}
-	env := lookupFrom(nil)
+	env := testenv.Getenv(nil)
 	for _, p := range topology.Profiles() {
 		c, err := topology.Load(p, env)
 		if err != nil {
@@ -68,7 +66,7 @@ func testConfigs() (map[topology.Profile]topology.Config, topology.Config, topol
 		}
 		out[p] = c
 	}
-	domain, err := topology.Load(topology.Prod, lookupFrom(map[string]string{
+	domain, err := topology.Load(topology.Prod, testenv.Getenv(map[string]string{
 		"DOCMETA_REGION":               "eu-west-1",
 		"DOCMETA_PROD_CERTIFICATE_ARN": testCertificateARN,
 		"DOCMETA_PROD_DOMAIN_NAMES":    "api.example.com,*.docs.example.com",
@@ -78,7 +76,7 @@ func testConfigs() (map[topology.Profile]topology.Config, topology.Config, topol
 	if err != nil {
 		return nil, topology.Config{}, topology.Config{}, err
 	}
-	variant, err := topology.Load(topology.Dev, lookupFrom(map[string]string{
+	variant, err := topology.Load(topology.Dev, testenv.Getenv(map[string]string{
 		"DOCMETA_EDGE":                 "alb",
 		"DOCMETA_NAT_MODE":             "per-az",
 		"DOCMETA_AZ_COUNT":             "3",

@@ -5,7 +5,9 @@ func (c Config) StackName() string { return "docmeta-" + string(c.Profile) }
 
 // ExportStackName is the separate stack holding the export bucket, so that
 // `cdktf destroy docmeta-<profile>` never removes the table exports.
-func (c Config) ExportStackName() string { return c.StackName() + "-exports" }
+func (c Config) ExportStackName() string { return c.StackName() + exportStackSuffix }
+
+const exportStackSuffix = "-exports"
 
 // NamePrefix prefixes the names of AWS resources of this deployment.
 func (c Config) NamePrefix() string { return c.StackName() }
@@ -33,7 +35,7 @@ func (c Config) StateKey(stack string) string {
 	return "docmeta/" + stack + ".tfstate"
 }
 
-// The DynamoDB table schema of the data model (see shared DESIGN.md): items
+// The DynamoDB table schema of the data model (docs/ARCHITECTURE.md): items
 // keyed by id, listed newest first through a GSI keyed by the upload-day
 // bucket ("DOCS#yyyy-mm-dd") and sorted by "uploaded_at#id".
 const (

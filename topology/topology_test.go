@@ -3,17 +3,15 @@ package topology
 import (
 	"strings"
 	"testing"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 const testCert = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 
-func env(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
-}
-
 func TestDefaultsValidate(t *testing.T) {
 	for _, p := range Profiles() {
-		c, err := Load(p, env(nil))
+		c, err := Load(p, testenv.Getenv(nil))
 		if err != nil {
 			t.Fatalf("%s defaults: %v", p, err)
 		}
@@ -21,7 +19,7 @@ func TestDefaultsValidate(t *testing.T) {
 			t.Errorf("profile = %q, want %q", c.Profile, p)
 		}
 	}
-	c, err := Load(Prod, env(nil))
+	c, err := Load(Prod, testenv.Getenv(nil))
 	if err != nil {
 		t.Fatalf("prod: %v", err)
 	}
@@ -33,11 +31,11 @@ func TestDefaultsValidate(t *testing.T) {
 // TestProdRequiresHTTPS: prod serves HTTPS through CloudFront without a
 // certificate, but a public load balancer of its own needs one.
 func TestProdRequiresHTTPS(t *testing.T) {
-	c, err := Load(Prod, env(nil))
+	c, err := Load(Prod, testenv.Getenv(nil))
 	if err != nil || !c.HTTPS() || c.Edge != EdgeCloudFront {
 		t.Fatalf("prod behind CloudFront: edge %q, https %v, err %v", c.Edge, c.HTTPS(), err)
 	}
-	_, err = Load(Prod, env(map[string]string{"DOCMETA_PROD_EDGE": "alb", "DOCMETA_PROD_WAF": "false"}))
+	_, err = Load(Prod, testenv.Getenv(map[string]string{"DOCMETA_PROD_EDGE": "alb", "DOCMETA_PROD_WAF": "false"}))
 	if err == nil {
 		t.Fatal("prod on a public load balancer without a certificate ARN validated")
 	}
@@ -46,7 +44,7 @@ func TestProdRequiresHTTPS(t *testing.T) {
 			t.Errorf("error does not name %s: %v", want, err)
 		}
 	}
-	if _, err := Load(Prod, env(map[string]string{"DOCMETA_PROD_EDGE": "alb", "DOCMETA_PROD_WAF": "false", "DOCMETA_PROD_CERTIFICATE_ARN": testCert})); err != nil {
+	if _, err := Load(Prod, testenv.Getenv(map[string]string{"DOCMETA_PROD_EDGE": "alb", "DOCMETA_PROD_WAF": "false", "DOCMETA_PROD_CERTIFICATE_ARN": testCert})); err != nil {
 		t.Errorf("prod on a load balancer with a certificate: %v", err)
 	}
 }
@@ -62,7 +60,7 @@ func TestEdgeDefaultsAndSettings(t *testing.T) {
 		Seed: {EdgeALB, false, true, 6, 0},
 	}
 	for p, w := range want {
-		c, err := Load(p, env(nil))
+		c, err := Load(p, testenv.Getenv(nil))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,11 +68,11 @@ func TestEdgeDefaultsAndSettings(t *testing.T) {
 			c.Alarms() != w.alarms || c.WAFRules() != w.rules || !c.HTTPS() && p != Seed {
 			t.Errorf("%s: edge %q waf %v public %v alarms %d rules %d https %v", p, c.Edge, c.WAF, c.PublicSubnets(), c.Alarms(), c.WAFRules(), c.HTTPS())
 		}
-		if got := EdgeSetting(p, env(nil)); got != w.edge {
+		if got := EdgeSetting(p, testenv.Getenv(nil)); got != w.edge {
 			t.Errorf("%s: EdgeSetting = %q, want %q", p, got, w.edge)
 		}
 	}
-	c, err := Load(Dev, env(map[string]string{
+	c, err := Load(Dev, testenv.Getenv(map[string]string{
 		"DOCMETA_DEV_EDGE": "cloudfront", "DOCMETA_CERTIFICATE_ARN": testCert,
 		"DOCMETA_DOMAIN_NAMES": "api.example.com, docs.example.com", "DOCMETA_WAF": "true",
 		"DOCMETA_ALERT_EMAIL": "ops@example.com", "DOCMETA_BUDGET_MONTHLY_USD": "80",
@@ -87,11 +85,11 @@ func TestEdgeDefaultsAndSettings(t *testing.T) {
 		t.Errorf("settings not loaded: %+v", c)
 	}
 	// NAT gateways live in public subnets whatever the edge.
-	c, err = Load(Dev, env(map[string]string{"DOCMETA_NAT_MODE": "single"}))
+	c, err = Load(Dev, testenv.Getenv(map[string]string{"DOCMETA_NAT_MODE": "single"}))
 	if err != nil || !c.PublicSubnets() || c.InternetFacingLB() {
 		t.Errorf("cloudfront with NAT: public subnets %v, internet-facing %v, err %v", c.PublicSubnets(), c.InternetFacingLB(), err)
 	}
-	if got := EdgeSetting(Seed, env(map[string]string{"DOCMETA_SEED_EDGE": "cloudfront"})); got != EdgeCloudFront {
+	if got := EdgeSetting(Seed, testenv.Getenv(map[string]string{"DOCMETA_SEED_EDGE": "cloudfront"})); got != EdgeCloudFront {
 		t.Errorf("EdgeSetting ignores the profile variable: %q", got)
 	}
 }
@@ -111,7 +109,7 @@ func TestProfileDefaultsMatchTheDesign(t *testing.T) {
 }
 
 func TestLoadPrecedence(t *testing.T) {
-	c, err := Load(Dev, env(map[string]string{
+	c, err := Load(Dev, testenv.Getenv(map[string]string{
 		"DOCMETA_INSTANCE_TYPE":       "t3.small",
 		"DOCMETA_DEV_INSTANCE_TYPE":   "t4g.small",
 		"DOCMETA_NAT_MODE":            "per-az",
@@ -183,7 +181,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"DOCMETA_API_KEYS_KMS_KEY_ARN": "arn:aws:kms:eu-west-1:123456789012:key/abc"}, "key is in eu-west-1"},
 	}
 	for _, tc := range cases {
-		_, err := Load(Dev, env(tc.env))
+		_, err := Load(Dev, testenv.Getenv(tc.env))
 		if err == nil {
 			t.Errorf("%v: validated", tc.env)
 			continue
@@ -195,14 +193,14 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 }
 
 func TestValidateReportsEveryError(t *testing.T) {
-	_, err := Load(Dev, env(map[string]string{"DOCMETA_REGION": "x", "DOCMETA_NAT_MODE": "y"}))
+	_, err := Load(Dev, testenv.Getenv(map[string]string{"DOCMETA_REGION": "x", "DOCMETA_NAT_MODE": "y"}))
 	if err == nil || !strings.Contains(err.Error(), "region") || !strings.Contains(err.Error(), "nat mode") {
 		t.Errorf("want both errors, got %v", err)
 	}
 }
 
 func TestProdRefusesWeakenedSettings(t *testing.T) {
-	_, err := Load(Prod, env(map[string]string{
+	_, err := Load(Prod, testenv.Getenv(map[string]string{
 		"DOCMETA_PROD_CERTIFICATE_ARN":         testCert,
 		"DOCMETA_PROD_ALB_DELETION_PROTECTION": "false",
 		"DOCMETA_PROD_ASG_MIN":                 "1",

@@ -1,0 +1,28 @@
+// Command docmeta-ops is the operator's tool for a deployed docmeta:
+//
+//	docmeta-ops cost [--json] [--live-prices] [workload flags]
+//	docmeta-ops teardown --stack docmeta-dev --outputs-file outputs.json [--run-destroy]
+//
+// `cost` prints the monthly cost of the seed, dev and prod profiles from the
+// same topology the stacks synthesize; `teardown` exports the table to the
+// retained export bucket, verifies it, and only then lifts deletion
+// protection and destroys (see docs/TEARDOWN.md).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "docmeta-ops:", err)
+		os.Exit(1)
+	}
+}
