@@ -32,7 +32,10 @@ var DynamoDBOperations = []string{"PutItem", "GetItem", "Query"}
 
 // AlarmsProps are the inputs of the alarms and their topics.
 type AlarmsProps struct {
-	Name string
+	// Name prefixes the regional alarms and topic; EdgeName (which carries
+	// the region) the CloudFront alarm and topic in us-east-1, so stacks of
+	// two regions do not collide there.
+	Name, EdgeName string
 	// ALBARNSuffix and TargetGroupARNSuffix are the ALB metrics' dimensions.
 	ALBARNSuffix, TargetGroupARNSuffix string
 	TableName                          string
@@ -75,10 +78,14 @@ func NewAlarms(scope constructs.Construct, id string, p AlarmsProps) *Alarms {
 
 	alb := map[string]*string{"LoadBalancer": str(p.ALBARNSuffix), "TargetGroup": str(p.TargetGroupARNSuffix)}
 	add := func(name string, cfg *cloudwatchmetricalarm.CloudwatchMetricAlarmConfig, topic string) {
-		cfg.AlarmName = str(p.Name + "-" + name)
+		prefix := p.Name
+		if cfg.Provider != nil {
+			prefix = p.EdgeName
+		}
+		cfg.AlarmName = str(prefix + "-" + name)
 		cfg.AlarmActions = strs(topic)
 		cfg.OkActions = strs(topic)
-		cfg.Tags = nameTag(p.Name + "-" + name)
+		cfg.Tags = nameTag(prefix + "-" + name)
 		a.All = append(a.All, pin(cloudwatchmetricalarm.NewCloudwatchMetricAlarm(c, str(name), cfg), "alarm_"+strings.ReplaceAll(name, "-", "_")))
 	}
 	add("target-5xx", &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
@@ -116,7 +123,7 @@ func NewAlarms(scope constructs.Construct, id string, p AlarmsProps) *Alarms {
 	if p.DistributionID != "" {
 		edgeTopicARN := alarmTopicARN
 		if !p.EdgeInStackRegion {
-			a.EdgeTopic = newAlarmTopic(c, "edge_alarms", p.Name+"-edge-alarms", p, p.EdgeProvider)
+			a.EdgeTopic = newAlarmTopic(c, "edge_alarms", p.EdgeName+"-edge-alarms", p, p.EdgeProvider)
 			edgeTopicARN = *a.EdgeTopic.Arn()
 		}
 		add("cloudfront-5xx-rate", &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{

@@ -141,18 +141,24 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 
 	gw := NewGatewayEndpoints(stack, "gateway_endpoints", GatewayEndpointsProps{
 		Region: cfg.Region, VPCID: *net.VPC.Id(), RouteTableIDs: net.PrivateRouteTables,
-		S3Policy: policyDocument{Statement: []policyStatement{{
-			Sid: "ArtifactsAndAmazonLinuxRepos", Effect: "Allow", Principal: "*",
-			Action:   []string{"s3:GetObject"},
-			Resource: []string{*artifacts.Bucket.Arn() + "/*", AL2023RepoBucketARN(cfg.Region)},
-		}}},
+		S3Policy: policyDocument{Statement: []policyStatement{
+			{
+				Sid: "ArtifactsAndAmazonLinuxRepos", Effect: "Allow", Principal: "*",
+				Action:   binaryReadActions,
+				Resource: []string{*artifacts.Bucket.Arn() + "/*", AL2023RepoBucketARN(cfg.Region)},
+			},
+			{
+				Sid: "SsmAgentBuckets", Effect: "Allow", Principal: "*",
+				Action: []string{"s3:GetObject"}, Resource: SSMAgentBucketARNs(cfg.Region),
+			},
+		}},
 		DynamoDBPolicy: policyDocument{Statement: []policyStatement{{
 			Sid: "MetadataTable", Effect: "Allow", Principal: "*",
 			Action: serverTableActions, Resource: []string{*table.Arn(), indexARN},
 		}}},
 	})
 	sgs := NewSecurityGroups(stack, "security_groups", SecurityGroupsProps{
-		Name: name, VPCID: *net.VPC.Id(), VPCCIDR: cfg.VPCCIDR, HTTPS: cfg.CertificateARN != "" && cfg.InternetFacingLB(),
+		Name: name, VPCID: *net.VPC.Id(), HTTPS: cfg.CertificateARN != "" && cfg.InternetFacingLB(),
 		CloudFrontPrefixList: cloudFrontPrefixList,
 		S3PrefixList:         *gw.S3.PrefixListId(), DynamoDBPrefixList: *gw.DynamoDB.PrefixListId(),
 		InternetEgress: cfg.NATMode != topology.NATNone,
@@ -163,13 +169,16 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 	})
 
 	iam := NewIAM(stack, "iam", IAMProps{
-		Name: name, Region: cfg.Region, Partition: *partition.Partition(),
+		Name: cfg.GlobalNamePrefix(), Region: cfg.Region, Partition: *partition.Partition(),
 		TableARN: *table.Arn(), IndexARN: indexARN, ArtifactObjectARN: artifacts.ObjectARN,
+		VPCID: *net.VPC.Id(), S3EndpointID: *gw.S3.Id(), DynamoDBEndpointID: *gw.DynamoDB.Id(),
 		APIKeyParameterARN: fmt.Sprintf("arn:%s:ssm:%s:%s:parameter%s", *partition.Partition(), cfg.Region, *account.AccountId(), cfg.APIKeyParameter),
 		APIKeyKMSKeyARN:    cfg.APIKeyKMSKeyARN,
 	})
-	NewArtifactPolicy(stack, "artifact_bucket_policy", ArtifactPolicyProps{
-		Bucket: artifacts.Bucket, S3EndpointID: *gw.S3.Id(), DeployerUserID: *account.UserId(),
+	apiKeys := NewAPIKeyParameterCheck(stack, "api_key_parameter", APIKeyParameterProps{Region: cfg.Region, Name: cfg.APIKeyParameter})
+	artifactPolicy := NewArtifactPolicy(stack, "artifact_bucket_policy", ArtifactPolicyProps{
+		Bucket: artifacts.Bucket, S3EndpointID: *gw.S3.Id(),
+		InstanceRoleARN: *iam.Role.Arn(), AccountID: *account.AccountId(),
 	})
 
 	lbSubnets := net.PublicSubnetIDs
@@ -179,16 +188,20 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 	alb := NewLoadBalancer(stack, "load_balancer", LoadBalancerProps{
 		Name: name, VPCID: *net.VPC.Id(), SubnetIDs: lbSubnets, SecurityGroupID: *sgs.ALB.Id(),
 		CertificateARN: cfg.CertificateARN, Internal: !cfg.InternetFacingLB(), DeletionProtection: cfg.ALBDeletionProtection,
-		DeregistrationDelay: cfg.Scaling.DeregistrationDelaySeconds,
+		DeregistrationDelay:   cfg.Scaling.DeregistrationDelaySeconds,
+		TargetGroupNamePrefix: cfg.TargetGroupNamePrefix(),
+		DependsOn:             net.PublicReady,
 	})
 	serviceURL, distributionID := alb.URL, ""
 	if cfg.Edge == topology.EdgeCloudFront {
 		webACL := ""
 		if cfg.WAF {
-			webACL = *NewWebACL(stack, "waf", WebACLProps{Name: name, RateLimit: cfg.WAFRateLimit, Provider: edgeProvider}).Arn()
+			webACL = *NewWebACL(stack, "waf", WebACLProps{Name: cfg.GlobalNamePrefix(), RateLimit: cfg.WAFRateLimit, Provider: edgeProvider}).Arn()
 		}
+		// CloudFront's names are account-wide: the global prefix carries the
+		// region, so two regions' stacks do not collide.
 		edge := NewCloudFrontEdge(stack, "cloudfront", CloudFrontEdgeProps{
-			Name: name, ALBARN: *alb.LB.Arn(), ALBDNSName: *alb.LB.DnsName(),
+			Name: cfg.GlobalNamePrefix(), ALBARN: *alb.LB.Arn(), ALBDNSName: *alb.LB.DnsName(),
 			Aliases: cfg.DomainNames, CertificateARN: cfg.CertificateARN, WebACLARN: webACL,
 			// A VPC origin needs the internet gateway attached to the VPC.
 			DependsOn: []cdktf.ITerraformDependable{net.InternetGateway},
@@ -198,19 +211,28 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 
 	ud, err := userdata.Render(userdata.Params{
 		Region: cfg.Region, Table: cfg.TableName(), APIKeyParameter: cfg.APIKeyParameter,
-		ArtifactBucket: *artifacts.Bucket.Bucket(), ArtifactKey: *artifacts.Object.Key(), BinarySHA256: sum,
+		ArtifactBucket: *artifacts.Bucket.Bucket(), ArtifactKey: *artifacts.Object.Key(),
+		ArtifactVersion: *artifacts.Object.VersionId(), BinarySHA256: sum,
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", cfg.StackName(), err)
 	}
 	compute := NewCompute(stack, "compute", ComputeProps{
-		Name: name, InstanceType: cfg.InstanceType, AMIParameter: cfg.AMIParameter(),
+		Name: name, InstanceType: cfg.InstanceType, Burstable: cfg.Burstable(), AMIParameter: cfg.AMIParameter(),
 		RootVolume: cfg.RootVolume, ASG: cfg.ASG, Scaling: cfg.Scaling, ScaleInProtection: cfg.ScaleInProtection,
 		SubnetIDs: net.PrivateSubnetIDs, SecurityGroupID: *sgs.Instance.Id(),
 		InstanceProfileARN: *iam.Profile.Arn(), TargetGroupARN: *alb.TargetGroup.Arn(),
 		ScalingResourceLabel: *alb.LB.ArnSuffix() + "/" + *alb.TargetGroup.ArnSuffix(),
 		UserData:             ud.Script,
 		TargetGroupAttached:  alb.APIRule,
+		BootDependsOn: bootDependencies(BootNeeds{
+			RoleGrants:      iam.Grants,
+			Endpoints:       endpointDependables(gw, interfaces),
+			Rules:           sgs.InstanceReachesAWS,
+			Routes:          net.PrivateReady,
+			Artifacts:       []cdktf.ITerraformDependable{artifacts.Object, artifactPolicy},
+			APIKeyParameter: apiKeys,
+		}),
 	})
 
 	endpointIDs := make([]string, len(interfaces))
@@ -218,12 +240,12 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 		endpointIDs[i] = *e.Id()
 	}
 	alarms := NewAlarms(stack, "alarms", AlarmsProps{
-		Name: name, ALBARNSuffix: *alb.LB.ArnSuffix(), TargetGroupARNSuffix: *alb.TargetGroup.ArnSuffix(),
+		Name: name, EdgeName: cfg.GlobalNamePrefix(), ALBARNSuffix: *alb.LB.ArnSuffix(), TargetGroupARNSuffix: *alb.TargetGroup.ArnSuffix(),
 		TableName: *table.Name(), ASGName: *compute.Group.Name(), ASGMin: cfg.ASG.Min,
 		DistributionID: distributionID, EdgeProvider: edgeProvider, EdgeInStackRegion: cfg.Region == topology.CloudFrontRegion,
 		AlertEmail: cfg.AlertEmail, AccountID: *account.AccountId(),
 	})
-	NewBudget(stack, "budget", BudgetProps{Name: name, AmountUSD: budgetUSD, StackTag: cfg.StackName(), TopicARN: *alarms.Topic.Arn()})
+	NewBudget(stack, "budget", BudgetProps{Name: cfg.GlobalNamePrefix(), AmountUSD: budgetUSD, StackTag: cfg.StackName(), TopicARN: *alarms.Topic.Arn()})
 
 	NewOutputs(stack, OutputsProps{
 		Edge: string(cfg.Edge), DistributionID: distributionID, AlarmTopicARN: *alarms.Topic.Arn(), BudgetUSD: budgetUSD,

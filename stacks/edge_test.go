@@ -202,8 +202,8 @@ func TestSecurityGroups(t *testing.T) {
 	}
 	t.Run("variant", func(t *testing.T) {
 		ensureFixture(t)
-		check(t, synthesizedVariant(t, "docmeta-dev"), fixture.variant)
-		check(t, synthesizedVariant(t, "docmeta-prod"), fixture.domain)
+		check(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
+		check(t, synthesizedVariant(t, fixture.domain.StackName()), fixture.domain)
 	})
 }
 
@@ -232,7 +232,7 @@ func TestInstanceRole(t *testing.T) {
 		}
 		want := map[string][2][]string{
 			"MetadataTable": {{"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"}, {table, table + "/index/by-day"}},
-			"ServerBinary":  {{"s3:GetObject"}, {ref("aws_s3_bucket", "artifact_bucket", "arn") + "/docmeta-server/linux-" + string(cfg.Arch()) + "/" + fixture.binaries[cfg.Arch()]}},
+			"ServerBinary":  {{"s3:GetObject", "s3:GetObjectVersion"}, {ref("aws_s3_bucket", "artifact_bucket", "arn") + "/docmeta-server/linux-" + string(cfg.Arch()) + "/docmeta-server"}},
 			"ApiKeys":       {{"ssm:GetParameter"}, {paramARN}},
 		}
 		if cfg.APIKeyKMSKeyARN != "" {
@@ -248,6 +248,16 @@ func TestInstanceRole(t *testing.T) {
 			s := statement(t, p, sid)
 			if s.Effect != "Allow" || !equalSets(s.Action, w[0]) || !equalSets(s.Resource, w[1]) {
 				t.Errorf("%s = %v on %v, want %v on %v", sid, s.Action, s.Resource, w[0], w[1])
+			}
+			// Data grants hold only from inside the VPC (KMS is called by
+			// SSM on the role's behalf and carries no VPC: kms:ViaService).
+			wantVPC := map[string][2]string{
+				"MetadataTable": {"aws:SourceVpce", ref("aws_vpc_endpoint", "dynamodb_gateway", "id")},
+				"ServerBinary":  {"aws:SourceVpce", ref("aws_vpc_endpoint", "s3_gateway", "id")},
+				"ApiKeys":       {"aws:SourceVpc", ref("aws_vpc", "vpc", "id")},
+			}
+			if w, ok := wantVPC[sid]; ok && (s.Condition["StringEquals"][w[0]] != w[1] || len(s.Condition) != 1 || len(s.Condition["StringEquals"]) != 1) {
+				t.Errorf("%s condition = %v, want StringEquals %s = %s", sid, s.Condition, w[0], w[1])
 			}
 		}
 		for _, s := range p.Statement {
@@ -282,7 +292,7 @@ func TestInstanceRole(t *testing.T) {
 	}
 	t.Run("variant with a customer KMS key", func(t *testing.T) {
 		ensureFixture(t)
-		check(t, synthesizedVariant(t, "docmeta-dev"), fixture.variant)
+		check(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
 	})
 }
 
@@ -400,10 +410,10 @@ func TestRemoteState(t *testing.T) {
 		}
 	}
 	ensureFixture(t)
-	for _, stack := range []string{"docmeta-dev", "docmeta-dev-exports"} {
+	for _, stack := range []string{fixture.variant.StackName(), fixture.variant.ExportStackName()} {
 		s3 := at(synthesizedVariant(t, stack), "terraform", "backend", "s3")
 		want := map[string]any{
-			"bucket": "docmeta-terraform-state", "key": "docmeta/" + stack + ".tfstate", "region": "us-east-1",
+			"bucket": "docmeta-terraform-state", "key": "docmeta/" + stack + ".tfstate", "region": testStateRegion,
 			"dynamodb_table": "docmeta-terraform-locks", "encrypt": true,
 		}
 		for k, v := range want {
@@ -464,14 +474,14 @@ func TestAddProfilesSkipsProdWithoutCertificateOnlyByDefault(t *testing.T) {
 	t.Chdir(t.TempDir())
 	// Behind CloudFront prod needs no certificate and is attempted.
 	_, warnings, err := AddProfiles(nil, testenv.Getenv(nil))
-	if len(warnings) != 0 || err == nil || !strings.Contains(err.Error(), "docmeta-prod: server binary") {
+	if len(warnings) != 0 || err == nil || !strings.Contains(err.Error(), "docmeta-prod-us-east-1: server binary") {
 		t.Errorf("cloudfront prod: warnings %q err %v, want prod attempted", warnings, err)
 	}
 	_, warnings, err = AddProfiles(nil, testenv.Getenv(map[string]string{"DOCMETA_PROD_EDGE": "alb", "DOCMETA_PROD_WAF": "false"}))
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "docmeta-prod not synthesized") || !strings.Contains(warnings[0], "DOCMETA_PROD_CERTIFICATE_ARN") {
 		t.Errorf("warnings = %q, want prod skipped with the variable to set", warnings)
 	}
-	if err == nil || !strings.Contains(err.Error(), "docmeta-dev: server binary") || !strings.Contains(err.Error(), "docmeta-seed: server binary") ||
+	if err == nil || !strings.Contains(err.Error(), "docmeta-dev-us-east-1: server binary") || !strings.Contains(err.Error(), "docmeta-seed-us-east-1: server binary") ||
 		strings.Contains(err.Error(), "docmeta-prod") || !strings.Contains(err.Error(), "make synth") {
 		t.Errorf("err = %v, want dev and seed attempted (binary missing) and prod not", err)
 	}

@@ -19,7 +19,7 @@ var NotModelled = []string{
 	"data transfer out of a public load balancer (alb edge; uploads are inbound and free, responses are small JSON); behind CloudFront it is priced as CloudFront data out",
 	"the target-tracking policy's own CloudWatch alarms, default metrics and CloudWatch Logs (the server logs to a file on the instance)",
 	"SNS e-mail beyond the first 1,000 a month (alarm notifications are a handful)",
-	"burstable CPU credits beyond the baseline (t3/t4g unlimited mode) and the Terraform state bucket/lock table",
+	"the Terraform state bucket/lock table (burstable types launch with standard CPU credits, so no surplus-credit charges arise)",
 }
 
 // Report is the cost of every profile under one price table and workload.
