@@ -64,7 +64,7 @@ test-shell:
 ## workload, from the topology and the shipped us-east-1 price table
 ## (docmeta-ops cost -h for workload flags, --json, --live-prices)
 cost:
-	$(GO) run ./cmd/docmeta-ops cost $(COST_FLAGS)
+	$(GO) run ./ops/cmd/docmeta-ops cost $(COST_FLAGS)
 
 # --- evidence: benchmark, reliability and fuzz (bench/, test/reliability/) ---
 .PHONY: bench fuzz fuzz-long test-reliability
