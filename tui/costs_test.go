@@ -133,9 +133,11 @@ func TestCostsWithoutNATSaysSoAndShowsSaving(t *testing.T) {
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 func TestCostsStaleRefreshIsDropped(t *testing.T) {
-	src := &fakeCosts{report: sampleReport()}
+	src := &fakeCosts{value: sampleReport()}
 	m := newTestModel(t, Config{Costs: src})
-	checkStaleRefreshDropped(t, m, "3", func() { src.report.Profile.Name = "prod" },
+	prod := sampleReport()
+	prod.Profile.Name = "prod"
+	checkStaleRefreshDropped(t, m, "3", func() { src.set(prod, nil) },
 		[]string{"prod vs seed"}, []string{"dev vs seed"})
 }
 

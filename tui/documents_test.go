@@ -120,8 +120,8 @@ func TestEmptyListingTellsHowToUpload(t *testing.T) {
 func TestResizeReflowsEveryView(t *testing.T) {
 	m := newTestModel(t, Config{
 		Documents: &fakeDocs{docs: sampleDocs(40)},
-		Fleet:     &fakeFleet{fleet: Fleet{Group: sampleGroup()}},
-		Costs:     &fakeCosts{report: sampleReport()},
+		Fleet:     &fakeFleet{value: Fleet{Group: sampleGroup()}},
+		Costs:     &fakeCosts{value: sampleReport()},
 	})
 	run(t, m, m.Init())
 	for _, size := range []tea.WindowSizeMsg{{Width: 80, Height: 24}, {Width: 160, Height: 50}, {Width: 60, Height: 15}} {

@@ -73,30 +73,37 @@ func sampleDocs(n int) []backend.Document {
 	return docs
 }
 
-type fakeFleet struct {
+// fakeSource is the fake of every source whose fetch answers one value:
+// fakeSource[Fleet] is a FleetSource, fakeSource[CostReport] a CostSource,
+// fakeSource[ServiceHealth] a HealthSource. set changes the answer between
+// refreshes; the lock lets a test do so while a fetch runs.
+type fakeSource[T any] struct {
 	mu    sync.Mutex
-	fleet Fleet
+	value T
 	err   error
 }
 
-func (f *fakeFleet) Fleet(context.Context) (Fleet, error) {
+type (
+	fakeFleet  = fakeSource[Fleet]
+	fakeCosts  = fakeSource[CostReport]
+	fakeHealth = fakeSource[ServiceHealth]
+)
+
+func (f *fakeSource[T]) get() (T, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.fleet, f.err
+	return f.value, f.err
 }
 
-func (f *fakeFleet) set(fl Fleet, err error) {
+func (f *fakeSource[T]) set(v T, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.fleet, f.err = fl, err
+	f.value, f.err = v, err
 }
 
-type fakeCosts struct {
-	report CostReport
-	err    error
-}
-
-func (f *fakeCosts) Costs(context.Context) (CostReport, error) { return f.report, f.err }
+func (f *fakeSource[T]) Fleet(context.Context) (T, error)  { return f.get() }
+func (f *fakeSource[T]) Costs(context.Context) (T, error)  { return f.get() }
+func (f *fakeSource[T]) Health(context.Context) (T, error) { return f.get() }
 
 func sampleGroup() *Group {
 	return &Group{
@@ -373,18 +380,6 @@ type countingCosts struct {
 func (c *countingCosts) Costs(context.Context) (CostReport, error) {
 	c.calls++
 	return c.report, nil
-}
-
-type fakeHealth struct {
-	mu     sync.Mutex
-	health ServiceHealth
-	err    error
-}
-
-func (f *fakeHealth) Health(context.Context) (ServiceHealth, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.health, f.err
 }
 
 // sampleHealth is three hours at five minutes ending at fixedNow: steady
