@@ -79,20 +79,25 @@ func TestAPIKeysFromSSM(t *testing.T) {
 	}
 }
 
-func TestSSMParameterMissingFailsFast(t *testing.T) {
-	_, url := startFakeSSM(t, map[string]string{})
-	msg := runError(t, env(t, map[string]string{
-		"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_SSM": url, "DOCMETA_API_KEYS_SSM_PARAMETER": "/docmeta/missing",
-	}))
-	checkMessage(t, msg, "DOCMETA_API_KEYS_SSM_PARAMETER=/docmeta/missing", "create it")
-}
-
-func TestSSMParameterEmptyFailsFast(t *testing.T) {
-	_, url := startFakeSSM(t, map[string]string{"/docmeta/empty": " , "})
-	msg := runError(t, env(t, map[string]string{
-		"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_SSM": url, "DOCMETA_API_KEYS_SSM_PARAMETER": "/docmeta/empty",
-	}))
-	checkMessage(t, msg, "DOCMETA_API_KEYS_SSM_PARAMETER=/docmeta/empty", "no keys")
+// TestSSMParameterUnusableFailsFast: a parameter that is missing, or holds
+// no key, stops the start with a line naming it and the fix.
+func TestSSMParameterUnusableFailsFast(t *testing.T) {
+	for _, tc := range []struct {
+		name, param string
+		stored      map[string]string
+		fix         string
+	}{
+		{"missing", "/docmeta/missing", map[string]string{}, "create it"},
+		{"empty", "/docmeta/empty", map[string]string{"/docmeta/empty": " , "}, "no keys"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, url := startFakeSSM(t, tc.stored)
+			msg := runError(t, env(t, map[string]string{
+				"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_SSM": url, "DOCMETA_API_KEYS_SSM_PARAMETER": tc.param,
+			}))
+			checkMessage(t, msg, "DOCMETA_API_KEYS_SSM_PARAMETER="+tc.param, tc.fix)
+		})
+	}
 }
 
 // TestSSMUsesProfileAndEndpointFromGetenv: the profile and endpoint come
