@@ -61,7 +61,7 @@ func TestSmokePassesAgainstTheRealServerBehindVerifiedTLS(t *testing.T) {
 	}
 	// The upload reached the store with the digest the smoke check computed
 	// and printed.
-	page, err := d.store.List(context.Background(), backend.ListOptions{Limit: 10})
+	page, err := d.Store.List(context.Background(), backend.ListOptions{Limit: 10})
 	if err != nil || len(page.Documents) != 1 {
 		t.Fatalf("store holds %+v (%v), want the one smoke upload (the keyless one refused)", page.Documents, err)
 	}
@@ -82,7 +82,7 @@ func TestSmokeRefusesACertificateFromAnUntrustedCA(t *testing.T) {
 	if got["upload"] != "FAIL" || got["get"] != "skip" || got["list"] != "skip" {
 		t.Errorf("steps = %v: the upload must fail the same way and get/list be skipped", got)
 	}
-	if page, _ := d.store.List(context.Background(), backend.ListOptions{}); len(page.Documents) != 0 {
+	if page, _ := d.Store.List(context.Background(), backend.ListOptions{}); len(page.Documents) != 0 {
 		t.Errorf("an upload went through an unverified connection: %+v", page.Documents)
 	}
 }
@@ -116,7 +116,7 @@ func TestSmokeFailsWhenTheServerAcceptsUploadsWithoutAKey(t *testing.T) {
 
 func TestSmokeDetectsADigestChangedOnTheWay(t *testing.T) {
 	d := deploy(t, []string{testKey})
-	d.rewrite = func(r *http.Request, body []byte) []byte {
+	d.Rewrite = func(r *http.Request, body []byte) []byte {
 		if r.URL.Path != "/upload" {
 			return body
 		}
@@ -133,7 +133,7 @@ var regexpSHA = regexp.MustCompile(`"sha256":"[0-9a-f]{64}"`)
 
 func TestSmokeNamesTheFleetWhenTheEdgeHasNoHealthyServer(t *testing.T) {
 	d := deploy(t, []string{testKey})
-	d.edge = func(w http.ResponseWriter, r *http.Request) bool {
+	d.Edge = func(w http.ResponseWriter, r *http.Request) bool {
 		w.Header().Set("Server", "CloudFront")
 		http.Error(w, "502 ERROR: The request could not be satisfied.", http.StatusBadGateway)
 		return true
@@ -152,7 +152,7 @@ func TestSmokeNamesTheFleetWhenTheEdgeHasNoHealthyServer(t *testing.T) {
 
 func TestSmokeFailsWhenAPathOutsideTheAPIIsServed(t *testing.T) {
 	d := deploy(t, []string{testKey})
-	d.edge = func(w http.ResponseWriter, r *http.Request) bool {
+	d.Edge = func(w http.ResponseWriter, r *http.Request) bool {
 		if strings.HasPrefix(r.URL.Path, "/docmeta-smoke-") {
 			w.Write([]byte("default page"))
 			return true
@@ -166,7 +166,7 @@ func TestSmokeFailsWhenAPathOutsideTheAPIIsServed(t *testing.T) {
 func TestSmokeWaitsForTheListingIndex(t *testing.T) {
 	d := deploy(t, []string{testKey})
 	var lists atomic.Int32
-	d.rewrite = func(r *http.Request, body []byte) []byte {
+	d.Rewrite = func(r *http.Request, body []byte) []byte {
 		if r.URL.Path == "/documents" && lists.Add(1) <= 2 {
 			return []byte(`{"documents":[]}`) // the index has not caught up yet
 		}
