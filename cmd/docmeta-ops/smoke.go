@@ -32,6 +32,7 @@ const cloudFrontMetricsRegion = "us-east-1"
 // smokeConfig is the validated configuration of `docmeta-ops smoke`.
 type smokeConfig struct {
 	outputsFile string
+	url         string
 	stack       string
 	apiKey      string
 	caFile      string
@@ -53,6 +54,7 @@ func parseSmokeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs := flag.NewFlagSet("docmeta-ops smoke", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.outputsFile, "outputs", "", "outputs file of `cdktf deploy --outputs-file` (required)")
+	fs.StringVar(&c.url, "url", "", "service URL instead of the outputs' service_url (e.g. a local server: --url http://127.0.0.1:8080 --no-aws)")
 	fs.StringVar(&c.stack, "stack", "", "stack in the outputs file (default: its only application stack)")
 	fs.StringVar(&c.apiKey, "api-key", getenv("DOCMETA_API_KEY"), "API key for the upload, get and list steps (env DOCMETA_API_KEY; prefer it: flags show in ps)")
 	fs.StringVar(&c.caFile, "ca-file", "", "PEM file of extra CAs to trust besides the system roots (a private CA)")
@@ -64,8 +66,8 @@ func parseSmokeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if help || err != nil {
 		return c, help, err
 	}
-	if c.outputsFile == "" {
-		return c, false, errors.New("--outputs is required: the file `cdktf deploy docmeta-<profile> --outputs-file outputs.json` wrote")
+	if c.outputsFile == "" && (c.url == "" || !c.noAWS) {
+		return c, false, errors.New("--outputs is required: the file `cdktf deploy docmeta-<profile> --outputs-file outputs.json` wrote (only --url with --no-aws needs none)")
 	}
 	if c.timeout <= 0 {
 		return c, false, fmt.Errorf("--timeout %s must be positive, e.g. 30s", c.timeout)
@@ -91,9 +93,14 @@ func runSmoke(ctx context.Context, args []string, getenv func(string) string, st
 	if help || err != nil {
 		return err
 	}
-	out, err := readSmokeOutputs(c.outputsFile, c.stack)
-	if err != nil {
-		return err
+	var out stackoutputs.Outputs
+	if c.outputsFile != "" {
+		if out, err = readSmokeOutputs(c.outputsFile, c.stack); err != nil {
+			return err
+		}
+	}
+	if c.url != "" {
+		out.ServiceURL = c.url
 	}
 	httpClient, err := verifyingClient(c.caFile)
 	if err != nil {

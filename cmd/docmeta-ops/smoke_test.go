@@ -92,6 +92,22 @@ func TestSmokeNoAWSSkipsTheAWSChecks(t *testing.T) {
 	}
 }
 
+func TestSmokeAgainstAURLWithoutOutputs(t *testing.T) {
+	d := smoketest.Deploy(t, []string{smoketest.Key})
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, d.CA.PEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"DOCMETA_API_KEY": smoketest.Key}
+	out, _, err := runCmd(t, env, "smoke", "--url", d.URL, "--ca-file", ca, "--no-aws")
+	if err != nil || !strings.Contains(out, "smoke check of "+d.URL) {
+		t.Fatalf("smoke --url: %v\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, env, "smoke", "--url", d.URL); err == nil || !strings.Contains(err.Error(), "--outputs is required") {
+		t.Errorf("--url without --no-aws: err = %v", err)
+	}
+}
+
 func TestSmokeFlagErrorsNameTheFix(t *testing.T) {
 	s := newSmokeSetup(t)
 	bad := filepath.Join(t.TempDir(), "bad.pem")
