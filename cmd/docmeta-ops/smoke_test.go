@@ -65,7 +65,7 @@ func TestSmokeFromTheOutputsFilePassesAndChecksBothAlarmRegions(t *testing.T) {
 func TestSmokeFailureNamesTheStepAndTheFix(t *testing.T) {
 	s := newSmokeSetup(t)
 	s.aws.Alarms["eu-west-1"][0].State = "ALARM"
-	out, _, err := runCmd(t, s.env, "smoke", "--outputs", s.outputs, "--ca-file", s.caFile)
+	out, _, err := runCmd(t, s.env, "smoke", "--outputs-file", s.outputs, "--ca-file", s.caFile)
 	if err == nil || !strings.Contains(err.Error(), `smoke step "alarms" failed: 1 of 4 alarms in ALARM: docmeta-dev-target-5xx`) ||
 		!strings.Contains(err.Error(), "fix: ") {
 		t.Fatalf("err = %v\n%s", err, out)
