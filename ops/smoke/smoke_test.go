@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/docmeta/docmeta/backend"
+	"github.com/docmeta/docmeta/backend/dynamo"
+	"github.com/docmeta/docmeta/internal/dynalitetest"
+	"github.com/docmeta/docmeta/ops/smoke/smoketest"
 )
 
 // stepLine is one printed step: status, name, time, detail.
@@ -258,5 +261,22 @@ func TestSmokeRefusesPlainHTTPOffLoopbackUnlessAllowed(t *testing.T) {
 		if err := Run(context.Background(), Config{ServiceURL: bad}, &strings.Builder{}); err == nil || !strings.Contains(err.Error(), "service_url") {
 			t.Errorf("%q: err = %v", bad, err)
 		}
+	}
+}
+
+func TestSmokePassesWithTheDynamoDBStore(t *testing.T) {
+	cfg := dynalitetest.Start(t).NewTable(t)
+	store, err := dynamo.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	d := deployment{smoketest.DeployStore(t, store, "dynamodb", []string{testKey})}
+	out, err := runSmoke(t, d.config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "store dynamodb") || steps(t, out)["list"] != "ok" {
+		t.Errorf("not a DynamoDB-backed pass:\n%s", out)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/docmeta/docmeta/backend"
 	"github.com/docmeta/docmeta/backend/bolt"
 	"github.com/docmeta/docmeta/backend/httpapi"
 	"github.com/docmeta/docmeta/internal/testca"
@@ -31,7 +32,7 @@ type Deployment struct {
 	// URL is the edge's https URL (the service_url of a deployment).
 	URL   string
 	CA    *testca.CA
-	Store *bolt.Store
+	Store backend.Store
 	// Edge, when set, may answer a request itself instead of forwarding it
 	// (a misbehaving edge or load balancer); it reports whether it did.
 	Edge func(w http.ResponseWriter, r *http.Request) bool
@@ -39,16 +40,24 @@ type Deployment struct {
 	Rewrite func(r *http.Request, body []byte) []byte
 }
 
-// Deploy starts a server with keys (none: anonymous) and its TLS edge with a
-// certificate for certHosts (default 127.0.0.1). Both stop with the test.
+// Deploy starts a server over a new bolt store with keys (none: anonymous)
+// and its TLS edge with a certificate for certHosts (default 127.0.0.1).
+// Both stop with the test.
 func Deploy(t testing.TB, keys []string, certHosts ...string) *Deployment {
 	t.Helper()
 	store, err := bolt.Open(filepath.Join(t.TempDir(), "docmeta.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = store.Close() })
+	return DeployStore(t, store, "bolt", keys, certHosts...)
+}
+
+// DeployStore is Deploy over the given store (closed by the caller).
+func DeployStore(t testing.TB, store backend.Store, storeName string, keys []string, certHosts ...string) *Deployment {
+	t.Helper()
 	api, err := httpapi.New(httpapi.Config{
-		Store: store, StoreName: "bolt", Version: "smoke-test", APIKeys: keys,
+		Store: store, StoreName: storeName, Version: "smoke-test", APIKeys: keys,
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -60,10 +69,7 @@ func Deploy(t testing.TB, keys []string, certHosts ...string) *Deployment {
 	}
 	srv := api.Server()
 	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() {
-		_ = srv.Shutdown()
-		_ = store.Close()
-	})
+	t.Cleanup(func() { _ = srv.Shutdown() })
 
 	d := &Deployment{Store: store}
 	if d.CA, err = testca.New(); err != nil {
