@@ -114,7 +114,7 @@ func transportFailure(method, path string, err error) *Failure {
 	case errors.As(err, &unknownCA), errors.As(err, &invalid), errors.As(err, &verify):
 		return fail(err, "the service must present a certificate from a public CA (CloudFront's default one, or ACM); for a private CA pass its PEM with --ca-file",
 			"%s %s: TLS certificate not trusted: %v", method, path, err)
-	case errors.As(err, &recordHdr):
+	case errors.As(err, &recordHdr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return fail(err, "the URL says https but the server speaks plain HTTP: take service_url from the current outputs file",
 			"%s %s: not a TLS server: %v", method, path, err)
 	case errors.As(err, &dnsErr):

@@ -3,7 +3,9 @@ package smoke
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -279,4 +281,20 @@ func TestSmokePassesWithTheDynamoDBStore(t *testing.T) {
 	if !strings.Contains(out, "store dynamodb") || steps(t, out)["list"] != "ok" {
 		t.Errorf("not a DynamoDB-backed pass:\n%s", out)
 	}
+}
+
+func TestSmokeTransportFailuresNameTheFix(t *testing.T) {
+	plain := httptest.NewServer(http.NotFoundHandler())
+	defer plain.Close()
+	_, err := runSmoke(t, Config{ServiceURL: strings.Replace(plain.URL, "http://", "https://", 1), SkipReason: "no AWS in this test"})
+	wantFailure(t, err, "status", "not a TLS server", "current outputs file")
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "https://" + ln.Addr().String()
+	ln.Close() // nothing listens there any more: connection refused
+	_, err = runSmoke(t, Config{ServiceURL: closed, SkipReason: "no AWS in this test"})
+	wantFailure(t, err, "status", "no answer", "deployment is up")
 }
