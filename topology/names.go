@@ -10,6 +10,15 @@ func (c Config) ExportStackName() string { return c.StackName() + "-exports" }
 // NamePrefix prefixes the names of AWS resources of this deployment.
 func (c Config) NamePrefix() string { return c.StackName() }
 
+// AlarmNamePrefix starts the name of every CloudWatch alarm the stacks
+// create for this deployment ("docmeta-dev-"): `docmeta-ops smoke` lists a
+// deployment's alarms by it, knowing only the stack name from an outputs
+// file. Alarms AWS names itself (target tracking's) do not carry it.
+func (c Config) AlarmNamePrefix() string { return StackAlarmPrefix(c.StackName()) }
+
+// StackAlarmPrefix is AlarmNamePrefix for a stack known by its name.
+func StackAlarmPrefix(stack string) string { return stack + "-" }
+
 // TableName is the DynamoDB table the server is configured with.
 func (c Config) TableName() string { return c.NamePrefix() + "-documents" }
 

@@ -228,6 +228,9 @@ func TestNames(t *testing.T) {
 	if c.StackName() != "docmeta-prod" || c.ExportStackName() != "docmeta-prod-exports" || c.TableName() != "docmeta-prod-documents" {
 		t.Errorf("names: %s %s %s", c.StackName(), c.ExportStackName(), c.TableName())
 	}
+	if c.AlarmNamePrefix() != "docmeta-prod-" || StackAlarmPrefix("docmeta-dev") != "docmeta-dev-" {
+		t.Errorf("alarm prefixes %s %s", c.AlarmNamePrefix(), StackAlarmPrefix("docmeta-dev"))
+	}
 	if c.AMIParameter() != "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" {
 		t.Errorf("ami parameter %s", c.AMIParameter())
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/docmeta/docmeta/ops/smoke"
 	"github.com/docmeta/docmeta/ops/smoke/awscheck"
+	"github.com/docmeta/docmeta/topology"
 	"github.com/docmeta/docmeta/tui/stackoutputs"
 )
 
@@ -192,7 +193,7 @@ func wireAWSChecks(ctx context.Context, cfg *smoke.Config, c smokeConfig, out st
 	}
 	prefix := c.alarmPrefix
 	if prefix == "" {
-		prefix = out.Stack + "-"
+		prefix = topology.StackAlarmPrefix(out.Stack)
 	}
 	cfg.Alarms = awscheck.NewAlarms(prefix, clients)
 	return nil
