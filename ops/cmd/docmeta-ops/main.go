@@ -7,7 +7,7 @@
 // `cost` prints the monthly cost of the seed, dev and prod profiles from the
 // same topology the stacks synthesize; `teardown` exports the table to the
 // retained export bucket, verifies it, and only then lifts deletion
-// protection and destroys (see TEARDOWN.md); `smoke` proves a deployment
+// protection and destroys (see docs/TEARDOWN.md); `smoke` proves a deployment
 // works end to end through its service URL and, with AWS access, its fleet
 // and alarms (see docs/DEPLOY.md).
 package main
