@@ -112,7 +112,8 @@ func fail(err error, fix, format string, args ...any) *Failure {
 	return &Failure{Problem: fmt.Sprintf(format, args...), Fix: fix, Err: err}
 }
 
-// errSkipped marks a step that could not run because one it needs failed.
+// errSkipped marks a step that did not run: one it needs failed, or the AWS
+// checks are off.
 var errSkipped = errors.New("skipped")
 
 // step is one check; it returns a one-line detail on success.
@@ -136,7 +137,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		sctx, cancel := context.WithTimeout(ctx, cfg.StepTimeout)
 		start := cfg.Now()
 		detail, err := s.run(sctx)
-		took := cfg.Now().Sub(start)
+		elapsed := cfg.Now().Sub(start)
 		cancel()
 		var f *Failure
 		switch {
@@ -144,17 +145,17 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 			fmt.Fprintf(out, "  skip  %-10s %8s  %s\n", s.name, "-", detail)
 			continue
 		case err == nil:
-			fmt.Fprintf(out, "  ok    %-10s %8s  %s\n", s.name, round(took), detail)
+			fmt.Fprintf(out, "  ok    %-10s %8s  %s\n", s.name, took(elapsed), detail)
 			continue
 		case errors.As(err, &f):
 		default:
-			f = fail(err, "see the error above", "%v", err)
+			f = fail(err, "run the smoke check again; if it repeats, the error above is a bug in the check", "%v", err)
 		}
 		f.Step = s.name
 		if ctx.Err() != nil {
 			f.Problem, f.Fix = "interrupted: "+f.Problem, "run the smoke check again"
 		}
-		fmt.Fprintf(out, "  FAIL  %-10s %8s  %s\n        fix: %s\n", s.name, round(took), f.Problem, f.Fix)
+		fmt.Fprintf(out, "  FAIL  %-10s %8s  %s\n        fix: %s\n", s.name, took(elapsed), f.Problem, f.Fix)
 		if first == nil {
 			first = f
 		}
@@ -170,7 +171,8 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	return nil
 }
 
-func round(d time.Duration) string {
+// took formats a step's duration: milliseconds up to 10 s, then seconds.
+func took(d time.Duration) string {
 	if d < 10*time.Second {
 		return fmt.Sprintf("%dms", d.Milliseconds())
 	}
