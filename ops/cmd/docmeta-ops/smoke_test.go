@@ -1,13 +1,16 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/docmeta/docmeta/internal/gobuild"
 	"github.com/docmeta/docmeta/ops/smoke/awscheck/awsfake"
 	"github.com/docmeta/docmeta/ops/smoke/smoketest"
 )
@@ -133,5 +136,38 @@ func TestSmokeFlagErrorsNameTheFix(t *testing.T) {
 		if _, _, err := runCmd(t, s.env, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", name, err, tc.want)
 		}
+	}
+}
+
+// The process's exit status is what scripts and CI read: 1 with the failed
+// step and its fix on stderr, 0 when every step passed.
+func TestSmokeBinaryExitStatus(t *testing.T) {
+	bin, err := gobuild.Binary(t.TempDir(), "github.com/docmeta/docmeta/ops/cmd/docmeta-ops")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := smoketest.Deploy(t, []string{smoketest.Key})
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, d.CA.PEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	smoke := func(key string) (int, string, string) {
+		cmd := exec.Command(bin, "smoke", "--url", d.URL, "--ca-file", ca, "--no-aws")
+		cmd.Env = []string{"DOCMETA_API_KEY=" + key}
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			t.Fatalf("run %s: %v", bin, err)
+		}
+		return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
+	}
+	if code, out, errOut := smoke(smoketest.Key); code != 0 || !strings.Contains(out, "smoke check passed") {
+		t.Errorf("good key: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut := smoke("wrong-key")
+	if code != 1 || !strings.HasPrefix(errOut, `docmeta-ops: smoke step "upload" failed:`) || !strings.Contains(errOut, "fix: pass a valid key") {
+		t.Errorf("wrong key: exit %d\n%s%s", code, out, errOut)
 	}
 }
