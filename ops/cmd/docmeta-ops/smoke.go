@@ -1,19 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
@@ -23,7 +19,6 @@ import (
 	"github.com/docmeta/docmeta/ops/smoke"
 	"github.com/docmeta/docmeta/ops/smoke/awscheck"
 	"github.com/docmeta/docmeta/topology"
-	"github.com/docmeta/docmeta/tui/stackoutputs"
 )
 
 // cloudFrontMetricsRegion is where CloudFront publishes its metrics, and so
@@ -95,7 +90,7 @@ func runSmoke(ctx context.Context, args []string, getenv func(string) string, st
 	if help || err != nil {
 		return err
 	}
-	var out stackoutputs.Outputs
+	var out topology.Outputs
 	if c.outputsFile != "" {
 		if out, err = readSmokeOutputs(c.outputsFile, c.stack); err != nil {
 			return err
@@ -120,34 +115,20 @@ func runSmoke(ctx context.Context, args []string, getenv func(string) string, st
 	return smoke.Run(ctx, cfg, stdout)
 }
 
-// readSmokeOutputs picks the stack (the only one not ending in -exports when
-// --stack is not given) and reads its outputs.
-func readSmokeOutputs(path, stack string) (stackoutputs.Outputs, error) {
-	data, err := os.ReadFile(path)
+// readSmokeOutputs reads the stack's outputs (the file's only application
+// stack when --stack is not given) and insists on a service_url.
+func readSmokeOutputs(path, stack string) (topology.Outputs, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return stackoutputs.Outputs{}, fmt.Errorf("read --outputs: %w; write it with `cdktf deploy docmeta-<profile> --outputs-file %s`", err, path)
+		return topology.Outputs{}, fmt.Errorf("read --outputs: %w; write it with `cdktf deploy docmeta-<profile> --outputs-file %s`", err, path)
 	}
-	if stack == "" {
-		var all map[string]json.RawMessage
-		if err := json.Unmarshal(data, &all); err == nil {
-			var apps []string
-			for s := range all {
-				if !strings.HasSuffix(s, "-exports") {
-					apps = append(apps, s)
-				}
-			}
-			sort.Strings(apps)
-			if len(apps) == 1 {
-				stack = apps[0]
-			}
-		}
-	}
-	out, err := stackoutputs.Parse(bytes.NewReader(data), stack)
+	defer f.Close()
+	out, err := topology.ParseOutputs(f, stack)
 	if err != nil {
-		return stackoutputs.Outputs{}, fmt.Errorf("%s: %w", path, err)
+		return topology.Outputs{}, fmt.Errorf("%s: %w", path, err)
 	}
 	if out.ServiceURL == "" {
-		return stackoutputs.Outputs{}, fmt.Errorf("%s: stack %s has no service_url output: redeploy with the current stacks", path, out.Stack)
+		return topology.Outputs{}, fmt.Errorf("%s: stack %s has no %s output: redeploy with the current stacks", path, out.Stack, topology.OutputServiceURL)
 	}
 	return out, nil
 }
@@ -176,7 +157,11 @@ func verifyingClient(caFile string) (*http.Client, error) {
 
 // wireAWSChecks adds the fleet and alarm checks of the stack's region (and
 // us-east-1 for CloudFront's alarms) to cfg.
-func wireAWSChecks(ctx context.Context, cfg *smoke.Config, c smokeConfig, out stackoutputs.Outputs, getenv func(string) string) error {
+func wireAWSChecks(ctx context.Context, cfg *smoke.Config, c smokeConfig, out topology.Outputs, getenv func(string) string) error {
+	if out.Region == "" || out.ASGName == "" {
+		return fmt.Errorf("stack %s outputs lack %s or %s, which the AWS checks need: redeploy with the current stacks, or pass --no-aws",
+			out.Stack, topology.OutputRegion, topology.OutputASGName)
+	}
 	awsCfg, err := loadAWSConfig(ctx, getenv, out.Region)
 	if err != nil {
 		return fmt.Errorf("%w (or pass --no-aws)", err)

@@ -121,16 +121,21 @@ func TestSmokeFlagErrorsNameTheFix(t *testing.T) {
 	if err := os.WriteFile(noURL, []byte(`{"docmeta-dev": {"asg_name": "a", "region": "us-east-1"}}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	noASG := filepath.Join(t.TempDir(), "outputs.json")
+	if err := os.WriteFile(noASG, []byte(`{"docmeta-dev": {"service_url": "https://d1.cloudfront.net"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cases := map[string]struct {
 		args []string
 		want string
 	}{
-		"no outputs":      {[]string{"smoke"}, "--outputs is required"},
-		"missing outputs": {[]string{"smoke", "--outputs", filepath.Join(t.TempDir(), "none.json")}, "--outputs-file"},
-		"no service_url":  {[]string{"smoke", "--outputs", noURL}, "no service_url output"},
-		"unknown stack":   {[]string{"smoke", "--outputs", s.outputs, "--stack", "docmeta-prod"}, "fix --stack"},
-		"bad CA file":     {[]string{"smoke", "--outputs", s.outputs, "--ca-file", bad}, "holds no PEM certificate"},
-		"bad timeout":     {[]string{"smoke", "--outputs", s.outputs, "--timeout", "0s"}, "must be positive"},
+		"no outputs":       {[]string{"smoke"}, "--outputs is required"},
+		"missing outputs":  {[]string{"smoke", "--outputs", filepath.Join(t.TempDir(), "none.json")}, "--outputs-file"},
+		"no service_url":   {[]string{"smoke", "--outputs", noURL}, "no service_url output"},
+		"no ASG or region": {[]string{"smoke", "--outputs", noASG}, "lack region or asg_name"},
+		"unknown stack":    {[]string{"smoke", "--outputs", s.outputs, "--stack", "docmeta-prod"}, "fix --stack"},
+		"bad CA file":      {[]string{"smoke", "--outputs", s.outputs, "--ca-file", bad}, "holds no PEM certificate"},
+		"bad timeout":      {[]string{"smoke", "--outputs", s.outputs, "--timeout", "0s"}, "must be positive"},
 	}
 	for name, tc := range cases {
 		if _, _, err := runCmd(t, s.env, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
