@@ -102,6 +102,9 @@ type Failure struct {
 }
 
 func (f *Failure) Error() string {
+	if f.Step == "" { // not yet attributed to a step (an adapter's failure)
+		return fmt.Sprintf("%s; fix: %s", f.Problem, f.Fix)
+	}
 	return fmt.Sprintf("smoke step %q failed: %s; fix: %s", f.Step, f.Problem, f.Fix)
 }
 

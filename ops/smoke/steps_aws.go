@@ -2,6 +2,7 @@ package smoke
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -54,6 +55,16 @@ func (r *runner) skipAWS() (string, error) {
 	return r.cfg.SkipReason, errSkipped
 }
 
+// awsFailure keeps an adapter's own *Failure (it knows the fix), and words
+// any other error of what.
+func awsFailure(err error, what string) error {
+	var f *Failure
+	if errors.As(err, &f) {
+		return &Failure{Problem: f.Problem, Fix: f.Fix, Err: f.Err}
+	}
+	return fail(err, "check the AWS credentials (AWS_PROFILE) and the network, or pass --no-aws", "%s: %v", what, err)
+}
+
 // instances: every desired instance is in service.
 func (r *runner) instances(ctx context.Context) (string, error) {
 	if r.cfg.Fleet == nil {
@@ -61,8 +72,7 @@ func (r *runner) instances(ctx context.Context) (string, error) {
 	}
 	f, err := r.cfg.Fleet.Fleet(ctx)
 	if err != nil {
-		return "", fail(err, "give the smoke check AWS credentials allowed autoscaling:Describe* (AWS_PROFILE), or pass --no-aws",
-			"reading the Auto Scaling group: %v", err)
+		return "", awsFailure(err, "reading the Auto Scaling group")
 	}
 	r.fleet = &f
 	if f.Desired == 0 || len(f.InService) != f.Desired {
@@ -127,8 +137,7 @@ func (r *runner) alarms(ctx context.Context) (string, error) {
 	}
 	rep, err := r.cfg.Alarms.Alarms(ctx)
 	if err != nil {
-		return "", fail(err, "give the smoke check AWS credentials allowed cloudwatch:DescribeAlarms (AWS_PROFILE), or pass --no-aws",
-			"reading the alarms: %v", err)
+		return "", awsFailure(err, "reading the alarms")
 	}
 	if rep.Checked == 0 {
 		return "", fail(nil, "the alarms of this deployment were not found: check the outputs file is from the current deploy of the stacks (they create the alarms) and the region",

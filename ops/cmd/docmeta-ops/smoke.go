@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
+	"github.com/docmeta/docmeta/internal/awsconf"
 	"github.com/docmeta/docmeta/ops/smoke"
 	"github.com/docmeta/docmeta/ops/smoke/awscheck"
 	"github.com/docmeta/docmeta/topology"
@@ -162,18 +163,19 @@ func wireAWSChecks(ctx context.Context, cfg *smoke.Config, c smokeConfig, out to
 		return fmt.Errorf("stack %s outputs lack %s or %s, which the AWS checks need: redeploy with the current stacks, or pass --no-aws",
 			out.Stack, topology.OutputRegion, topology.OutputASGName)
 	}
-	awsCfg, err := loadAWSConfig(ctx, getenv, out.Region)
+	ep := c.endpoints
+	awsCfg, err := loadAWSConfig(ctx, getenv, out.Region, ep.autoscaling, ep.elbv2, ep.cloudwatch)
 	if err != nil {
 		return fmt.Errorf("%w (or pass --no-aws)", err)
 	}
-	asg := autoscaling.NewFromConfig(awsCfg, func(o *autoscaling.Options) { o.BaseEndpoint = endpointOverride(c.endpoints.autoscaling) })
-	elb := elbv2.NewFromConfig(awsCfg, func(o *elbv2.Options) { o.BaseEndpoint = endpointOverride(c.endpoints.elbv2) })
+	asg := autoscaling.NewFromConfig(awsCfg, func(o *autoscaling.Options) { o.BaseEndpoint = awsconf.Endpoint(ep.autoscaling) })
+	elb := elbv2.NewFromConfig(awsCfg, func(o *elbv2.Options) { o.BaseEndpoint = awsconf.Endpoint(ep.elbv2) })
 	cfg.Fleet = awscheck.NewFleet(asg, elb, out.ASGName, out.TargetGroupARN)
 	clients := map[string]awscheck.DescribeAlarmsAPI{}
 	for _, region := range []string{out.Region, cloudFrontMetricsRegion} {
 		clients[region] = cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) {
 			o.Region = region
-			o.BaseEndpoint = endpointOverride(c.endpoints.cloudwatch)
+			o.BaseEndpoint = awsconf.Endpoint(ep.cloudwatch)
 		})
 	}
 	prefix := c.alarmPrefix
@@ -182,11 +184,4 @@ func wireAWSChecks(ctx context.Context, cfg *smoke.Config, c smokeConfig, out to
 	}
 	cfg.Alarms = awscheck.NewAlarms(prefix, clients)
 	return nil
-}
-
-func endpointOverride(url string) *string {
-	if url == "" {
-		return nil
-	}
-	return &url
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/docmeta/docmeta/ops/smoke"
-	"github.com/docmeta/docmeta/tui/awserr"
 )
 
 // DescribeAlarmsAPI is the part of the CloudWatch client the alarm check
@@ -51,7 +50,7 @@ func (a *Alarms) Alarms(ctx context.Context) (smoke.AlarmReport, error) {
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
-				return smoke.AlarmReport{}, fmt.Errorf("%s: %w", region, awserr.Classify(err, "cloudwatch:DescribeAlarms"))
+				return smoke.AlarmReport{}, fault(err, "cloudwatch:DescribeAlarms in "+region)
 			}
 			for _, m := range page.MetricAlarms {
 				rep.Checked++

@@ -2,6 +2,7 @@ package awscheck
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"reflect"
 	"strings"
@@ -68,12 +69,24 @@ func TestFleetReportsInServiceInstancesAndEveryTarget(t *testing.T) {
 	}
 }
 
-func TestFleetFailureNamesTheFix(t *testing.T) {
+func TestFleetFailuresNameTheFix(t *testing.T) {
 	fake := awsfake.Healthy("eu-west-1")
 	fake.Errors["DescribeAutoScalingGroups"] = "AccessDenied"
 	_, err := newFleet(serve(t, fake)).Fleet(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "autoscaling:DescribeAutoScalingGroups refused (AccessDenied)") || !strings.Contains(err.Error(), "credentials") {
-		t.Fatalf("err = %v", err)
+	wantFailure(t, err, "reading the Auto Scaling group and its target health refused (AccessDenied): operation error Auto Scaling: DescribeAutoScalingGroups",
+		"autoscaling:DescribeAutoScalingGroups, autoscaling:DescribeInstanceRefreshes, elasticloadbalancing:DescribeTargetHealth")
+
+	fake = awsfake.Healthy("eu-west-1")
+	fake.Group = ""
+	_, err = newFleet(serve(t, fake)).Fleet(context.Background())
+	wantFailure(t, err, `Auto Scaling Group "docmeta-dev-asg" not found`, "not from a deployment in this account and region")
+}
+
+func wantFailure(t *testing.T, err error, problem, fix string) {
+	t.Helper()
+	var f *smoke.Failure
+	if !errors.As(err, &f) || !strings.Contains(f.Problem, problem) || !strings.Contains(f.Fix, fix) {
+		t.Fatalf("err = %v\nwant a failure with problem ~%q, fix ~%q", err, problem, fix)
 	}
 }
 
@@ -107,7 +120,9 @@ func TestAlarmsFailureNamesTheRegionAndTheFix(t *testing.T) {
 	fake := awsfake.Healthy("us-east-1")
 	fake.Errors["DescribeAlarms"] = "AccessDenied"
 	_, err := newAlarms(serve(t, fake), "us-east-1").Alarms(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "us-east-1: cloudwatch:DescribeAlarms refused (AccessDenied)") {
-		t.Fatalf("err = %v", err)
-	}
+	wantFailure(t, err, "cloudwatch:DescribeAlarms in us-east-1 refused (AccessDenied)", "cloudwatch:DescribeAlarms")
+
+	fake.Errors["DescribeAlarms"] = "Throttling"
+	_, err = newAlarms(serve(t, fake), "us-east-1").Alarms(context.Background())
+	wantFailure(t, err, "throttled (Throttling)", "again in a minute")
 }

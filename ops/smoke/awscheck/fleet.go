@@ -6,12 +6,14 @@ package awscheck
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/docmeta/docmeta/ops/smoke"
+	"github.com/docmeta/docmeta/tui"
 	"github.com/docmeta/docmeta/tui/awsfleet"
 )
 
@@ -33,8 +35,17 @@ const inService = "InService"
 // service, and the health of every registered target.
 func (f *Fleet) Fleet(ctx context.Context) (smoke.FleetState, error) {
 	fl, err := f.src.Fleet(ctx)
-	if err != nil {
-		return smoke.FleetState{}, err
+	var se *tui.SourceError
+	switch {
+	case err == nil:
+	case errors.As(err, &se) && se.Err == nil: // the reader's own finding: no such group
+		return smoke.FleetState{}, &smoke.Failure{Problem: se.Message, Fix: fixOtherDeployment, Err: err}
+	case errors.As(err, &se):
+		// The console's reader words the SDK error for its own flags; the
+		// smoke check words it for its own.
+		return smoke.FleetState{}, fault(se.Err, "reading the Auto Scaling group and its target health")
+	default:
+		return smoke.FleetState{}, fault(err, "reading the Auto Scaling group and its target health")
 	}
 	g := fl.Group
 	if g == nil {

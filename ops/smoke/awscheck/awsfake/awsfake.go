@@ -36,7 +36,8 @@ type Alarm struct {
 // AWS is the state the fake answers from.
 type AWS struct {
 	mu sync.Mutex
-	// Group is the Auto Scaling group's name; Desired its desired capacity.
+	// Group is the Auto Scaling group's name ("" = the account has none);
+	// Desired its desired capacity.
 	Group     string
 	Desired   int
 	Instances []Instance
@@ -78,6 +79,10 @@ func (f *AWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch action {
 	case "DescribeAutoScalingGroups":
+		if f.Group == "" { // no such group in this account and region
+			io.WriteString(w, `<DescribeAutoScalingGroupsResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeAutoScalingGroupsResult><AutoScalingGroups/></DescribeAutoScalingGroupsResult></DescribeAutoScalingGroupsResponse>`)
+			return
+		}
 		fmt.Fprintf(w, `<DescribeAutoScalingGroupsResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeAutoScalingGroupsResult><AutoScalingGroups><member>
 <AutoScalingGroupName>%s</AutoScalingGroupName><MinSize>1</MinSize><MaxSize>4</MaxSize><DesiredCapacity>%d</DesiredCapacity><Instances>`, esc(f.Group), f.Desired)
 		for _, in := range f.Instances {
