@@ -73,13 +73,18 @@ func TestFleetFailuresNameTheFix(t *testing.T) {
 	fake := awsfake.Healthy("eu-west-1")
 	fake.Errors["DescribeAutoScalingGroups"] = "AccessDenied"
 	_, err := newFleet(serve(t, fake)).Fleet(context.Background())
-	wantFailure(t, err, "reading the Auto Scaling group and its target health refused (AccessDenied): operation error Auto Scaling: DescribeAutoScalingGroups",
-		"autoscaling:DescribeAutoScalingGroups, autoscaling:DescribeInstanceRefreshes, elasticloadbalancing:DescribeTargetHealth")
+	wantFailure(t, err, "autoscaling:DescribeAutoScalingGroups refused (AccessDenied): operation error Auto Scaling: DescribeAutoScalingGroups",
+		"autoscaling:DescribeAutoScalingGroups, elasticloadbalancing:DescribeTargetHealth")
+
+	fake = awsfake.Healthy("eu-west-1")
+	fake.Errors["DescribeTargetHealth"] = "TargetGroupNotFound"
+	_, err = newFleet(serve(t, fake)).Fleet(context.Background())
+	wantFailure(t, err, "elasticloadbalancing:DescribeTargetHealth: not found (TargetGroupNotFound)", "not from a deployment in this account and region")
 
 	fake = awsfake.Healthy("eu-west-1")
 	fake.Group = ""
 	_, err = newFleet(serve(t, fake)).Fleet(context.Background())
-	wantFailure(t, err, `Auto Scaling Group "docmeta-dev-asg" not found`, "not from a deployment in this account and region")
+	wantFailure(t, err, `Auto Scaling group "docmeta-dev-asg" not found`, "not from a deployment in this account and region")
 }
 
 func wantFailure(t *testing.T, err error, problem, fix string) {

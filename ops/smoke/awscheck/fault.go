@@ -18,7 +18,7 @@ func fault(err error, what string) error {
 		f.Fix = "run `aws sso login` or export AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or pass --no-aws to skip the AWS checks"
 	case awsfault.Denied:
 		f.Problem = fmt.Sprintf("%s refused (%s)", what, code)
-		f.Fix = "the credentials need autoscaling:DescribeAutoScalingGroups, autoscaling:DescribeInstanceRefreshes, elasticloadbalancing:DescribeTargetHealth and cloudwatch:DescribeAlarms (docs/DEPLOY.md, Smoke check), or pass --no-aws"
+		f.Fix = "the credentials need autoscaling:DescribeAutoScalingGroups, elasticloadbalancing:DescribeTargetHealth and cloudwatch:DescribeAlarms (docs/DEPLOY.md, Smoke check), or pass --no-aws"
 	case awsfault.Throttle:
 		f.Problem = fmt.Sprintf("%s throttled (%s)", what, code)
 		f.Fix = "run the smoke check again in a minute"

@@ -90,8 +90,6 @@ func (f *AWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				esc(in.ID), region, esc(in.Lifecycle))
 		}
 		io.WriteString(w, `</Instances></member></AutoScalingGroups></DescribeAutoScalingGroupsResult></DescribeAutoScalingGroupsResponse>`)
-	case "DescribeInstanceRefreshes":
-		io.WriteString(w, `<DescribeInstanceRefreshesResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeInstanceRefreshesResult><InstanceRefreshes/></DescribeInstanceRefreshesResult></DescribeInstanceRefreshesResponse>`)
 	case "DescribeTargetHealth":
 		io.WriteString(w, `<DescribeTargetHealthResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><DescribeTargetHealthResult><TargetHealthDescriptions>`)
 		for _, in := range f.Instances {
