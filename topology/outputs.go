@@ -31,6 +31,7 @@ const (
 	OutputExportBucketARN      = "export_bucket_arn"
 	OutputServerSHA256         = "server_sha256"
 	OutputVPCID                = "vpc_id"
+	OutputAlarmNamePrefix      = "alarm_name_prefix"
 )
 
 // Outputs are the values the console and the teardown read from a deployed
@@ -51,6 +52,8 @@ type Outputs struct {
 	// deployed before it existed) and empty when the stack has none, so a
 	// reader can tell "unknown" from "none".
 	InterfaceEndpointIDs []string
+	// AlarmNamePrefix starts the names of the deployment's alarms.
+	AlarmNamePrefix string
 }
 
 // fields names the output that fills each field; a *string takes a JSON
@@ -67,6 +70,7 @@ func (o *Outputs) fields() map[string]any {
 		OutputExportBucket:         &o.ExportBucket,
 		OutputNATGatewayIDs:        &o.NATGatewayIDs,
 		OutputInterfaceEndpointIDs: &o.InterfaceEndpointIDs,
+		OutputAlarmNamePrefix:      &o.AlarmNamePrefix,
 	}
 }
 

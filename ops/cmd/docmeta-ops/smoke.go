@@ -58,7 +58,7 @@ func parseSmokeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&c.caFile, "ca-file", "", "PEM `file` of extra CAs to trust besides the system roots (a private CA)")
 	fs.BoolVar(&c.allowHTTP, "allow-http", false, "accept a plain-HTTP service_url (the key then crosses the network in clear text)")
 	fs.BoolVar(&c.noAWS, "no-aws", false, "skip the AWS checks (instances, targets, alarms)")
-	fs.StringVar(&c.alarmPrefix, "alarm-prefix", "", "name prefix of the deployment's CloudWatch alarms (default: \"<stack>-\")")
+	fs.StringVar(&c.alarmPrefix, "alarm-prefix", "", "name prefix of the deployment's CloudWatch alarms (default: the stack's alarm_name_prefix output)")
 	fs.DurationVar(&c.timeout, "timeout", smoke.DefaultStepTimeout, "longest time for one step")
 	help, err := parseFlags(fs, args)
 	if help || err != nil {
@@ -180,7 +180,11 @@ func wireAWSChecks(ctx context.Context, cfg *smoke.Config, c smokeConfig, out to
 	}
 	prefix := c.alarmPrefix
 	if prefix == "" {
-		prefix = topology.StackAlarmPrefix(out.Stack)
+		prefix = out.AlarmNamePrefix
+	}
+	if prefix == "" {
+		return fmt.Errorf("stack %s outputs lack %s, by which the alarms are found: redeploy with the current stacks, or pass --alarm-prefix (e.g. docmeta-dev-) or --no-aws",
+			out.Stack, topology.OutputAlarmNamePrefix)
 	}
 	cfg.Alarms = awscheck.NewAlarms(prefix, clients)
 	return nil

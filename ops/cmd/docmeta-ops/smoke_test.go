@@ -36,9 +36,9 @@ func newSmokeSetup(t *testing.T) smokeSetup {
 	for k, v := range testCreds {
 		s.env[k] = v
 	}
-	doc := fmt.Sprintf(`{"docmeta-dev": {"service_url": %q, "asg_name": "docmeta-dev-asg", "region": "eu-west-1",
-  "target_group_arn": "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/docmeta-dev/1"},
- "docmeta-dev-exports": {"export_bucket": "docmeta-dev-exports-1-eu-west-1", "region": "eu-west-1"}}`, d.URL)
+	doc := fmt.Sprintf(`{"docmeta-dev-eu-west-1": {"service_url": %q, "asg_name": "docmeta-dev-asg", "region": "eu-west-1",
+  "target_group_arn": "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/docmeta-dev/1", "alarm_name_prefix": "docmeta-dev-"},
+ "docmeta-dev-eu-west-1-exports": {"export_bucket": "docmeta-dev-exports-1-eu-west-1", "region": "eu-west-1"}}`, d.URL)
 	if err := os.WriteFile(s.outputs, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +72,15 @@ func TestSmokeFailureNamesTheStepAndTheFix(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `smoke step "alarms" failed: 1 of 4 alarms in ALARM: docmeta-dev-target-5xx`) ||
 		!strings.Contains(err.Error(), "fix: ") {
 		t.Fatalf("err = %v\n%s", err, out)
+	}
+}
+
+func TestSmokeAlarmPrefixFlagWinsOverTheOutput(t *testing.T) {
+	s := newSmokeSetup(t)
+	s.aws.Alarms["eu-west-1"][0].State = "ALARM" // docmeta-dev-target-5xx, outside the prefix below
+	out, _, err := runCmd(t, s.env, "smoke", "--outputs", s.outputs, "--ca-file", s.caFile, "--alarm-prefix", "docmeta-prod-")
+	if err != nil || !strings.Contains(out, "1 alarms (docmeta-prod-* in eu-west-1, us-east-1), none in ALARM") {
+		t.Fatalf("smoke --alarm-prefix: %v\n%s", err, out)
 	}
 }
 
@@ -125,6 +134,10 @@ func TestSmokeFlagErrorsNameTheFix(t *testing.T) {
 	if err := os.WriteFile(noASG, []byte(`{"docmeta-dev": {"service_url": "https://d1.cloudfront.net"}}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	noPrefix := filepath.Join(t.TempDir(), "outputs.json")
+	if err := os.WriteFile(noPrefix, []byte(`{"docmeta-dev": {"service_url": "https://d1.cloudfront.net", "asg_name": "a", "region": "us-east-1"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cases := map[string]struct {
 		args []string
 		want string
@@ -133,6 +146,7 @@ func TestSmokeFlagErrorsNameTheFix(t *testing.T) {
 		"missing outputs":  {[]string{"smoke", "--outputs", filepath.Join(t.TempDir(), "none.json")}, "--outputs-file"},
 		"no service_url":   {[]string{"smoke", "--outputs", noURL}, "no service_url output"},
 		"no ASG or region": {[]string{"smoke", "--outputs", noASG}, "lack region or asg_name"},
+		"no alarm prefix":  {[]string{"smoke", "--outputs", noPrefix}, "lack alarm_name_prefix"},
 		"unknown stack":    {[]string{"smoke", "--outputs", s.outputs, "--stack", "docmeta-prod"}, "fix --stack"},
 		"bad CA file":      {[]string{"smoke", "--outputs", s.outputs, "--ca-file", bad}, "holds no PEM certificate"},
 		"bad timeout":      {[]string{"smoke", "--outputs", s.outputs, "--timeout", "0s"}, "must be positive"},
