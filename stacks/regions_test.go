@@ -11,22 +11,48 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
-// globalNames are the names of a stack's account-wide resources (IAM
-// names, fixed S3 bucket names), each as "<type> <name>"; a bucket with a
-// generated name (bucket_prefix) is unique by construction and not listed.
+// accountWideTypes are the resource types whose names are unique per
+// account rather than per region (IAM, S3 buckets, budgets, CloudFront
+// policies and VPC origins, CLOUDFRONT-scope web ACLs), with the argument
+// path of the name.
+var accountWideTypes = map[string][]string{
+	"aws_iam_role":                           {"name"},
+	"aws_iam_instance_profile":               {"name"},
+	"aws_iam_policy":                         {"name"},
+	"aws_s3_bucket":                          {"bucket"},
+	"aws_budgets_budget":                     {"name"},
+	"aws_cloudfront_cache_policy":            {"name"},
+	"aws_cloudfront_origin_request_policy":   {"name"},
+	"aws_cloudfront_response_headers_policy": {"name"},
+	"aws_cloudfront_vpc_origin":              {"vpc_origin_endpoint_config", "name"},
+	"aws_wafv2_web_acl":                      {"name"},
+}
+
+// globalNames are the names a stack claims beyond its own region, each as
+// "<type> <name>": those of account-wide types, and any name of a resource
+// placed in another region through an aliased provider (the edge's
+// us-east-1 alarms and topic are shared by every region's deployment). A
+// bucket with a generated name (bucket_prefix) is unique by construction
+// and not listed.
 func globalNames(t *testing.T, doc map[string]any) []string {
 	t.Helper()
 	var out []string
-	for _, typ := range []string{"aws_iam_role", "aws_iam_instance_profile", "aws_iam_policy", "aws_s3_bucket"} {
+	byType, _ := doc["resource"].(map[string]any)
+	for typ := range byType {
 		for name, r := range resourcesOf(doc, typ) {
+			path, accountWide := accountWideTypes[typ]
 			switch {
-			case r["name"] != nil:
-				out = append(out, typ+" "+fmt.Sprint(r["name"]))
-			case r["bucket"] != nil:
-				out = append(out, typ+" "+fmt.Sprint(r["bucket"]))
+			case accountWide && at(r, path...) != nil:
+				out = append(out, typ+" "+fmt.Sprint(at(r, path...)))
 			case typ == "aws_s3_bucket" && r["bucket_prefix"] != nil:
-			default:
+			case accountWide:
 				t.Errorf("%s.%s has neither a fixed nor a generated name", typ, name)
+			case r["provider"] != nil:
+				for _, k := range []string{"name", "alarm_name"} {
+					if v, ok := r[k]; ok {
+						out = append(out, typ+" "+fmt.Sprint(v))
+					}
+				}
 			}
 		}
 	}
