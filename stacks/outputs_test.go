@@ -42,6 +42,8 @@ func TestParseOutputsReadsTheSynthesizedOutputs(t *testing.T) {
 				ServiceURL:           scheme + ref("aws_lb", "alb", "dns_name"),
 				ALBDNSName:           ref("aws_lb", "alb", "dns_name"),
 				ALBARN:               ref("aws_lb", "alb", "arn"),
+				ALBARNSuffix:         ref("aws_lb", "alb", "arn_suffix"),
+				TargetGroupARNSuffix: ref("aws_lb_target_group", "app_tg", "arn_suffix"),
 				TableName:            ref("aws_dynamodb_table", "table", "name"),
 				ASGName:              ref("aws_autoscaling_group", "app_asg", "name"),
 				TargetGroupARN:       ref("aws_lb_target_group", "app_tg", "arn"),

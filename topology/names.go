@@ -76,4 +76,7 @@ const (
 	ListingIndexName = "by-day"
 	ListingIndexHash = "day"
 	ListingIndexSort = "uploaded_at_id"
+	// TableTTLAttribute is the item expiry (Unix seconds) DynamoDB's TTL
+	// deletes by: set only on idempotency records, never on documents.
+	TableTTLAttribute = "expires_at"
 )

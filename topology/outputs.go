@@ -38,16 +38,21 @@ const (
 // stack and its exports stack.
 type Outputs struct {
 	// Stack is the application stack the values come from.
-	Stack          string
-	ServiceURL     string
-	ALBDNSName     string
-	ALBARN         string
-	TableName      string
-	ASGName        string
-	TargetGroupARN string
-	Region         string
-	ExportBucket   string
-	NATGatewayIDs  []string
+	Stack      string
+	ServiceURL string
+	ALBDNSName string
+	ALBARN     string
+	// ALBARNSuffix and TargetGroupARNSuffix ("app/name/id",
+	// "targetgroup/name/id") are the LoadBalancer and TargetGroup
+	// dimensions of the AWS/ApplicationELB metrics the console charts.
+	ALBARNSuffix         string
+	TargetGroupARNSuffix string
+	TableName            string
+	ASGName              string
+	TargetGroupARN       string
+	Region               string
+	ExportBucket         string
+	NATGatewayIDs        []string
 	// InterfaceEndpointIDs is nil when the file has no such output (a stack
 	// deployed before it existed) and empty when the stack has none, so a
 	// reader can tell "unknown" from "none".
@@ -63,6 +68,8 @@ func (o *Outputs) fields() map[string]any {
 		OutputServiceURL:           &o.ServiceURL,
 		OutputALBDNSName:           &o.ALBDNSName,
 		OutputALBARN:               &o.ALBARN,
+		OutputALBARNSuffix:         &o.ALBARNSuffix,
+		OutputTargetGroupARNSuffix: &o.TargetGroupARNSuffix,
 		OutputTableName:            &o.TableName,
 		OutputASGName:              &o.ASGName,
 		OutputTargetGroupARN:       &o.TargetGroupARN,

@@ -41,7 +41,7 @@ func decodeCursor(s string) (position, error) {
 		return position{}, invalid
 	}
 	var p position
-	if err := json.Unmarshal(raw, &p); err != nil || p.ID == "" || p.encode() != s {
+	if err := json.Unmarshal(raw, &p); err != nil || !backend.ValidID(p.ID) || p.encode() != s {
 		return position{}, invalid
 	}
 	t, err := backend.ParseTime(p.UploadedAt)

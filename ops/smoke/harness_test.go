@@ -6,16 +6,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docmeta/docmeta/ops/smoke/smoketest"
+	"github.com/docmeta/docmeta/internal/edgetest"
 )
 
-const testKey = smoketest.Key
+const testKey = edgetest.Key
 
-type deployment struct{ *smoketest.Deployment }
+type deployment struct{ *edgetest.Deployment }
 
 func deploy(t *testing.T, keys []string, certHosts ...string) deployment {
 	t.Helper()
-	return deployment{smoketest.Deploy(t, keys, certHosts...)}
+	return deployment{edgetest.Deploy(t, keys, certHosts...)}
 }
 
 // config is a smoke run against the deployment with healthy AWS fakes.

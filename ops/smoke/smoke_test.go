@@ -14,7 +14,7 @@ import (
 	"github.com/docmeta/docmeta/backend"
 	"github.com/docmeta/docmeta/backend/dynamo"
 	"github.com/docmeta/docmeta/internal/dynalitetest"
-	"github.com/docmeta/docmeta/ops/smoke/smoketest"
+	"github.com/docmeta/docmeta/internal/edgetest"
 )
 
 // stepLine is one printed step: status, name, time, detail.
@@ -273,7 +273,7 @@ func TestSmokePassesWithTheDynamoDBStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = store.Close() })
-	d := deployment{smoketest.DeployStore(t, store, "dynamodb", []string{testKey})}
+	d := deployment{edgetest.DeployStore(t, store, "dynamodb", []string{testKey})}
 	out, err := runSmoke(t, d.config())
 	if err != nil {
 		t.Fatal(err)

@@ -13,8 +13,6 @@ import (
 	"net/http"
 	"net/url"
 	"time"
-
-	"github.com/docmeta/docmeta/backend"
 )
 
 // listPageSize is the page the list step reads: the fresh upload is the
@@ -52,7 +50,7 @@ func tlsNote(a answer) string {
 
 // uploadResult is what the upload step sent and got back.
 type uploadResult struct {
-	doc    backend.Document
+	doc    document
 	sha256 string
 	size   int64
 	name   string
@@ -79,9 +77,12 @@ func (r *runner) upload(ctx context.Context) (string, error) {
 	if a.status != http.StatusCreated {
 		return "", fail(nil, edgeFix(a), "POST /upload answered %s, want 201", a.summary())
 	}
-	var doc backend.Document
+	var doc document
 	if err := json.Unmarshal(a.body, &doc); err != nil {
 		return "", fail(err, "service_url must point at docmeta", "POST /upload answered 201 but not a document: %v", err)
+	}
+	if _, err := time.Parse(time.RFC3339Nano, doc.UploadedAt); err != nil || doc.ID == "" {
+		return "", fail(err, "service_url must point at docmeta", "POST /upload answered 201 without an id or an RFC 3339 uploaded_at: %s", a.body)
 	}
 	switch {
 	case doc.SHA256 != want.sha256:
@@ -122,7 +123,7 @@ func (r *runner) get(ctx context.Context) (string, error) {
 	if a.status != http.StatusOK {
 		return "", fail(nil, edgeFix(a), "GET /documents/%s answered %s, want 200", id, a.summary())
 	}
-	var doc backend.Document
+	var doc document
 	if err := json.Unmarshal(a.body, &doc); err != nil {
 		return "", fail(err, "service_url must point at docmeta", "GET /documents/%s answered 200 but not a document: %v", id, err)
 	}
@@ -133,14 +134,13 @@ func (r *runner) get(ctx context.Context) (string, error) {
 	return "200, same id, size, sha256 and upload time", nil
 }
 
-func sameDocument(a, b backend.Document) bool {
-	return a.ID == b.ID && a.SHA256 == b.SHA256 && a.SizeBytes == b.SizeBytes &&
-		a.Filename == b.Filename && a.UploadedAt.Equal(b.UploadedAt)
+func sameDocument(a, b document) bool {
+	return a == b
 }
 
 type listBody struct {
-	Documents  []backend.Document `json:"documents"`
-	NextCursor string             `json:"next_cursor"`
+	Documents  []document `json:"documents"`
+	NextCursor string     `json:"next_cursor"`
 }
 
 // list: GET /documents lists the upload, newest first. The DynamoDB listing
@@ -191,7 +191,7 @@ func (r *runner) keyless(ctx context.Context) (string, error) {
 	case a.status == http.StatusCreated:
 		return "", fail(nil, "the server runs without API keys: put them in the SSM parameter (DOCMETA_API_KEYS_SSM_PARAMETER) and refresh the instances",
 			"POST /upload without a key was accepted (201): anyone can upload")
-	case a.status != http.StatusUnauthorized || a.code() != backend.EUNAUTHORIZED:
+	case a.status != http.StatusUnauthorized || a.code() != codeUnauthorized:
 		return "", fail(nil, edgeFix(a), "POST /upload without a key answered %s, want 401 unauthorized from docmeta", a.summary())
 	}
 	return "401 unauthorized", nil

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docmeta/docmeta/internal/edgetest"
 	"github.com/docmeta/docmeta/internal/gobuild"
 	"github.com/docmeta/docmeta/ops/smoke/awscheck/awsfake"
-	"github.com/docmeta/docmeta/ops/smoke/smoketest"
 )
 
 // smokeSetup is a deployment (the real API behind a TLS edge signed by a
@@ -26,13 +26,13 @@ type smokeSetup struct {
 
 func newSmokeSetup(t *testing.T) smokeSetup {
 	t.Helper()
-	d := smoketest.Deploy(t, []string{smoketest.Key})
+	d := edgetest.Deploy(t, []string{edgetest.Key})
 	fake := awsfake.Healthy("eu-west-1")
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
 	s := smokeSetup{outputs: filepath.Join(dir, "outputs.json"), caFile: filepath.Join(dir, "ca.pem"), aws: fake,
-		env: map[string]string{"DOCMETA_API_KEY": smoketest.Key, "AWS_ENDPOINT_URL": srv.URL}}
+		env: map[string]string{"DOCMETA_API_KEY": edgetest.Key, "AWS_ENDPOINT_URL": srv.URL}}
 	for k, v := range testCreds {
 		s.env[k] = v
 	}
@@ -94,7 +94,7 @@ func TestSmokeVerifiesTLSAgainstTheSystemRootsWithoutCAFile(t *testing.T) {
 
 func TestSmokeNoAWSSkipsTheAWSChecks(t *testing.T) {
 	s := newSmokeSetup(t)
-	env := map[string]string{"DOCMETA_API_KEY": smoketest.Key} // no AWS credentials at all
+	env := map[string]string{"DOCMETA_API_KEY": edgetest.Key} // no AWS credentials at all
 	out, _, err := runCmd(t, env, "smoke", "--outputs", s.outputs, "--ca-file", s.caFile, "--no-aws")
 	if err != nil {
 		t.Fatalf("smoke --no-aws: %v\n%s", err, out)
@@ -105,12 +105,12 @@ func TestSmokeNoAWSSkipsTheAWSChecks(t *testing.T) {
 }
 
 func TestSmokeAgainstAURLWithoutOutputs(t *testing.T) {
-	d := smoketest.Deploy(t, []string{smoketest.Key})
+	d := edgetest.Deploy(t, []string{edgetest.Key})
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, d.CA.PEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"DOCMETA_API_KEY": smoketest.Key}
+	env := map[string]string{"DOCMETA_API_KEY": edgetest.Key}
 	out, _, err := runCmd(t, env, "smoke", "--url", d.URL, "--ca-file", ca, "--no-aws")
 	if err != nil || !strings.Contains(out, "smoke check of "+d.URL) {
 		t.Fatalf("smoke --url: %v\n%s", err, out)
@@ -165,7 +165,7 @@ func TestSmokeBinaryExitStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := smoketest.Deploy(t, []string{smoketest.Key})
+	d := edgetest.Deploy(t, []string{edgetest.Key})
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, d.CA.PEM(), 0o600); err != nil {
 		t.Fatal(err)
@@ -182,7 +182,7 @@ func TestSmokeBinaryExitStatus(t *testing.T) {
 		}
 		return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
 	}
-	if code, out, errOut := smoke(smoketest.Key); code != 0 || !strings.Contains(out, "smoke check passed") {
+	if code, out, errOut := smoke(edgetest.Key); code != 0 || !strings.Contains(out, "smoke check passed") {
 		t.Errorf("good key: exit %d\n%s%s", code, out, errOut)
 	}
 	code, out, errOut := smoke("wrong-key")

@@ -1,8 +1,8 @@
-// Package smoketest runs the real docmeta API for smoke-check tests: the
-// httpapi handlers over a bolt store on a loopback port, behind a TLS edge
-// whose certificate a test CA signed, as CloudFront sits in front of the
-// load balancer.
-package smoketest
+// Package edgetest runs the real docmeta API for tests of its clients (the
+// smoke check): the httpapi handlers over a store on a loopback port,
+// behind a TLS edge whose certificate a test CA signed, as CloudFront sits
+// in front of the load balancer.
+package edgetest
 
 import (
 	"bytes"
