@@ -144,9 +144,6 @@ SERVER_SOURCES := $(shell find backend -name '*.go' -not -name '*_test.go' 2>/de
 TRIVY ?= $(shell $(GO) env GOPATH)/bin/trivy
 CDKTF := tools/cdktf/node_modules/.bin/cdktf
 HCL_OUT := cdktf.out/hcl
-# The scan needs a prod stack; prod refuses to synthesize without a
-# certificate, so a well-formed placeholder is used unless one is set.
-SCAN_CERT ?= arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000
 
 ## server-binaries: docmeta-server for linux/arm64 (t4g) and linux/amd64 (t3)
 server-binaries: $(SERVER_BINARIES)
@@ -155,7 +152,7 @@ $(BIN)/linux-%/docmeta-server: $(SERVER_SOURCES)
 	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $@ ./backend/cmd/docmeta-server
 
 ## synth: cross-compile the server, then synthesize cdktf.out/stacks/<stack>/cdk.tf.json
-## (DOCMETA_PROFILES=dev,seed to skip prod, which needs DOCMETA_PROD_CERTIFICATE_ARN)
+## (DOCMETA_PROFILES=dev to pick profiles; prod on DOCMETA_PROD_EDGE=alb needs DOCMETA_PROD_CERTIFICATE_ARN)
 synth: server-binaries
 	$(GO) run .
 
@@ -181,7 +178,7 @@ test-stacks:
 scan: server-binaries
 	@test -x "$(TRIVY)" || { echo "trivy not found at $(TRIVY); install it with: GOEXPERIMENT=jsonv2 $(GO) install github.com/aquasecurity/trivy/cmd/trivy@v0.74.0 (.ci/run does)"; exit 1; }
 	rm -rf $(HCL_OUT) && mkdir -p $(dir $(HCL_OUT))
-	DOCMETA_PROFILES=dev,prod,seed DOCMETA_PROD_CERTIFICATE_ARN="$${DOCMETA_PROD_CERTIFICATE_ARN:-$(SCAN_CERT)}" \
+	DOCMETA_PROFILES=dev,prod,seed \
 		SYNTH_HCL_OUTPUT=true CDKTF_OUTDIR=$(HCL_OUT) $(GO) run . 2>&1 | grep -v '^!!'
 	@echo "== policy scan: every finding before exclusions"
 	cd $(HCL_OUT)/stacks && $(TRIVY) config --skip-check-update --disable-telemetry --quiet --format json --output ../findings-all.json .

@@ -33,13 +33,18 @@ func TestParseOutputsReadsTheSynthesizedOutputs(t *testing.T) {
 				t.Fatal(err)
 			}
 			app := file[cfg.StackName()]
-			scheme := "http://"
-			if cfg.CertificateARN != "" {
-				scheme = "https://"
+			// The service URL is CloudFront's HTTPS name with the cloudfront
+			// edge, else the load balancer's.
+			url := "http://" + ref("aws_lb", "alb", "dns_name")
+			switch {
+			case cfg.Edge == topology.EdgeCloudFront:
+				url = "https://" + ref("aws_cloudfront_distribution", "distribution", "domain_name")
+			case cfg.CertificateARN != "":
+				url = "https://" + ref("aws_lb", "alb", "dns_name")
 			}
 			want := topology.Outputs{
 				Stack:                cfg.StackName(),
-				ServiceURL:           scheme + ref("aws_lb", "alb", "dns_name"),
+				ServiceURL:           url,
 				ALBDNSName:           ref("aws_lb", "alb", "dns_name"),
 				ALBARN:               ref("aws_lb", "alb", "arn"),
 				ALBARNSuffix:         ref("aws_lb", "alb", "arn_suffix"),

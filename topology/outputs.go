@@ -31,6 +31,10 @@ const (
 	OutputExportBucketARN      = "export_bucket_arn"
 	OutputServerSHA256         = "server_sha256"
 	OutputVPCID                = "vpc_id"
+	OutputEdge                 = "edge"
+	OutputDistributionID       = "distribution_id"
+	OutputAlarmTopicARN        = "alarm_topic_arn"
+	OutputBudgetUSD            = "budget_usd"
 	OutputAlarmNamePrefix      = "alarm_name_prefix"
 )
 

@@ -17,6 +17,9 @@ func (a *API) Handle(ctx *fasthttp.RequestCtx) {
 	start := time.Now()
 	reqID := a.requestID(ctx)
 	ctx.Response.Header.Set(headerRequestID, reqID)
+	// Every answer is live and specific to its API key: a cache in front
+	// (CloudFront on the cloudfront edge) must never keep or share one.
+	ctx.Response.Header.Set("Cache-Control", "no-store")
 	defer a.recoverPanic(ctx, reqID, start)
 	err := a.route(ctx)
 	if err != nil {

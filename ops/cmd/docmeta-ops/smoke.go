@@ -22,10 +22,6 @@ import (
 	"github.com/docmeta/docmeta/topology"
 )
 
-// cloudFrontMetricsRegion is where CloudFront publishes its metrics, and so
-// where alarms on a distribution live, whatever the stack's region.
-const cloudFrontMetricsRegion = "us-east-1"
-
 // smokeConfig is the validated configuration of `docmeta-ops smoke`.
 type smokeConfig struct {
 	outputsFile string
@@ -172,7 +168,9 @@ func wireAWSChecks(ctx context.Context, cfg *smoke.Config, c smokeConfig, out to
 	elb := elbv2.NewFromConfig(awsCfg, func(o *elbv2.Options) { o.BaseEndpoint = awsconf.Endpoint(ep.elbv2) })
 	cfg.Fleet = awscheck.NewFleet(asg, elb, out.ASGName, out.TargetGroupARN)
 	clients := map[string]awscheck.DescribeAlarmsAPI{}
-	for _, region := range []string{out.Region, cloudFrontMetricsRegion} {
+	// CloudFront publishes its metrics in us-east-1, so the distribution's
+	// alarm lives there whatever the stack's region.
+	for _, region := range []string{out.Region, topology.CloudFrontRegion} {
 		clients[region] = cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) {
 			o.Region = region
 			o.BaseEndpoint = awsconf.Endpoint(ep.cloudwatch)

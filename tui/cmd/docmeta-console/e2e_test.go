@@ -94,12 +94,12 @@ func TestConsoleInTmuxAWSMode(t *testing.T) {
 	s.expect("AWS Fleet list again", "1 of 1 instances healthy")
 	s.send("3")
 	s.expect("AWS Costs view", "Cost model", "dev vs seed:", "NAT gateways: nat-0e2e", "the stack reports 1",
-		"Interface endpoints: vpce-0e2e1, vpce-0e2e2, vpce-0e2e3", "interface endpoint(s) but the stack reports 3")
-	s.send("f") // page down to the month's projection
+		"Interface endpoints: vpce-0e2e1, vpce-0e2e2, vpce-0e2e3")
+	s.send("f") // page down to the endpoint warning and the month's projection
 	// The fake serves the 14 days before today; those of this month count
 	// as observed, so early in a month fewer than 14 do.
 	observed := fmt.Sprintf("observed on %d days", min(14, time.Now().UTC().Day()-1))
-	s.expect("AWS Costs view, paged down", "██ NAT", "Mean:", "projected", observed)
+	s.expect("AWS Costs view, paged down", "interface endpoint(s) but the stack reports 3", "██ NAT", "Mean:", "projected", observed)
 	s.send("4")
 	s.expect("AWS Health view", "[4 Health]", "ALB requests", "ALB 5XX (target)", "Response p99", "Unhealthy hosts",
 		"DynamoDB throttled", "Scaling activities", "Launching a new EC2 instance: i-1")
