@@ -61,7 +61,7 @@ func parseSmokeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return c, help, err
 	}
 	if c.outputsFile == "" && (c.url == "" || !c.noAWS) {
-		return c, false, errors.New("--outputs is required: the file `cdktf deploy docmeta-<profile> --outputs-file outputs.json` wrote (only --url with --no-aws needs none)")
+		return c, false, errors.New("--outputs is required: the file `cdktf deploy docmeta-<profile>-<region> --outputs-file outputs.json` wrote (only --url with --no-aws needs none)")
 	}
 	if c.timeout <= 0 {
 		return c, false, fmt.Errorf("--timeout %s must be positive, e.g. 30s", c.timeout)
@@ -117,7 +117,7 @@ func runSmoke(ctx context.Context, args []string, getenv func(string) string, st
 func readSmokeOutputs(path, stack string) (topology.Outputs, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return topology.Outputs{}, fmt.Errorf("read --outputs: %w; write it with `cdktf deploy docmeta-<profile> --outputs-file %s`", err, path)
+		return topology.Outputs{}, fmt.Errorf("read --outputs: %w; write it with `cdktf deploy docmeta-<profile>-<region> --outputs-file %s`", err, path)
 	}
 	defer f.Close()
 	out, err := topology.ParseOutputs(f, stack)
