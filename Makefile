@@ -66,6 +66,14 @@ test-shell:
 cost:
 	$(GO) run ./ops/cmd/docmeta-ops cost $(COST_FLAGS)
 
+.PHONY: smoke
+## smoke: prove a deployment works end to end through its service_url, then
+## its instances, targets and alarms (docs/DEPLOY.md); the API key comes from
+## DOCMETA_API_KEY, e.g. DOCMETA_API_KEY=... make smoke
+SMOKE_FLAGS ?= --outputs outputs.json
+smoke:
+	$(GO) run ./ops/cmd/docmeta-ops smoke $(SMOKE_FLAGS)
+
 # --- evidence: benchmark, reliability and fuzz (bench/, test/reliability/) ---
 .PHONY: bench fuzz fuzz-long test-reliability
 # fuzz-long's own default (30m) yields to a FUZZTIME set on the command

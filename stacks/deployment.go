@@ -255,6 +255,7 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 		NATGatewayIDs: net.NATGatewayIDs, InterfaceEndpointIDs: endpointIDs, Region: cfg.Region,
 		ArtifactBucket: *artifacts.Bucket.Bucket(), ExportBucket: cfg.ExportBucketName(*account.AccountId()),
 		BinarySHA256: sum, VPCID: *net.VPC.Id(),
+		AlarmNamePrefix: cfg.AlarmNamePrefix(),
 	})
 	return nil
 }

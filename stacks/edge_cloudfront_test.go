@@ -248,6 +248,11 @@ func TestAlarmsTopicsAndBudget(t *testing.T) {
 				if ns != w.namespace || metric != w.metric {
 					t.Errorf("%s = %v/%v, want %s/%s", id, ns, metric, w.namespace, w.metric)
 				}
+				// docmeta-ops smoke lists the deployment's alarms by this prefix
+				// (the alarm_name_prefix output).
+				if name, _ := a["alarm_name"].(string); !strings.HasPrefix(name, cfg.AlarmNamePrefix()) {
+					t.Errorf("%s is named %q, outside the alarm_name_prefix output %q", id, name, cfg.AlarmNamePrefix())
+				}
 				notify := topic
 				if id == "alarm_cloudfront_5xx_rate" {
 					notify = edgeTopic

@@ -333,6 +333,7 @@ func TestOutputs(t *testing.T) {
 				"export_bucket":           cfg.ExportBucketName("${data.aws_caller_identity.account.account_id}"),
 				"server_sha256":           fixture.binaries[cfg.Arch()],
 				"vpc_id":                  ref("aws_vpc", "vpc", "id"),
+				"alarm_name_prefix":       cfg.AlarmNamePrefix(),
 			}
 			for name, v := range want {
 				if got := at(doc, "output", name, "value"); got != v {

@@ -29,6 +29,7 @@ type OutputsProps struct {
 	ArtifactBucket, ExportBucket         string
 	BinarySHA256                         string
 	VPCID                                string
+	AlarmNamePrefix                      string
 }
 
 // NewOutputs adds the stack outputs under the names topology declares, which
@@ -54,6 +55,7 @@ func NewOutputs(scope constructs.Construct, p OutputsProps) {
 	output(scope, topology.OutputExportBucket, p.ExportBucket, "bucket of the retained exports stack the teardown writes to")
 	output(scope, topology.OutputServerSHA256, p.BinarySHA256, "SHA-256 of the deployed server binary")
 	output(scope, topology.OutputVPCID, p.VPCID, "VPC")
+	output(scope, topology.OutputAlarmNamePrefix, p.AlarmNamePrefix, "start of the names of the deployment's CloudWatch alarms (docmeta-ops smoke lists them by it)")
 }
 
 func output(scope constructs.Construct, id string, value any, desc string) {

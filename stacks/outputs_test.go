@@ -56,6 +56,7 @@ func TestParseOutputsReadsTheSynthesizedOutputs(t *testing.T) {
 				ExportBucket:         cfg.ExportBucketName("${data.aws_caller_identity.account.account_id}"),
 				NATGatewayIDs:        stringsOf(app[topology.OutputNATGatewayIDs]),
 				InterfaceEndpointIDs: stringsOf(app[topology.OutputInterfaceEndpointIDs]),
+				AlarmNamePrefix:      cfg.AlarmNamePrefix(),
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("ParseOutputs of the synthesized outputs:\n got  %+v\n want %+v", got, want)

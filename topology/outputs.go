@@ -35,6 +35,7 @@ const (
 	OutputDistributionID       = "distribution_id"
 	OutputAlarmTopicARN        = "alarm_topic_arn"
 	OutputBudgetUSD            = "budget_usd"
+	OutputAlarmNamePrefix      = "alarm_name_prefix"
 )
 
 // Outputs are the values the console and the teardown read from a deployed
@@ -60,6 +61,8 @@ type Outputs struct {
 	// deployed before it existed) and empty when the stack has none, so a
 	// reader can tell "unknown" from "none".
 	InterfaceEndpointIDs []string
+	// AlarmNamePrefix starts the names of the deployment's alarms.
+	AlarmNamePrefix string
 }
 
 // fields names the output that fills each field; a *string takes a JSON
@@ -78,6 +81,7 @@ func (o *Outputs) fields() map[string]any {
 		OutputExportBucket:         &o.ExportBucket,
 		OutputNATGatewayIDs:        &o.NATGatewayIDs,
 		OutputInterfaceEndpointIDs: &o.InterfaceEndpointIDs,
+		OutputAlarmNamePrefix:      &o.AlarmNamePrefix,
 	}
 }
 

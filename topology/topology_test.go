@@ -301,6 +301,9 @@ func TestNames(t *testing.T) {
 		c.GlobalNamePrefix() != "docmeta-prod-us-east-1" || c.TargetGroupNamePrefix() != "prod-" {
 		t.Errorf("names: %s %s %s %s %s", c.StackName(), c.ExportStackName(), c.TableName(), c.GlobalNamePrefix(), c.TargetGroupNamePrefix())
 	}
+	if c.AlarmNamePrefix() != "docmeta-prod-" {
+		t.Errorf("alarm name prefix %s", c.AlarmNamePrefix())
+	}
 	if c.AMIParameter() != "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" {
 		t.Errorf("ami parameter %s", c.AMIParameter())
 	}
