@@ -3,6 +3,7 @@ package testenv
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -52,4 +53,18 @@ func FakeAWSConfig(endpoint string) aws.Config {
 		cfg.BaseEndpoint = aws.String(endpoint)
 	}
 	return cfg
+}
+
+// DecoyAWSEndpoints puts endpoint overrides for service (for example
+// "SSM", "DYNAMODB") and for every service into the process environment,
+// pointing at a port nothing answers on, with static keys and instance
+// metadata off: a test then proves that a client takes its endpoint only
+// from its own configuration, never from the environment.
+func DecoyAWSEndpoints(t testing.TB, service string) {
+	t.Helper()
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9/from-process-env")
+	t.Setenv("AWS_ENDPOINT_URL_"+service, "http://127.0.0.1:9/from-process-env-"+strings.ToLower(service))
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 }

@@ -127,11 +127,7 @@ func TestSSMUsesProfileAndEndpointFromGetenv(t *testing.T) {
 // configuration the client uses AWS's, not one from the process
 // environment.
 func TestSSMClientIgnoresProcessEndpoint(t *testing.T) {
-	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9/from-process-env")
-	t.Setenv("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:9/from-process-env-ssm")
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	testenv.DecoyAWSEndpoints(t, "SSM")
 	c := config{Region: "eu-west-1", APIKeysSSMParam: "/docmeta/api-keys"}
 	awsCfg, err := loadAWS(t.Context(), c)
 	if err != nil {
