@@ -7,26 +7,10 @@ import (
 	"github.com/docmeta/docmeta/topology"
 )
 
-// forEachStack runs check on every profile's application stack and on the
-// option variant.
-func forEachStack(t *testing.T, check func(t *testing.T, doc map[string]any, cfg topology.Config)) {
-	t.Helper()
-	for _, p := range topology.Profiles() {
-		t.Run(string(p), func(t *testing.T) {
-			cfg := testConfig(t, p)
-			check(t, synthesized(t, cfg.StackName()), cfg)
-		})
-	}
-	t.Run("variant", func(t *testing.T) {
-		ensureFixture(t)
-		check(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
-	})
-}
-
 // TestApplyFailsWhenNoInstanceTurnsHealthy: without a capacity wait,
 // `cdktf deploy` reports success while the only instance fails to boot.
 func TestApplyFailsWhenNoInstanceTurnsHealthy(t *testing.T) {
-	forEachStack(t, func(t *testing.T, doc map[string]any, cfg topology.Config) {
+	forEachStack(t, optionVariant, func(t *testing.T, doc map[string]any, cfg topology.Config) {
 		asg := resource(t, doc, "aws_autoscaling_group", "app_asg")
 		if asg["min_elb_capacity"] != float64(cfg.ASG.Min) || asg["wait_for_capacity_timeout"] != waitForCapacityTimeout {
 			t.Errorf("capacity wait: min_elb_capacity %v timeout %v, want %d healthy within %s",
@@ -41,7 +25,7 @@ func TestApplyFailsWhenNoInstanceTurnsHealthy(t *testing.T) {
 // TestReplacementLaunchesBeforeTermination: health replacement and refresh
 // keep capacity, and a refresh that never turns healthy rolls back.
 func TestReplacementLaunchesBeforeTermination(t *testing.T) {
-	forEachStack(t, func(t *testing.T, doc map[string]any, cfg topology.Config) {
+	forEachStack(t, optionVariant, func(t *testing.T, doc map[string]any, cfg topology.Config) {
 		asg := resource(t, doc, "aws_autoscaling_group", "app_asg")
 		mp := at(asg, "instance_maintenance_policy")
 		if at(mp, "min_healthy_percentage") != 100.0 || at(mp, "max_healthy_percentage") != 200.0 {
@@ -56,7 +40,7 @@ func TestReplacementLaunchesBeforeTermination(t *testing.T) {
 // TestBurstableInstancesUseStandardCredits: t3/t4g launch "unlimited" by
 // default, billed beyond the baseline; the cost model prices standard.
 func TestBurstableInstancesUseStandardCredits(t *testing.T) {
-	forEachStack(t, func(t *testing.T, doc map[string]any, cfg topology.Config) {
+	forEachStack(t, optionVariant, func(t *testing.T, doc map[string]any, cfg topology.Config) {
 		cs := at(resource(t, doc, "aws_launch_template", "app_lt"), "credit_specification")
 		burstable := strings.HasPrefix(cfg.InstanceType, "t")
 		switch {
@@ -76,7 +60,7 @@ func TestBurstableInstancesUseStandardCredits(t *testing.T) {
 // TestReplaceableNames: fixed names on security groups and the target group
 // block a create-before-destroy replacement (the name is still taken).
 func TestReplaceableNames(t *testing.T) {
-	forEachStack(t, func(t *testing.T, doc map[string]any, cfg topology.Config) {
+	forEachStack(t, optionVariant, func(t *testing.T, doc map[string]any, cfg topology.Config) {
 		for name, sg := range resourcesOf(doc, "aws_security_group") {
 			if sg["name"] != nil || !strings.HasPrefix(stringOf(sg["name_prefix"]), cfg.NamePrefix()+"-") ||
 				at(sg, "lifecycle", "create_before_destroy") != true {
@@ -96,7 +80,7 @@ func TestReplaceableNames(t *testing.T) {
 // TestAPIKeyParameterCheckedAtPlanTime: a missing parameter fails the plan
 // instead of an instance that never serves; nothing decrypted reaches state.
 func TestAPIKeyParameterCheckedAtPlanTime(t *testing.T) {
-	forEachStack(t, func(t *testing.T, doc map[string]any, cfg topology.Config) {
+	forEachStack(t, optionVariant, func(t *testing.T, doc map[string]any, cfg topology.Config) {
 		data, _ := at(doc, "data", "aws_ssm_parameter").(map[string]any)
 		p, _ := data["api_key_parameter"].(map[string]any)
 		if p == nil {

@@ -83,17 +83,7 @@ func TestLoadBalancer(t *testing.T) {
 			t.Errorf("api rule = %v", rule)
 		}
 	}
-	for _, p := range topology.Profiles() {
-		t.Run(string(p), func(t *testing.T) {
-			cfg := testConfig(t, p)
-			check(t, synthesized(t, cfg.StackName()), cfg)
-		})
-	}
-	t.Run("variants", func(t *testing.T) {
-		ensureFixture(t)
-		check(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
-		check(t, synthesizedVariant(t, fixture.domain.StackName()), fixture.domain)
-	})
+	forEachStack(t, allVariants, check)
 	t.Run("HTTP-only stacks warn at synth time", func(t *testing.T) {
 		for _, p := range topology.Profiles() {
 			cfg := testConfig(t, p)
@@ -194,17 +184,7 @@ func TestSecurityGroups(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range topology.Profiles() {
-		t.Run(string(p), func(t *testing.T) {
-			cfg := testConfig(t, p)
-			check(t, synthesized(t, cfg.StackName()), cfg)
-		})
-	}
-	t.Run("variant", func(t *testing.T) {
-		ensureFixture(t)
-		check(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
-		check(t, synthesizedVariant(t, fixture.domain.StackName()), fixture.domain)
-	})
+	forEachStack(t, allVariants, check)
 }
 
 func TestInstanceRole(t *testing.T) {
@@ -284,123 +264,106 @@ func TestInstanceRole(t *testing.T) {
 			t.Errorf("instance profile role %v", prof["role"])
 		}
 	}
-	for _, p := range topology.Profiles() {
-		t.Run(string(p), func(t *testing.T) {
-			cfg := testConfig(t, p)
-			check(t, synthesized(t, cfg.StackName()), cfg)
-		})
-	}
-	t.Run("variant with a customer KMS key", func(t *testing.T) {
-		ensureFixture(t)
-		check(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
-	})
+	forEachStack(t, optionVariant, check)
 }
 
 func TestOutputs(t *testing.T) {
-	for _, p := range topology.Profiles() {
-		t.Run(string(p), func(t *testing.T) {
-			cfg := testConfig(t, p)
-			doc := synthesized(t, cfg.StackName())
-			url := "http://" + ref("aws_lb", "alb", "dns_name")
-			distribution := ""
-			switch {
-			case cfg.Edge == topology.EdgeCloudFront:
-				url = "https://" + ref("aws_cloudfront_distribution", "distribution", "domain_name")
-				distribution = ref("aws_cloudfront_distribution", "distribution", "id")
-			case cfg.CertificateARN != "":
-				url = "https://" + ref("aws_lb", "alb", "dns_name")
+	forEachProfile(t, topology.Config.StackName, func(t *testing.T, doc map[string]any, cfg topology.Config) {
+		url := "http://" + ref("aws_lb", "alb", "dns_name")
+		distribution := ""
+		switch {
+		case cfg.Edge == topology.EdgeCloudFront:
+			url = "https://" + ref("aws_cloudfront_distribution", "distribution", "domain_name")
+			distribution = ref("aws_cloudfront_distribution", "distribution", "id")
+		case cfg.CertificateARN != "":
+			url = "https://" + ref("aws_lb", "alb", "dns_name")
+		}
+		budget, err := BudgetAmountUSD(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]any{
+			"service_url":             url,
+			"edge":                    string(cfg.Edge),
+			"distribution_id":         distribution,
+			"alarm_topic_arn":         ref("aws_sns_topic", "alarms_topic", "arn"),
+			"budget_usd":              fmt.Sprint(budget),
+			"alb_dns_name":            ref("aws_lb", "alb", "dns_name"),
+			"alb_arn":                 ref("aws_lb", "alb", "arn"),
+			"alb_arn_suffix":          ref("aws_lb", "alb", "arn_suffix"),
+			"table_name":              ref("aws_dynamodb_table", "table", "name"),
+			"table_arn":               ref("aws_dynamodb_table", "table", "arn"),
+			"asg_name":                ref("aws_autoscaling_group", "app_asg", "name"),
+			"target_group_arn":        ref("aws_lb_target_group", "app_tg", "arn"),
+			"target_group_arn_suffix": ref("aws_lb_target_group", "app_tg", "arn_suffix"),
+			"region":                  cfg.Region,
+			"artifact_bucket":         ref("aws_s3_bucket", "artifact_bucket", "bucket"),
+			"export_bucket":           cfg.ExportBucketName("${data.aws_caller_identity.account.account_id}"),
+			"server_sha256":           fixture.binaries[cfg.Arch()],
+			"vpc_id":                  ref("aws_vpc", "vpc", "id"),
+			"alarm_name_prefix":       cfg.AlarmNamePrefix(),
+		}
+		for name, v := range want {
+			if got := at(doc, "output", name, "value"); got != v {
+				t.Errorf("output %s = %v, want %v", name, got, v)
 			}
-			budget, err := BudgetAmountUSD(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := map[string]any{
-				"service_url":             url,
-				"edge":                    string(cfg.Edge),
-				"distribution_id":         distribution,
-				"alarm_topic_arn":         ref("aws_sns_topic", "alarms_topic", "arn"),
-				"budget_usd":              fmt.Sprint(budget),
-				"alb_dns_name":            ref("aws_lb", "alb", "dns_name"),
-				"alb_arn":                 ref("aws_lb", "alb", "arn"),
-				"alb_arn_suffix":          ref("aws_lb", "alb", "arn_suffix"),
-				"table_name":              ref("aws_dynamodb_table", "table", "name"),
-				"table_arn":               ref("aws_dynamodb_table", "table", "arn"),
-				"asg_name":                ref("aws_autoscaling_group", "app_asg", "name"),
-				"target_group_arn":        ref("aws_lb_target_group", "app_tg", "arn"),
-				"target_group_arn_suffix": ref("aws_lb_target_group", "app_tg", "arn_suffix"),
-				"region":                  cfg.Region,
-				"artifact_bucket":         ref("aws_s3_bucket", "artifact_bucket", "bucket"),
-				"export_bucket":           cfg.ExportBucketName("${data.aws_caller_identity.account.account_id}"),
-				"server_sha256":           fixture.binaries[cfg.Arch()],
-				"vpc_id":                  ref("aws_vpc", "vpc", "id"),
-				"alarm_name_prefix":       cfg.AlarmNamePrefix(),
-			}
-			for name, v := range want {
-				if got := at(doc, "output", name, "value"); got != v {
-					t.Errorf("output %s = %v, want %v", name, got, v)
-				}
-			}
-			// Exactly these names: the console, docmeta-ops and the teardown
-			// read them from `cdktf output`.
-			names := append(sortedKeys(want), "nat_gateway_ids", "interface_endpoint_ids")
-			if got := sortedKeys(doc["output"].(map[string]any)); !equalSets(got, names) {
-				t.Errorf("outputs %v, want %v", got, names)
-			}
-			var nats []string
-			for i := 0; i < cfg.NATGateways(); i++ {
-				nats = append(nats, ref("aws_nat_gateway", fmt.Sprintf("nat_%d", i), "id"))
-			}
-			if got := stringsOf(at(doc, "output", "nat_gateway_ids", "value")); !equalSets(got, nats) {
-				t.Errorf("nat_gateway_ids = %v, want %v", got, nats)
-			}
-			var eps []string
-			for _, s := range cfg.InterfaceEndpoints {
-				eps = append(eps, ref("aws_vpc_endpoint", s+"_interface", "id"))
-			}
-			if got := stringsOf(at(doc, "output", "interface_endpoint_ids", "value")); !equalSets(got, eps) {
-				t.Errorf("interface_endpoint_ids = %v, want %v", got, eps)
-			}
-		})
-	}
+		}
+		// Exactly these names: the console, docmeta-ops and the teardown
+		// read them from `cdktf output`.
+		names := append(sortedKeys(want), "nat_gateway_ids", "interface_endpoint_ids")
+		if got := sortedKeys(doc["output"].(map[string]any)); !equalSets(got, names) {
+			t.Errorf("outputs %v, want %v", got, names)
+		}
+		var nats []string
+		for i := 0; i < cfg.NATGateways(); i++ {
+			nats = append(nats, ref("aws_nat_gateway", fmt.Sprintf("nat_%d", i), "id"))
+		}
+		if got := stringsOf(at(doc, "output", "nat_gateway_ids", "value")); !equalSets(got, nats) {
+			t.Errorf("nat_gateway_ids = %v, want %v", got, nats)
+		}
+		var eps []string
+		for _, s := range cfg.InterfaceEndpoints {
+			eps = append(eps, ref("aws_vpc_endpoint", s+"_interface", "id"))
+		}
+		if got := stringsOf(at(doc, "output", "interface_endpoint_ids", "value")); !equalSets(got, eps) {
+			t.Errorf("interface_endpoint_ids = %v, want %v", got, eps)
+		}
+	})
 }
 
 func TestExportStackOutlivesDestroy(t *testing.T) {
-	for _, p := range topology.Profiles() {
-		t.Run(string(p), func(t *testing.T) {
-			cfg := testConfig(t, p)
-			doc := synthesized(t, cfg.ExportStackName())
-			b := resource(t, doc, "aws_s3_bucket", "export_bucket")
-			if b["bucket"] != cfg.ExportBucketName("${data.aws_caller_identity.account.account_id}") {
-				t.Errorf("export bucket name %v", b["bucket"])
+	forEachProfile(t, topology.Config.ExportStackName, func(t *testing.T, doc map[string]any, cfg topology.Config) {
+		b := resource(t, doc, "aws_s3_bucket", "export_bucket")
+		if b["bucket"] != cfg.ExportBucketName("${data.aws_caller_identity.account.account_id}") {
+			t.Errorf("export bucket name %v", b["bucket"])
+		}
+		if at(b, "lifecycle", "prevent_destroy") != true || b["force_destroy"] != false {
+			t.Errorf("export bucket not protected: lifecycle %v force_destroy %v", b["lifecycle"], b["force_destroy"])
+		}
+		checkHardenedBucket(t, doc, "export", "export_bucket")
+		checkTLSOnly(t, parsePolicy(t, resource(t, doc, "aws_s3_bucket_policy", "export_bucket_policy")["policy"]), ref("aws_s3_bucket", "export_bucket", "arn"))
+		rule := at(resource(t, doc, "aws_s3_bucket_lifecycle_configuration", "export_lifecycle"), "rule")
+		if at(rule, "status") != "Enabled" ||
+			at(rule, "transition", "days") != float64(cfg.Export.TransitionToIADays) || at(rule, "transition", "storage_class") != "STANDARD_IA" ||
+			at(rule, "noncurrent_version_expiration", "noncurrent_days") != float64(cfg.Export.NoncurrentExpirationDays) ||
+			at(rule, "abort_incomplete_multipart_upload", "days_after_initiation") != float64(cfg.Export.AbortIncompleteUploadDays) ||
+			cfg.Export.AbortIncompleteUploadDays < 1 {
+			t.Errorf("export lifecycle rule = %v", rule)
+		}
+		if at(doc, "output", "export_bucket", "value") != ref("aws_s3_bucket", "export_bucket", "bucket") {
+			t.Errorf("export stack output = %v", at(doc, "output", "export_bucket"))
+		}
+		// Nothing else lives in the export stack.
+		for typ := range doc["resource"].(map[string]any) {
+			if !strings.HasPrefix(typ, "aws_s3_bucket") {
+				t.Errorf("unexpected %s in the export stack", typ)
 			}
-			if at(b, "lifecycle", "prevent_destroy") != true || b["force_destroy"] != false {
-				t.Errorf("export bucket not protected: lifecycle %v force_destroy %v", b["lifecycle"], b["force_destroy"])
-			}
-			checkHardenedBucket(t, doc, "export", "export_bucket")
-			checkTLSOnly(t, parsePolicy(t, resource(t, doc, "aws_s3_bucket_policy", "export_bucket_policy")["policy"]), ref("aws_s3_bucket", "export_bucket", "arn"))
-			rule := at(resource(t, doc, "aws_s3_bucket_lifecycle_configuration", "export_lifecycle"), "rule")
-			if at(rule, "status") != "Enabled" ||
-				at(rule, "transition", "days") != float64(cfg.Export.TransitionToIADays) || at(rule, "transition", "storage_class") != "STANDARD_IA" ||
-				at(rule, "noncurrent_version_expiration", "noncurrent_days") != float64(cfg.Export.NoncurrentExpirationDays) ||
-				at(rule, "abort_incomplete_multipart_upload", "days_after_initiation") != float64(cfg.Export.AbortIncompleteUploadDays) ||
-				cfg.Export.AbortIncompleteUploadDays < 1 {
-				t.Errorf("export lifecycle rule = %v", rule)
-			}
-			if at(doc, "output", "export_bucket", "value") != ref("aws_s3_bucket", "export_bucket", "bucket") {
-				t.Errorf("export stack output = %v", at(doc, "output", "export_bucket"))
-			}
-			// Nothing else lives in the export stack.
-			for typ := range doc["resource"].(map[string]any) {
-				if !strings.HasPrefix(typ, "aws_s3_bucket") {
-					t.Errorf("unexpected %s in the export stack", typ)
-				}
-			}
-			// The application stack holds no export bucket (destroying it must not touch exports).
-			if n := len(resourcesOf(synthesized(t, cfg.StackName()), "aws_s3_bucket")); n != 1 {
-				t.Errorf("application stack has %d buckets, want only the artifact bucket", n)
-			}
-		})
-	}
+		}
+		// The application stack holds no export bucket (destroying it must not touch exports).
+		if n := len(resourcesOf(synthesized(t, cfg.StackName()), "aws_s3_bucket")); n != 1 {
+			t.Errorf("application stack has %d buckets, want only the artifact bucket", n)
+		}
+	})
 }
 
 func TestRemoteState(t *testing.T) {

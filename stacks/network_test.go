@@ -8,18 +8,7 @@ import (
 )
 
 func TestNetworkSubnetsAndRouting(t *testing.T) {
-	for _, p := range topology.Profiles() {
-		t.Run(string(p), func(t *testing.T) {
-			cfg := testConfig(t, p)
-			doc := synthesized(t, cfg.StackName())
-			checkNetwork(t, doc, cfg)
-		})
-	}
-	t.Run("variant", func(t *testing.T) {
-		ensureFixture(t)
-		checkNetwork(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
-		checkNetwork(t, synthesizedVariant(t, fixture.domain.StackName()), fixture.domain)
-	})
+	forEachStack(t, allVariants, checkNetwork)
 }
 
 func checkNetwork(t *testing.T, doc map[string]any, cfg topology.Config) {
@@ -137,16 +126,7 @@ func checkNetwork(t *testing.T, doc map[string]any, cfg topology.Config) {
 }
 
 func TestEndpoints(t *testing.T) {
-	for _, p := range topology.Profiles() {
-		t.Run(string(p), func(t *testing.T) {
-			cfg := testConfig(t, p)
-			checkEndpoints(t, synthesized(t, cfg.StackName()), cfg)
-		})
-	}
-	t.Run("variant", func(t *testing.T) {
-		ensureFixture(t)
-		checkEndpoints(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
-	})
+	forEachStack(t, optionVariant, checkEndpoints)
 }
 
 func checkEndpoints(t *testing.T, doc map[string]any, cfg topology.Config) {

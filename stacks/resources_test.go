@@ -48,79 +48,75 @@ func TestTable(t *testing.T) {
 }
 
 func TestArtifactBucketAndBinary(t *testing.T) {
-	for _, p := range topology.Profiles() {
-		t.Run(string(p), func(t *testing.T) {
-			cfg := testConfig(t, p)
-			doc := synthesized(t, cfg.StackName())
-			checkHardenedBucket(t, doc, "artifact", "artifact_bucket")
-			sum := fixture.binaries[cfg.Arch()]
-			obj := resource(t, doc, "aws_s3_object", "server_binary")
-			// One key per arch: a new binary is a new version of it, and
-			// earlier versions stay for earlier launch-template versions.
-			wantKey := fmt.Sprintf("docmeta-server/linux-%s/docmeta-server", cfg.Arch())
-			if obj["key"] != wantKey || obj["source_hash"] != sum || obj["checksum_algorithm"] != "SHA256" ||
-				obj["bucket"] != ref("aws_s3_bucket", "artifact_bucket", "id") {
-				t.Errorf("binary object = %v, want key %s", obj, wantKey)
-			}
-			// Versioning is on before the first upload, so it has a version ID.
-			if !equalSets(stringsOf(obj["depends_on"]), []string{"aws_s3_bucket_versioning.artifact_versioning"}) {
-				t.Errorf("binary object depends on %v, want the bucket's versioning", obj["depends_on"])
-			}
-			// The asset was copied next to the stack and is the binary we hashed.
-			src := filepath.Join(fixture.dir, "out", "stacks", cfg.StackName(), fmt.Sprint(obj["source"]))
-			if got, err := FileSHA256(src); err != nil || got != sum {
-				t.Errorf("asset %s: sha256 %s, %v; want %s", src, got, err, sum)
-			}
+	forEachProfile(t, topology.Config.StackName, func(t *testing.T, doc map[string]any, cfg topology.Config) {
+		checkHardenedBucket(t, doc, "artifact", "artifact_bucket")
+		sum := fixture.binaries[cfg.Arch()]
+		obj := resource(t, doc, "aws_s3_object", "server_binary")
+		// One key per arch: a new binary is a new version of it, and
+		// earlier versions stay for earlier launch-template versions.
+		wantKey := fmt.Sprintf("docmeta-server/linux-%s/docmeta-server", cfg.Arch())
+		if obj["key"] != wantKey || obj["source_hash"] != sum || obj["checksum_algorithm"] != "SHA256" ||
+			obj["bucket"] != ref("aws_s3_bucket", "artifact_bucket", "id") {
+			t.Errorf("binary object = %v, want key %s", obj, wantKey)
+		}
+		// Versioning is on before the first upload, so it has a version ID.
+		if !equalSets(stringsOf(obj["depends_on"]), []string{"aws_s3_bucket_versioning.artifact_versioning"}) {
+			t.Errorf("binary object depends on %v, want the bucket's versioning", obj["depends_on"])
+		}
+		// The asset was copied next to the stack and is the binary we hashed.
+		src := filepath.Join(fixture.dir, "out", "stacks", cfg.StackName(), fmt.Sprint(obj["source"]))
+		if got, err := FileSHA256(src); err != nil || got != sum {
+			t.Errorf("asset %s: sha256 %s, %v; want %s", src, got, err, sum)
+		}
 
-			pol := parsePolicy(t, resource(t, doc, "aws_s3_bucket_policy", "artifact_bucket_policy")["policy"])
-			bucketARN := ref("aws_s3_bucket", "artifact_bucket", "arn")
-			checkTLSOnly(t, pol, bucketARN)
-			// The instance role reads only through the S3 gateway endpoint;
-			// no other principal is singled out (deployers, CI and
-			// reviewers refresh with their own IAM permissions).
-			ep := statement(t, pol, "InstanceRoleOnlyThroughVpcEndpoint")
-			if ep.Effect != "Deny" || ep.Principal != "*" || !equalSets(ep.Action, []string{"s3:GetObject", "s3:GetObjectVersion"}) ||
-				!equalSets(ep.Resource, []string{bucketARN + "/*"}) ||
-				ep.Condition["StringNotEquals"]["aws:SourceVpce"] != ref("aws_vpc_endpoint", "s3_gateway", "id") ||
-				ep.Condition["ArnEquals"]["aws:PrincipalArn"] != ref("aws_iam_role", "instance_role", "arn") ||
-				len(ep.Condition) != 2 {
-				t.Errorf("endpoint-only statement = %+v", ep)
-			}
-			acct := statement(t, pol, "OnlyThisAccount")
-			if acct.Effect != "Deny" || acct.Principal != "*" || !equalSets(acct.Action, []string{"s3:*"}) ||
-				!equalSets(acct.Resource, []string{bucketARN, bucketARN + "/*"}) ||
-				acct.Condition["StringNotEquals"]["aws:PrincipalAccount"] != "${data.aws_caller_identity.account.account_id}" || len(acct.Condition) != 1 {
-				t.Errorf("account-only statement = %+v", acct)
-			}
-			for _, st := range pol.Statement {
-				for _, cond := range st.Condition {
-					for k := range cond {
-						if k == "aws:userid" || k == "aws:PrincipalArn" && st.Sid != "InstanceRoleOnlyThroughVpcEndpoint" {
-							t.Errorf("%s singles out a principal by %s", st.Sid, k)
-						}
+		pol := parsePolicy(t, resource(t, doc, "aws_s3_bucket_policy", "artifact_bucket_policy")["policy"])
+		bucketARN := ref("aws_s3_bucket", "artifact_bucket", "arn")
+		checkTLSOnly(t, pol, bucketARN)
+		// The instance role reads only through the S3 gateway endpoint;
+		// no other principal is singled out (deployers, CI and
+		// reviewers refresh with their own IAM permissions).
+		ep := statement(t, pol, "InstanceRoleOnlyThroughVpcEndpoint")
+		if ep.Effect != "Deny" || ep.Principal != "*" || !equalSets(ep.Action, []string{"s3:GetObject", "s3:GetObjectVersion"}) ||
+			!equalSets(ep.Resource, []string{bucketARN + "/*"}) ||
+			ep.Condition["StringNotEquals"]["aws:SourceVpce"] != ref("aws_vpc_endpoint", "s3_gateway", "id") ||
+			ep.Condition["ArnEquals"]["aws:PrincipalArn"] != ref("aws_iam_role", "instance_role", "arn") ||
+			len(ep.Condition) != 2 {
+			t.Errorf("endpoint-only statement = %+v", ep)
+		}
+		acct := statement(t, pol, "OnlyThisAccount")
+		if acct.Effect != "Deny" || acct.Principal != "*" || !equalSets(acct.Action, []string{"s3:*"}) ||
+			!equalSets(acct.Resource, []string{bucketARN, bucketARN + "/*"}) ||
+			acct.Condition["StringNotEquals"]["aws:PrincipalAccount"] != "${data.aws_caller_identity.account.account_id}" || len(acct.Condition) != 1 {
+			t.Errorf("account-only statement = %+v", acct)
+		}
+		for _, st := range pol.Statement {
+			for _, cond := range st.Condition {
+				for k := range cond {
+					if k == "aws:userid" || k == "aws:PrincipalArn" && st.Sid != "InstanceRoleOnlyThroughVpcEndpoint" {
+						t.Errorf("%s singles out a principal by %s", st.Sid, k)
 					}
 				}
 			}
-			// The last topology.KeptEarlierBinaries versions of the binary stay
-			// however old they are; older ones and unfinished uploads expire.
-			lc := resource(t, doc, "aws_s3_bucket_lifecycle_configuration", "artifact_lifecycle")
-			rule := at(lc, "rule")
-			if lc["bucket"] != ref("aws_s3_bucket", "artifact_bucket", "id") ||
-				at(rule, "status") != "Enabled" || at(rule, "filter", "prefix") != "" ||
-				at(rule, "noncurrent_version_expiration", "noncurrent_days") != 30.0 ||
-				at(rule, "noncurrent_version_expiration", "newer_noncurrent_versions") != fmt.Sprint(topology.KeptEarlierBinaries) ||
-				at(rule, "abort_incomplete_multipart_upload", "days_after_initiation") != 7.0 ||
-				at(rule, "transition") != nil || at(rule, "expiration") != nil {
-				t.Errorf("artifact lifecycle rule = %v", rule)
-			}
-			if topology.KeptEarlierBinaries < 2 {
-				t.Errorf("topology.KeptEarlierBinaries = %d: a rollback needs at least the previous binary and one before", topology.KeptEarlierBinaries)
-			}
-			if len(pol.Statement) != 3 {
-				t.Errorf("artifact policy has %d statements, want TLS-only, endpoint-only and account-only: %+v", len(pol.Statement), pol)
-			}
-		})
-	}
+		}
+		// The last topology.KeptEarlierBinaries versions of the binary stay
+		// however old they are; older ones and unfinished uploads expire.
+		lc := resource(t, doc, "aws_s3_bucket_lifecycle_configuration", "artifact_lifecycle")
+		rule := at(lc, "rule")
+		if lc["bucket"] != ref("aws_s3_bucket", "artifact_bucket", "id") ||
+			at(rule, "status") != "Enabled" || at(rule, "filter", "prefix") != "" ||
+			at(rule, "noncurrent_version_expiration", "noncurrent_days") != 30.0 ||
+			at(rule, "noncurrent_version_expiration", "newer_noncurrent_versions") != fmt.Sprint(topology.KeptEarlierBinaries) ||
+			at(rule, "abort_incomplete_multipart_upload", "days_after_initiation") != 7.0 ||
+			at(rule, "transition") != nil || at(rule, "expiration") != nil {
+			t.Errorf("artifact lifecycle rule = %v", rule)
+		}
+		if topology.KeptEarlierBinaries < 2 {
+			t.Errorf("topology.KeptEarlierBinaries = %d: a rollback needs at least the previous binary and one before", topology.KeptEarlierBinaries)
+		}
+		if len(pol.Statement) != 3 {
+			t.Errorf("artifact policy has %d statements, want TLS-only, endpoint-only and account-only: %+v", len(pol.Statement), pol)
+		}
+	})
 }
 
 func checkTLSOnly(t *testing.T, pol parsedPolicy, bucketARN string) {
@@ -157,67 +153,63 @@ func checkHardenedBucket(t *testing.T, doc map[string]any, prefix, bucket string
 }
 
 func TestLaunchTemplate(t *testing.T) {
-	for _, p := range topology.Profiles() {
-		t.Run(string(p), func(t *testing.T) {
-			cfg := testConfig(t, p)
-			doc := synthesized(t, cfg.StackName())
-			lt := resource(t, doc, "aws_launch_template", "app_lt")
-			ami := at(doc, "data", "aws_ssm_parameter", "al2023_ami", "name")
-			wantAMI := map[topology.Arch]string{topology.ARM64: "arm64", topology.AMD64: "x86_64"}[cfg.Arch()]
-			if ami != "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-"+wantAMI ||
-				lt["image_id"] != "${data.aws_ssm_parameter.al2023_ami.insecure_value}" {
-				t.Errorf("AMI parameter %v image %v, want the AL2023 %s parameter", ami, lt["image_id"], wantAMI)
-			}
-			if lt["instance_type"] != cfg.InstanceType {
-				t.Errorf("instance type %v, want %s", lt["instance_type"], cfg.InstanceType)
-			}
-			md := at(lt, "metadata_options")
-			if at(md, "http_tokens") != "required" || at(md, "http_put_response_hop_limit") != 1.0 || at(md, "http_endpoint") != "enabled" {
-				t.Errorf("metadata options = %v, want IMDSv2 required with hop limit 1", md)
-			}
-			if _, ok := lt["key_name"]; ok {
-				t.Errorf("launch template has a key pair: %v", lt["key_name"])
-			}
-			ebs := at(lt, "block_device_mappings", "ebs")
-			if at(lt, "block_device_mappings", "device_name") != "/dev/xvda" || at(ebs, "encrypted") != "true" ||
-				at(ebs, "volume_type") != "gp3" || at(ebs, "volume_size") != float64(cfg.RootVolume.SizeGiB) {
-				t.Errorf("root volume = %v", lt["block_device_mappings"])
-			}
-			if at(lt, "iam_instance_profile", "arn") != ref("aws_iam_instance_profile", "instance_profile", "arn") {
-				t.Errorf("instance profile = %v", lt["iam_instance_profile"])
-			}
-			if !equalSets(stringsOf(lt["vpc_security_group_ids"]), []string{ref("aws_security_group", "instance_sg", "id")}) {
-				t.Errorf("security groups = %v", lt["vpc_security_group_ids"])
-			}
+	forEachProfile(t, topology.Config.StackName, func(t *testing.T, doc map[string]any, cfg topology.Config) {
+		lt := resource(t, doc, "aws_launch_template", "app_lt")
+		ami := at(doc, "data", "aws_ssm_parameter", "al2023_ami", "name")
+		wantAMI := map[topology.Arch]string{topology.ARM64: "arm64", topology.AMD64: "x86_64"}[cfg.Arch()]
+		if ami != "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-"+wantAMI ||
+			lt["image_id"] != "${data.aws_ssm_parameter.al2023_ami.insecure_value}" {
+			t.Errorf("AMI parameter %v image %v, want the AL2023 %s parameter", ami, lt["image_id"], wantAMI)
+		}
+		if lt["instance_type"] != cfg.InstanceType {
+			t.Errorf("instance type %v, want %s", lt["instance_type"], cfg.InstanceType)
+		}
+		md := at(lt, "metadata_options")
+		if at(md, "http_tokens") != "required" || at(md, "http_put_response_hop_limit") != 1.0 || at(md, "http_endpoint") != "enabled" {
+			t.Errorf("metadata options = %v, want IMDSv2 required with hop limit 1", md)
+		}
+		if _, ok := lt["key_name"]; ok {
+			t.Errorf("launch template has a key pair: %v", lt["key_name"])
+		}
+		ebs := at(lt, "block_device_mappings", "ebs")
+		if at(lt, "block_device_mappings", "device_name") != "/dev/xvda" || at(ebs, "encrypted") != "true" ||
+			at(ebs, "volume_type") != "gp3" || at(ebs, "volume_size") != float64(cfg.RootVolume.SizeGiB) {
+			t.Errorf("root volume = %v", lt["block_device_mappings"])
+		}
+		if at(lt, "iam_instance_profile", "arn") != ref("aws_iam_instance_profile", "instance_profile", "arn") {
+			t.Errorf("instance profile = %v", lt["iam_instance_profile"])
+		}
+		if !equalSets(stringsOf(lt["vpc_security_group_ids"]), []string{ref("aws_security_group", "instance_sg", "id")}) {
+			t.Errorf("security groups = %v", lt["vpc_security_group_ids"])
+		}
 
-			// The user data is exactly the rendered bootstrap, with the
-			// bucket, key and version as Terraform references.
-			script := decodeUserData(t, lt["user_data"])
-			want, err := userdata.Render(userdata.Params{
-				Region: cfg.Region, Table: cfg.TableName(), APIKeyParameter: cfg.APIKeyParameter,
-				ArtifactBucket:  ref("aws_s3_bucket", "artifact_bucket", "bucket"),
-				ArtifactKey:     ref("aws_s3_object", "server_binary", "key"),
-				ArtifactVersion: ref("aws_s3_object", "server_binary", "version_id"),
-				BinarySHA256:    fixture.binaries[cfg.Arch()],
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if script != want.Script {
-				t.Errorf("user data differs from the rendered bootstrap:\n%s", firstDiff(script, want.Script))
-			}
-			for _, line := range []string{
-				"Environment=DOCMETA_TABLE=" + cfg.TableName(),
-				"Environment=AWS_REGION=" + cfg.Region,
-				"Environment=DOCMETA_API_KEYS_SSM_PARAMETER=" + cfg.APIKeyParameter,
-				"readonly want_sha256='" + fixture.binaries[cfg.Arch()] + "'",
-			} {
-				if !strings.Contains(script, line+"\n") {
-					t.Errorf("user data lacks %q", line)
-				}
-			}
+		// The user data is exactly the rendered bootstrap, with the
+		// bucket, key and version as Terraform references.
+		script := decodeUserData(t, lt["user_data"])
+		want, err := userdata.Render(userdata.Params{
+			Region: cfg.Region, Table: cfg.TableName(), APIKeyParameter: cfg.APIKeyParameter,
+			ArtifactBucket:  ref("aws_s3_bucket", "artifact_bucket", "bucket"),
+			ArtifactKey:     ref("aws_s3_object", "server_binary", "key"),
+			ArtifactVersion: ref("aws_s3_object", "server_binary", "version_id"),
+			BinarySHA256:    fixture.binaries[cfg.Arch()],
 		})
-	}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if script != want.Script {
+			t.Errorf("user data differs from the rendered bootstrap:\n%s", firstDiff(script, want.Script))
+		}
+		for _, line := range []string{
+			"Environment=DOCMETA_TABLE=" + cfg.TableName(),
+			"Environment=AWS_REGION=" + cfg.Region,
+			"Environment=DOCMETA_API_KEYS_SSM_PARAMETER=" + cfg.APIKeyParameter,
+			"readonly want_sha256='" + fixture.binaries[cfg.Arch()] + "'",
+		} {
+			if !strings.Contains(script, line+"\n") {
+				t.Errorf("user data lacks %q", line)
+			}
+		}
+	})
 }
 
 // decodeUserData undoes `${base64encode("...")}`: the HCL string escapes.
@@ -316,12 +308,7 @@ func TestAutoScalingGroup(t *testing.T) {
 			t.Errorf("scaling policy depends on %v, want the rule attaching the target group", pol["depends_on"])
 		}
 	}
-	for _, p := range topology.Profiles() {
-		t.Run(string(p), func(t *testing.T) {
-			cfg := testConfig(t, p)
-			check(t, synthesized(t, cfg.StackName()), cfg)
-		})
-	}
+	forEachProfile(t, topology.Config.StackName, check)
 	t.Run("variant", func(t *testing.T) {
 		ensureFixture(t)
 		if !fixture.variant.ScaleInProtection {
