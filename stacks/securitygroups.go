@@ -39,6 +39,28 @@ type SecurityGroups struct {
 
 const appPort = 8080
 
+// sgRule is one TCP rule of a security group with exactly one peer: a CIDR,
+// another group or a prefix list.
+type sgRule struct {
+	id, desc             string
+	port                 int
+	cidr, sg, prefixList string
+}
+
+// peer returns the peer fields as the rule resources take them: the one set,
+// nil for the others (the provider rejects a rule with two peers).
+func (r sgRule) peer() (cidr, sg, prefixList *string) {
+	switch {
+	case r.cidr != "":
+		return str(r.cidr), nil, nil
+	case r.sg != "":
+		return nil, str(r.sg), nil
+	case r.prefixList != "":
+		return nil, nil, str(r.prefixList)
+	}
+	return nil, nil, nil
+}
+
 // NewSecurityGroups creates the groups with rules as separate resources (no
 // inline rules, so rules never fight each other on apply). No rule anywhere
 // opens port 22: access is through Session Manager.
@@ -61,65 +83,44 @@ func NewSecurityGroups(scope constructs.Construct, id string, p SecurityGroupsPr
 		Instance: group("instance", "docmeta instances: 8080 from the load balancer only"),
 		Endpoint: group("endpoint", "docmeta interface endpoints: HTTPS from the instances only"),
 	}
-	type rule struct {
-		id, desc             string
-		port                 int
-		cidr, sg, prefixList string
+	ingress := func(sg securitygroup.SecurityGroup, r sgRule) cdktf.ITerraformDependable {
+		cidr, peerSG, prefixList := r.peer()
+		return pin(vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, str(r.id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+			SecurityGroupId: sg.Id(), Description: str(r.desc), IpProtocol: str("tcp"), FromPort: num(r.port), ToPort: num(r.port),
+			CidrIpv4: cidr, ReferencedSecurityGroupId: peerSG, PrefixListId: prefixList,
+		}), r.id)
 	}
-	ingress := func(sg securitygroup.SecurityGroup, r rule) cdktf.ITerraformDependable {
-		cfg := &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-			SecurityGroupId: sg.Id(), Description: str(r.desc), IpProtocol: str("tcp"),
-			FromPort: num(r.port), ToPort: num(r.port),
-		}
-		switch {
-		case r.cidr != "":
-			cfg.CidrIpv4 = str(r.cidr)
-		case r.sg != "":
-			cfg.ReferencedSecurityGroupId = str(r.sg)
-		case r.prefixList != "":
-			cfg.PrefixListId = str(r.prefixList)
-		}
-		return pin(vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, str(r.id), cfg), r.id)
-	}
-	egress := func(sg securitygroup.SecurityGroup, r rule) cdktf.ITerraformDependable {
-		cfg := &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-			SecurityGroupId: sg.Id(), Description: str(r.desc), IpProtocol: str("tcp"),
-			FromPort: num(r.port), ToPort: num(r.port),
-		}
-		switch {
-		case r.cidr != "":
-			cfg.CidrIpv4 = str(r.cidr)
-		case r.sg != "":
-			cfg.ReferencedSecurityGroupId = str(r.sg)
-		case r.prefixList != "":
-			cfg.PrefixListId = str(r.prefixList)
-		}
-		return pin(vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c, str(r.id), cfg), r.id)
+	egress := func(sg securitygroup.SecurityGroup, r sgRule) cdktf.ITerraformDependable {
+		cidr, peerSG, prefixList := r.peer()
+		return pin(vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c, str(r.id), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+			SecurityGroupId: sg.Id(), Description: str(r.desc), IpProtocol: str("tcp"), FromPort: num(r.port), ToPort: num(r.port),
+			CidrIpv4: cidr, ReferencedSecurityGroupId: peerSG, PrefixListId: prefixList,
+		}), r.id)
 	}
 
 	switch {
 	case p.CloudFrontPrefixList != "":
-		ingress(g.ALB, rule{id: "alb_in_cloudfront", desc: "HTTP from CloudFront's VPC origin only (origin-facing prefix list)", port: 80, prefixList: p.CloudFrontPrefixList})
+		ingress(g.ALB, sgRule{id: "alb_in_cloudfront", desc: "HTTP from CloudFront's VPC origin only (origin-facing prefix list)", port: 80, prefixList: p.CloudFrontPrefixList})
 	default:
-		ingress(g.ALB, rule{id: "alb_in_http", desc: "HTTP from the internet (redirected to HTTPS when a certificate is set)", port: 80, cidr: "0.0.0.0/0"})
+		ingress(g.ALB, sgRule{id: "alb_in_http", desc: "HTTP from the internet (redirected to HTTPS when a certificate is set)", port: 80, cidr: "0.0.0.0/0"})
 		if p.HTTPS {
-			ingress(g.ALB, rule{id: "alb_in_https", desc: "HTTPS from the internet", port: 443, cidr: "0.0.0.0/0"})
+			ingress(g.ALB, sgRule{id: "alb_in_https", desc: "HTTPS from the internet", port: 443, cidr: "0.0.0.0/0"})
 		}
 	}
-	egress(g.ALB, rule{id: "alb_out_app", desc: "to the instances' service port", port: appPort, sg: *g.Instance.Id()})
+	egress(g.ALB, sgRule{id: "alb_out_app", desc: "to the instances' service port", port: appPort, sg: *g.Instance.Id()})
 
-	ingress(g.Instance, rule{id: "instance_in_app", desc: "service port from the load balancer only", port: appPort, sg: *g.ALB.Id()})
+	ingress(g.Instance, sgRule{id: "instance_in_app", desc: "service port from the load balancer only", port: appPort, sg: *g.ALB.Id()})
 	g.InstanceReachesAWS = append(g.InstanceReachesAWS,
-		egress(g.Instance, rule{id: "instance_out_s3", desc: "HTTPS to S3 through the gateway endpoint (binary, OS packages)", port: 443, prefixList: p.S3PrefixList}),
-		egress(g.Instance, rule{id: "instance_out_dynamodb", desc: "HTTPS to DynamoDB through the gateway endpoint", port: 443, prefixList: p.DynamoDBPrefixList}),
-		egress(g.Instance, rule{id: "instance_out_endpoints", desc: "HTTPS to the SSM interface endpoints", port: 443, sg: *g.Endpoint.Id()}),
+		egress(g.Instance, sgRule{id: "instance_out_s3", desc: "HTTPS to S3 through the gateway endpoint (binary, OS packages)", port: 443, prefixList: p.S3PrefixList}),
+		egress(g.Instance, sgRule{id: "instance_out_dynamodb", desc: "HTTPS to DynamoDB through the gateway endpoint", port: 443, prefixList: p.DynamoDBPrefixList}),
+		egress(g.Instance, sgRule{id: "instance_out_endpoints", desc: "HTTPS to the SSM interface endpoints", port: 443, sg: *g.Endpoint.Id()}),
 		// Only the instances use the endpoints; anything else in the VPC
 		// (a future workload, a compromised ENI) gets no SSM path.
-		ingress(g.Endpoint, rule{id: "endpoint_in_https", desc: "HTTPS from the instances only", port: 443, sg: *g.Instance.Id()}),
+		ingress(g.Endpoint, sgRule{id: "endpoint_in_https", desc: "HTTPS from the instances only", port: 443, sg: *g.Instance.Id()}),
 	)
 	if p.InternetEgress {
 		g.InstanceReachesAWS = append(g.InstanceReachesAWS,
-			egress(g.Instance, rule{id: "instance_out_internet", desc: "HTTPS to the internet through the NAT gateway (NAT mode chosen)", port: 443, cidr: "0.0.0.0/0"}))
+			egress(g.Instance, sgRule{id: "instance_out_internet", desc: "HTTPS to the internet through the NAT gateway (NAT mode chosen)", port: 443, cidr: "0.0.0.0/0"}))
 	}
 
 	// No egress rule on the endpoint group: endpoints only answer.
