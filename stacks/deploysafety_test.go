@@ -110,30 +110,27 @@ func stringOf(v any) string {
 // removes it nor leaves a noncurrent version to expire, while the
 // teardown's table export can still write.
 func TestExportObjectsCannotBeDeleted(t *testing.T) {
-	for _, p := range topology.Profiles() {
-		t.Run(string(p), func(t *testing.T) {
-			doc := synthesized(t, testConfig(t, p).ExportStackName())
-			pol := parsePolicy(t, resource(t, doc, "aws_s3_bucket_policy", "export_bucket_policy")["policy"])
-			arn := ref("aws_s3_bucket", "export_bucket", "arn")
-			d := statement(t, pol, "ExportsCannotBeDeleted")
-			if d.Effect != "Deny" || d.Principal != "*" || len(d.Condition) != 0 ||
-				!equalSets(d.Action, []string{"s3:DeleteObject", "s3:DeleteObjectVersion"}) || !equalSets(d.Resource, []string{arn + "/*"}) {
-				t.Errorf("delete protection = %+v, want an unconditional Deny of object and version deletes", d)
+	forEachProfile(t, topology.Config.ExportStackName, func(t *testing.T, doc map[string]any, _ topology.Config) {
+		pol := parsePolicy(t, resource(t, doc, "aws_s3_bucket_policy", "export_bucket_policy")["policy"])
+		arn := ref("aws_s3_bucket", "export_bucket", "arn")
+		d := statement(t, pol, "ExportsCannotBeDeleted")
+		if d.Effect != "Deny" || d.Principal != "*" || len(d.Condition) != 0 ||
+			!equalSets(d.Action, []string{"s3:DeleteObject", "s3:DeleteObjectVersion"}) || !equalSets(d.Resource, []string{arn + "/*"}) {
+			t.Errorf("delete protection = %+v, want an unconditional Deny of object and version deletes", d)
+		}
+		// What a DynamoDB export to S3 does with the caller's
+		// permissions: no unconditional Deny may cover it.
+		for _, st := range pol.Statement {
+			if st.Effect != "Deny" || len(st.Condition) != 0 {
+				continue
 			}
-			// What a DynamoDB export to S3 does with the caller's
-			// permissions: no unconditional Deny may cover it.
-			for _, st := range pol.Statement {
-				if st.Effect != "Deny" || len(st.Condition) != 0 {
-					continue
-				}
-				for _, a := range st.Action {
-					for _, w := range []string{"s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:ListBucket"} {
-						if a == w || a == "s3:*" || a == "*" {
-							t.Errorf("%s denies %s, which the teardown's export needs", st.Sid, w)
-						}
+			for _, a := range st.Action {
+				for _, w := range []string{"s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:ListBucket"} {
+					if a == w || a == "s3:*" || a == "*" {
+						t.Errorf("%s denies %s, which the teardown's export needs", st.Sid, w)
 					}
 				}
 			}
-		})
-	}
+		}
+	})
 }

@@ -22,23 +22,34 @@ func forEachProfile(t *testing.T, stackOf func(topology.Config) string, check st
 	}
 }
 
-// forEachStack runs check on every profile's application stack and then, in
-// a "variants" subtest, on the application stack of each fixture variant
-// that variants returns (read after the fixture is synthesized).
-func forEachStack(t *testing.T, variants func() []topology.Config, check stackCheck) {
+// forEachStack runs check on every profile's application stack and then on
+// the application stack of each fixture variant that variants returns, one
+// subtest each.
+func forEachStack(t *testing.T, variants func() []fixtureVariant, check stackCheck) {
 	t.Helper()
 	forEachProfile(t, topology.Config.StackName, check)
-	t.Run("variants", func(t *testing.T) {
-		ensureFixture(t)
-		for _, v := range variants() {
-			check(t, synthesizedVariant(t, v.StackName()), v)
-		}
-	})
+	ensureFixture(t)
+	for _, v := range variants() {
+		t.Run(v.name, func(t *testing.T) {
+			check(t, synthesizedVariant(t, v.cfg.StackName()), v.cfg)
+		})
+	}
 }
 
-// optionVariant is the fixture variant that exercises the non-default
-// options (per-AZ NAT, customer KMS key, scale-in protection, …).
-func optionVariant() []topology.Config { return []topology.Config{fixture.variant} }
+// fixtureVariant is a non-profile configuration the fixture synthesizes.
+type fixtureVariant struct {
+	name string
+	cfg  topology.Config
+}
 
-// allVariants adds the custom-domain variant to the option variant.
-func allVariants() []topology.Config { return []topology.Config{fixture.variant, fixture.domain} }
+// optionVariant is the variant exercising the non-default options (alb
+// edge with a certificate, per-AZ NAT, customer KMS key, scale-in
+// protection, …); read it only after ensureFixture.
+func optionVariant() []fixtureVariant {
+	return []fixtureVariant{{"option variant", fixture.variant}}
+}
+
+// allVariants adds the prod custom-domain variant to the option variant.
+func allVariants() []fixtureVariant {
+	return append(optionVariant(), fixtureVariant{"custom domain", fixture.domain})
+}

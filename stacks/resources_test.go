@@ -13,38 +13,35 @@ import (
 )
 
 func TestTable(t *testing.T) {
-	for _, p := range topology.Profiles() {
-		t.Run(string(p), func(t *testing.T) {
-			cfg := testConfig(t, p)
-			tb := resource(t, synthesized(t, cfg.StackName()), "aws_dynamodb_table", "table")
-			if tb["name"] != cfg.TableName() || tb["billing_mode"] != "PAY_PER_REQUEST" || tb["hash_key"] != topology.TableHashKey {
-				t.Errorf("table = %v %v %v", tb["name"], tb["billing_mode"], tb["hash_key"])
-			}
-			if at(tb, "point_in_time_recovery", "enabled") != true || at(tb, "server_side_encryption", "enabled") != true {
-				t.Errorf("PITR %v, SSE %v: both must be on", tb["point_in_time_recovery"], tb["server_side_encryption"])
-			}
-			// Every profile: only the teardown command (after an export)
-			// may lift it.
-			if tb["deletion_protection_enabled"] != true {
-				t.Errorf("%s table deletion protection %v, want true", p, tb["deletion_protection_enabled"])
-			}
-			if at(tb, "ttl", "attribute_name") != topology.TableTTLAttribute || at(tb, "ttl", "enabled") != true {
-				t.Errorf("ttl = %v, want %s enabled", tb["ttl"], topology.TableTTLAttribute)
-			}
-			gsi := at(tb, "global_secondary_index")
-			if at(gsi, "name") != topology.ListingIndexName || at(gsi, "hash_key") != topology.ListingIndexHash ||
-				at(gsi, "range_key") != topology.ListingIndexSort || at(gsi, "projection_type") != "ALL" {
-				t.Errorf("listing index = %v", gsi)
-			}
-			var attrs []string
-			for _, a := range tb["attribute"].([]any) {
-				attrs = append(attrs, fmt.Sprint(at(a, "name"), ":", at(a, "type")))
-			}
-			if !equalSets(attrs, []string{"id:S", "day:S", "uploaded_at_id:S"}) {
-				t.Errorf("attributes = %v", attrs)
-			}
-		})
-	}
+	forEachProfile(t, topology.Config.StackName, func(t *testing.T, doc map[string]any, cfg topology.Config) {
+		tb := resource(t, doc, "aws_dynamodb_table", "table")
+		if tb["name"] != cfg.TableName() || tb["billing_mode"] != "PAY_PER_REQUEST" || tb["hash_key"] != topology.TableHashKey {
+			t.Errorf("table = %v %v %v", tb["name"], tb["billing_mode"], tb["hash_key"])
+		}
+		if at(tb, "point_in_time_recovery", "enabled") != true || at(tb, "server_side_encryption", "enabled") != true {
+			t.Errorf("PITR %v, SSE %v: both must be on", tb["point_in_time_recovery"], tb["server_side_encryption"])
+		}
+		// Every profile: only the teardown command (after an export)
+		// may lift it.
+		if tb["deletion_protection_enabled"] != true {
+			t.Errorf("%s table deletion protection %v, want true", cfg.Profile, tb["deletion_protection_enabled"])
+		}
+		if at(tb, "ttl", "attribute_name") != topology.TableTTLAttribute || at(tb, "ttl", "enabled") != true {
+			t.Errorf("ttl = %v, want %s enabled", tb["ttl"], topology.TableTTLAttribute)
+		}
+		gsi := at(tb, "global_secondary_index")
+		if at(gsi, "name") != topology.ListingIndexName || at(gsi, "hash_key") != topology.ListingIndexHash ||
+			at(gsi, "range_key") != topology.ListingIndexSort || at(gsi, "projection_type") != "ALL" {
+			t.Errorf("listing index = %v", gsi)
+		}
+		var attrs []string
+		for _, a := range tb["attribute"].([]any) {
+			attrs = append(attrs, fmt.Sprint(at(a, "name"), ":", at(a, "type")))
+		}
+		if !equalSets(attrs, []string{"id:S", "day:S", "uploaded_at_id:S"}) {
+			t.Errorf("attributes = %v", attrs)
+		}
+	})
 }
 
 func TestArtifactBucketAndBinary(t *testing.T) {

@@ -40,47 +40,34 @@ func instanceUserData(t *testing.T, doc map[string]any, cfg topology.Config) str
 // the option variant), and on the unit and logrotate files its
 // here-documents write.
 func TestSynthesizedUserDataPassesLinters(t *testing.T) {
-	type stack struct {
-		name string
-		doc  map[string]any
-		cfg  topology.Config
-	}
-	var stacks []stack
-	for _, p := range topology.Profiles() {
-		cfg := testConfig(t, p)
-		stacks = append(stacks, stack{string(p), synthesized(t, cfg.StackName()), cfg})
-	}
-	stacks = append(stacks, stack{"variant", synthesizedVariant(t, fixture.variant.StackName()), fixture.variant})
-	for _, s := range stacks {
-		t.Run(s.name, func(t *testing.T) {
-			script := instanceUserData(t, s.doc, s.cfg)
-			udlint.Shellcheck(t, script)
+	forEachStack(t, optionVariant, func(t *testing.T, doc map[string]any, cfg topology.Config) {
+		script := instanceUserData(t, doc, cfg)
+		udlint.Shellcheck(t, script)
 
-			unit := udlint.Heredoc(t, script, "UNIT")
-			for _, line := range []string{
-				"Environment=DOCMETA_TABLE=" + s.cfg.TableName(),
-				"Environment=AWS_REGION=" + s.cfg.Region,
-				"Environment=DOCMETA_API_KEYS_SSM_PARAMETER=" + s.cfg.APIKeyParameter,
-			} {
-				if !strings.Contains(unit, "\n"+line+"\n") {
-					t.Errorf("unit lacks %q:\n%s", line, unit)
-				}
+		unit := udlint.Heredoc(t, script, "UNIT")
+		for _, line := range []string{
+			"Environment=DOCMETA_TABLE=" + cfg.TableName(),
+			"Environment=AWS_REGION=" + cfg.Region,
+			"Environment=DOCMETA_API_KEYS_SSM_PARAMETER=" + cfg.APIKeyParameter,
+		} {
+			if !strings.Contains(unit, "\n"+line+"\n") {
+				t.Errorf("unit lacks %q:\n%s", line, unit)
 			}
-			udlint.SystemdVerify(t, userdata.UnitName, unit, userdata.UnitExecPaths()...)
+		}
+		udlint.SystemdVerify(t, userdata.UnitName, unit, userdata.UnitExecPaths()...)
 
-			policy := udlint.Heredoc(t, script, "LOGROTATE")
-			if !strings.Contains(policy, "\n    su "+userdata.User+" "+userdata.User+"\n") {
-				t.Errorf("logrotate policy does not rotate as the service user:\n%s", policy)
+		policy := udlint.Heredoc(t, script, "LOGROTATE")
+		if !strings.Contains(policy, "\n    su "+userdata.User+" "+userdata.User+"\n") {
+			t.Errorf("logrotate policy does not rotate as the service user:\n%s", policy)
+		}
+		out := udlint.LogrotateDebug(t, policy)
+		for _, want := range []string{
+			"rotating pattern: " + userdata.LogFile + "  after 1 days (7 rotations)",
+			"log files >= 104857600 are rotated earlier",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("logrotate -d output lacks %q:\n%s", want, out)
 			}
-			out := udlint.LogrotateDebug(t, policy)
-			for _, want := range []string{
-				"rotating pattern: " + userdata.LogFile + "  after 1 days (7 rotations)",
-				"log files >= 104857600 are rotated earlier",
-			} {
-				if !strings.Contains(out, want) {
-					t.Errorf("logrotate -d output lacks %q:\n%s", want, out)
-				}
-			}
-		})
-	}
+		}
+	})
 }
