@@ -5,24 +5,8 @@ import (
 	"testing"
 )
 
-// sample is a realistic parameter set.
-func sample() Params {
-	return Params{
-		Region:          "us-east-1",
-		Table:           "docmeta-dev-documents",
-		APIKeyParameter: "/docmeta/dev/api-keys",
-		ArtifactBucket:  "docmeta-dev-artifacts-20261127070000000000000001",
-		ArtifactKey:     "docmeta-server/linux-arm64/docmeta-server",
-		ArtifactVersion: "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY_MTRCxf3vjVBH40Nr8X8gdRQBpU",
-		BinarySHA256:    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-	}
-}
-
 func TestUnitRunsTheServerHardened(t *testing.T) {
-	r, err := Render(sample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := RenderSample(t)
 	for _, line := range []string{
 		"User=docmeta", "Group=docmeta",
 		"Environment=DOCMETA_ADDR=0.0.0.0:8080",
@@ -48,10 +32,7 @@ func TestUnitRunsTheServerHardened(t *testing.T) {
 }
 
 func TestLogrotatePolicy(t *testing.T) {
-	r, err := Render(sample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := RenderSample(t)
 	for _, line := range []string{"su docmeta docmeta", "daily", "maxsize 100M", "rotate 7", "compress", "postrotate", "/usr/bin/systemctl kill -s HUP docmeta.service >/dev/null 2>&1 || true", "endscript"} {
 		if !hasLine(r.Logrotate, line) {
 			t.Errorf("logrotate policy lacks %q", line)
@@ -67,10 +48,7 @@ func TestLogrotatePolicy(t *testing.T) {
 }
 
 func TestBootstrapSteps(t *testing.T) {
-	r, err := Render(sample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := RenderSample(t)
 	s := r.Script
 	steps := []string{
 		"set -euo pipefail",
@@ -104,8 +82,8 @@ func TestBootstrapSteps(t *testing.T) {
 		!strings.Contains(strings.SplitN(mismatch, "fi\n", 2)[0], "exit 1") {
 		t.Errorf("checksum failure does not stop the bootstrap:\n%s", strings.SplitN(mismatch, "fi\n", 2)[0])
 	}
-	for name, v := range map[string]string{"region": "'us-east-1'", "artifact_bucket": "'" + sample().ArtifactBucket + "'", "want_sha256": "'" + sample().BinarySHA256 + "'",
-		"artifact_version": "'" + sample().ArtifactVersion + "'"} {
+	for name, v := range map[string]string{"region": "'us-east-1'", "artifact_bucket": "'" + SampleParams().ArtifactBucket + "'", "want_sha256": "'" + SampleParams().BinarySHA256 + "'",
+		"artifact_version": "'" + SampleParams().ArtifactVersion + "'"} {
 		if !hasLine(s, "readonly "+name+"="+v) {
 			t.Errorf("bootstrap does not set %s=%s", name, v)
 		}
@@ -122,7 +100,7 @@ func TestRenderRejectsUnsafeValues(t *testing.T) {
 		"empty bucket":       func(p *Params) { p.ArtifactBucket = "" },
 		"empty version":      func(p *Params) { p.ArtifactVersion = "" },
 	} {
-		p := sample()
+		p := SampleParams()
 		mutate(&p)
 		if _, err := Render(p); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -131,7 +109,7 @@ func TestRenderRejectsUnsafeValues(t *testing.T) {
 }
 
 func TestTerraformInterpolationIsRejected(t *testing.T) {
-	p := sample()
+	p := SampleParams()
 	if err := checkTerraformSafe("echo ${HOME}\n", p); err == nil || !strings.Contains(err.Error(), "dollar-brace") {
 		t.Errorf("dollar-brace accepted: %v", err)
 	}
