@@ -190,21 +190,23 @@ func ensureFixture(t testing.TB) {
 // profiles (docmeta-dev, docmeta-prod, docmeta-seed and their -exports).
 func synthesized(t testing.TB, stack string) map[string]any {
 	t.Helper()
-	ensureFixture(t)
-	doc, ok := fixture.stacks[stack]
-	if !ok {
-		t.Fatalf("no synthesized stack %q", stack)
-	}
-	return doc
+	return fixtureStack(t, &fixture.stacks, "stack", stack)
 }
 
 // synthesizedVariant returns a stack of the option-exercising variant.
 func synthesizedVariant(t testing.TB, stack string) map[string]any {
 	t.Helper()
+	return fixtureStack(t, &fixture.variants, "variant stack", stack)
+}
+
+// fixtureStack looks stack up in one of the fixture's stack sets (a pointer:
+// the set exists only once ensureFixture has synthesized it).
+func fixtureStack(t testing.TB, set *map[string]map[string]any, kind, stack string) map[string]any {
+	t.Helper()
 	ensureFixture(t)
-	doc, ok := fixture.variants[stack]
+	doc, ok := (*set)[stack]
 	if !ok {
-		t.Fatalf("no synthesized variant stack %q", stack)
+		t.Fatalf("no synthesized %s %q", kind, stack)
 	}
 	return doc
 }
