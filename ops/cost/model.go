@@ -96,27 +96,15 @@ func EstimateFootprint(fp topology.Footprint, stack string, prices PriceTable, w
 
 	nat := p.get(PriceNATHour)
 	add(fixed(ItemNATGateways, "NAT gateways", fp.NATGateways, "gateway", nat, hours))
-	natGB := p.get(PriceNATGB)
-	natData := LineItem{Key: ItemNATData, Name: "NAT data processing", Count: fp.NATGateways, CountUnit: "gateway",
-		IdleBasis: "no traffic", PriceKeys: []string{PriceNATGB}}
-	if fp.NATGateways > 0 {
-		natData.WorkloadUSD = w.NATGBPerMonth * natGB.USD
-		natData.WorkloadBasis = fmt.Sprintf("%s GB × %s/GB", num(w.NATGBPerMonth), usd(natGB.USD))
-	} else {
+	natData := dataProcessing(ItemNATData, "NAT data processing", fp.NATGateways, "gateway", p.get(PriceNATGB), w.NATGBPerMonth)
+	if fp.NATGateways == 0 {
 		natData.WorkloadBasis = "no NAT: AWS services via endpoints, no internet egress"
 	}
 	add(natData)
 
 	add(fixed(ItemPublicIPv4, "Public IPv4 addresses (NAT EIPs + public ALB per AZ)", fp.PublicIPv4Addresses, "address", p.get(PricePublicIPv4Hour), hours))
 	add(fixed(ItemInterfaceEndpoints, fmt.Sprintf("Interface endpoints (%d services × AZs)", fp.InterfaceEndpoints), fp.InterfaceEndpointAZs, "endpoint-AZ", p.get(PriceInterfaceEndpointAZHour), hours))
-	epGB := p.get(PriceInterfaceEndpointGB)
-	epData := LineItem{Key: ItemEndpointData, Name: "Interface endpoint data processing", Count: fp.InterfaceEndpoints, CountUnit: "endpoint",
-		IdleBasis: "no traffic", PriceKeys: []string{PriceInterfaceEndpointGB}}
-	if fp.InterfaceEndpoints > 0 {
-		epData.WorkloadUSD = w.EndpointGBPerMonth * epGB.USD
-		epData.WorkloadBasis = fmt.Sprintf("%s GB × %s/GB", num(w.EndpointGBPerMonth), usd(epGB.USD))
-	}
-	add(epData)
+	add(dataProcessing(ItemEndpointData, "Interface endpoint data processing", fp.InterfaceEndpoints, "endpoint", p.get(PriceInterfaceEndpointGB), w.EndpointGBPerMonth))
 	gw := p.get(PriceGatewayEndpointMonth)
 	add(LineItem{Key: ItemGatewayEndpoints, Name: "Gateway endpoints (S3, DynamoDB)", Count: fp.GatewayEndpoints, CountUnit: "endpoint",
 		IdleBasis: fmt.Sprintf("%d × %s", fp.GatewayEndpoints, usd(gw.USD)), WorkloadBasis: "no per-GB charge",
@@ -215,6 +203,18 @@ func fixed(key, name string, count int, unit string, p Price, hours float64) Lin
 	basis := fmt.Sprintf("%d × %s h × %s/h", count, num(hours), usd(p.USD))
 	return LineItem{Key: key, Name: name, Count: count, CountUnit: unit, IdleBasis: basis, WorkloadBasis: basis,
 		IdleUSD: amount, WorkloadUSD: amount, PriceKeys: []string{p.Key}}
+}
+
+// dataProcessing is a per-GB charge of count units (NAT gateways, interface
+// endpoints): nothing idle, gb × the price under load, and no charge at all
+// where the topology deploys none of them.
+func dataProcessing(key, name string, count int, unit string, p Price, gb float64) LineItem {
+	it := LineItem{Key: key, Name: name, Count: count, CountUnit: unit, IdleBasis: "no traffic", PriceKeys: []string{p.Key}}
+	if count > 0 {
+		it.WorkloadUSD = gb * p.USD
+		it.WorkloadBasis = fmt.Sprintf("%s GB × %s/GB", num(gb), usd(p.USD))
+	}
+	return it
 }
 
 // pricer collects lookup failures so one run reports every missing price.
