@@ -74,12 +74,9 @@ func (r *runner) upload(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if a.status != http.StatusCreated {
-		return "", fail(nil, edgeFix(a), "POST /upload answered %s, want 201", a.summary())
-	}
 	var doc document
-	if err := json.Unmarshal(a.body, &doc); err != nil {
-		return "", fail(err, "service_url must point at docmeta", "POST /upload answered 201 but not a document: %v", err)
+	if err := decodeAnswer(a, "POST /upload", http.StatusCreated, "a document", &doc); err != nil {
+		return "", err
 	}
 	if _, err := time.Parse(time.RFC3339Nano, doc.UploadedAt); err != nil || doc.ID == "" {
 		return "", fail(err, "service_url must point at docmeta", "POST /upload answered 201 without an id or an RFC 3339 uploaded_at: %s", a.body)
@@ -120,18 +117,27 @@ func (r *runner) get(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if a.status != http.StatusOK {
-		return "", fail(nil, edgeFix(a), "GET /documents/%s answered %s, want 200", id, a.summary())
-	}
 	var doc document
-	if err := json.Unmarshal(a.body, &doc); err != nil {
-		return "", fail(err, "service_url must point at docmeta", "GET /documents/%s answered 200 but not a document: %v", id, err)
+	if err := decodeAnswer(a, "GET /documents/"+id, http.StatusOK, "a document", &doc); err != nil {
+		return "", err
 	}
 	if !sameDocument(doc, r.uploaded.doc) {
 		return "", fail(nil, "the store returned other metadata than it acknowledged: check the server log for store errors",
 			"GET /documents/%s answered %+v, the upload answered %+v", id, doc, r.uploaded.doc)
 	}
 	return "200, same id, size, sha256 and upload time", nil
+}
+
+// decodeAnswer checks that the answer to request has status want and decodes
+// its JSON body into dst; what names that body ("a document") in the failure.
+func decodeAnswer(a answer, request string, want int, what string, dst any) error {
+	if a.status != want {
+		return fail(nil, edgeFix(a), "%s answered %s, want %d", request, a.summary(), want)
+	}
+	if err := json.Unmarshal(a.body, dst); err != nil {
+		return fail(err, "service_url must point at docmeta", "%s answered %d but not %s: %v", request, want, what, err)
+	}
+	return nil
 }
 
 func sameDocument(a, b document) bool {
@@ -156,12 +162,9 @@ func (r *runner) list(ctx context.Context) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if a.status != http.StatusOK {
-			return "", fail(nil, edgeFix(a), "GET %s answered %s, want 200", path, a.summary())
-		}
 		var page listBody
-		if err := json.Unmarshal(a.body, &page); err != nil {
-			return "", fail(err, "service_url must point at docmeta", "GET %s answered 200 but not a listing: %v", path, err)
+		if err := decodeAnswer(a, "GET "+path, http.StatusOK, "a listing", &page); err != nil {
+			return "", err
 		}
 		for i, d := range page.Documents {
 			if d.ID == id {
