@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docmeta/docmeta/internal/testenv"
 	"github.com/docmeta/docmeta/topology"
 )
 
@@ -88,17 +89,20 @@ func TestRegionWithoutATableIsAnErrorNamingLivePrices(t *testing.T) {
 	}
 }
 
-func TestEstimateRefusesAnotherRegionsPrices(t *testing.T) {
-	c, err := ProfileConfig(topology.Dev, func(k string) string {
-		if k == "DOCMETA_REGION" {
-			return "eu-west-1"
-		}
-		return ""
-	})
+// estimateDevWith estimates the dev profile with one setting changed, at
+// the shipped us-east-1 prices, and returns the estimate's error.
+func estimateDevWith(t *testing.T, key, value string) error {
+	t.Helper()
+	c, err := ProfileConfig(topology.Dev, testenv.Getenv(map[string]string{key: value}))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("ProfileConfig(dev, %s=%s): %v", key, value, err)
 	}
 	_, err = EstimateFootprint(c.Footprint(), c.StackName(), shipped(t), DefaultWorkload())
+	return err
+}
+
+func TestEstimateRefusesAnotherRegionsPrices(t *testing.T) {
+	err := estimateDevWith(t, "DOCMETA_REGION", "eu-west-1")
 	if err == nil || !strings.Contains(err.Error(), "--live-prices") {
 		t.Fatalf("estimate of an eu-west-1 profile with us-east-1 prices: err = %v", err)
 	}
@@ -287,16 +291,7 @@ func TestJSONReportCarriesItemsPricesAndComparison(t *testing.T) {
 }
 
 func TestUnknownInstanceTypeNamesTheFix(t *testing.T) {
-	c, err := ProfileConfig(topology.Dev, func(k string) string {
-		if k == "DOCMETA_INSTANCE_TYPE" {
-			return "m7g.large"
-		}
-		return ""
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = EstimateFootprint(c.Footprint(), c.StackName(), shipped(t), DefaultWorkload())
+	err := estimateDevWith(t, "DOCMETA_INSTANCE_TYPE", "m7g.large")
 	if err == nil || !strings.Contains(err.Error(), "m7g.large") || !strings.Contains(err.Error(), "--live-prices") {
 		t.Fatalf("err = %v", err)
 	}
