@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docmeta/docmeta/backend/dynamo"
 	"github.com/docmeta/docmeta/backend/httpapi"
 )
 
@@ -24,6 +25,7 @@ type config struct {
 	Region          string
 	Profile         string
 	DynamoEndpoint  string
+	ListingShards   int
 	APIKeys         []string
 	APIKeysSSMParam string
 	SSMEndpoint     string
@@ -98,6 +100,18 @@ var settings = []setting{
 				return err
 			}
 			c.DynamoEndpoint = v
+			return nil
+		}},
+	{"listing-shards", "DOCMETA_LISTING_SHARDS", strconv.Itoa(dynamo.DefaultListingShards), "index partitions each day's documents spread over (store dynamodb); about 1,000 uploads/s fleet-wide per shard; may change at any restart", false, false,
+		func(c *config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("not a whole number; use 1 to %d", dynamo.MaxListingShards)
+			}
+			if err := dynamo.CheckListingShards(n); err != nil {
+				return err
+			}
+			c.ListingShards = n
 			return nil
 		}},
 	{"api-keys", "DOCMETA_API_KEYS", "", "comma-separated API keys accepted as Authorization: Bearer <key> on /upload and /documents*", false, true,

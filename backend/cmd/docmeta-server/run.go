@@ -123,7 +123,8 @@ func openStore(ctx context.Context, cfg config) (backend.Store, error) {
 	if cfg.Store != storeDynamo {
 		return bolt.Open(filepath.Join(cfg.DataDir, "docmeta.db"))
 	}
-	dc := dynamo.Config{Region: cfg.Region, Table: cfg.Table, Endpoint: cfg.DynamoEndpoint, Profile: cfg.Profile}
+	dc := dynamo.Config{Region: cfg.Region, Table: cfg.Table, Endpoint: cfg.DynamoEndpoint, Profile: cfg.Profile,
+		ListingShards: cfg.ListingShards}
 	if cfg.CreateTable {
 		cctx, cancel := context.WithTimeout(ctx, createTableTimeout)
 		err := dynamo.CreateTable(cctx, dc)
