@@ -42,8 +42,10 @@ check-tools:
 	if [ -n "$$missing" ]; then \
 		echo "make test needs:$$missing. Install them with: sudo bash .ci/run (it installs, then runs make test), or: sudo apt-get install -y nodejs npm curl shellcheck tmux systemd logrotate"; exit 1; fi
 
-## lint: gofmt and go vet
+## lint: gofmt, go vet, and go.mod/go.sum exactly as `go mod tidy` leaves them
+## (-e: jsii-runtime-go imports a godoc command no module provides)
 lint:
+	@$(GO) mod tidy -e -diff >/dev/null 2>&1 || { echo "go.mod or go.sum is not tidy: run go mod tidy -e and commit the result"; exit 1; }
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on: $$unformatted (run gofmt -w)"; exit 1; fi
 	$(GO) vet ./...
@@ -153,10 +155,10 @@ scan: server-binaries
 		SYNTH_HCL_OUTPUT=true CDKTF_OUTDIR=$(HCL_OUT) $(GO) run . 2>&1 | grep -v '^!!'
 	@echo "== policy scan: every finding before exclusions"
 	cd $(HCL_OUT)/stacks && $(TRIVY) config --skip-check-update --disable-telemetry --quiet --format json --output ../findings-all.json .
-	@$(GO) run ./stacks/scan/summary $(HCL_OUT)/findings-all.json
+	@$(GO) run ./stacks/cmd/scan-summary $(HCL_OUT)/findings-all.json
 	@echo "== policy scan: after stacks/scan/trivyignore.yaml (LOW and MEDIUM are reported; HIGH and CRITICAL fail)"
 	cd $(HCL_OUT)/stacks && $(TRIVY) config --skip-check-update --disable-telemetry --quiet --ignorefile ../../../stacks/scan/trivyignore.yaml --format json --output ../findings-after.json .
-	@$(GO) run ./stacks/scan/summary $(HCL_OUT)/findings-after.json
+	@$(GO) run ./stacks/cmd/scan-summary $(HCL_OUT)/findings-after.json
 	cd $(HCL_OUT)/stacks && $(TRIVY) config --skip-check-update --disable-telemetry --quiet --ignorefile ../../../stacks/scan/trivyignore.yaml \
 		--severity HIGH,CRITICAL --exit-code 1 --format json --output ../findings-high.json . \
 		|| { echo "policy scan: HIGH/CRITICAL findings above; fix them or add each to stacks/scan/trivyignore.yaml with its reason"; exit 1; }

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/docmeta/docmeta/cost"
+	"github.com/docmeta/docmeta/ops/cost"
 	"github.com/docmeta/docmeta/topology"
 )
 
@@ -104,7 +104,7 @@ func checkCostMatch(t *testing.T, cfg topology.Config, app, exports costTF) {
 	}{{cfg.StackName(), app}, {cfg.ExportStackName(), exports}} {
 		for _, typ := range doc.tf.types() {
 			if !slices.Contains(costPricedTypes, typ) && !slices.Contains(costFreeTypes, typ) {
-				t.Errorf("%s synthesizes %s, which the cost model neither prices nor lists as free: add it to the model (cost/) and to this check", doc.name, typ)
+				t.Errorf("%s synthesizes %s, which the cost model neither prices nor lists as free: add it to the model (ops/cost) and to this check", doc.name, typ)
 			}
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docmeta/docmeta/cost"
+	"github.com/docmeta/docmeta/ops/cost"
 	"github.com/docmeta/docmeta/topology"
 	"github.com/docmeta/docmeta/tui"
 )

@@ -4,5 +4,5 @@
 // and only then lifts the table's deletion protection (a deliberate, logged
 // step) and prints or runs `cdktf destroy <stack>`. Until the protection is
 // lifted nothing it does changes the table, so every failure before that
-// point leaves the table as it was. TEARDOWN.md is the operator's guide.
+// point leaves the table as it was. docs/TEARDOWN.md is the operator's guide.
 package teardown

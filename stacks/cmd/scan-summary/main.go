@@ -1,4 +1,4 @@
-// Command summary prints a trivy JSON report of `make scan` as one line per
+// Command scan-summary prints a trivy JSON report of `make scan` as one line per
 // finding and a count per severity, so the scan's "before exclusions" state
 // is visible in the build log without the full tables.
 package main
@@ -13,7 +13,7 @@ import (
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "summary:", err)
+		fmt.Fprintln(os.Stderr, "scan-summary:", err)
 		os.Exit(1)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/docmeta/docmeta/teardown"
+	"github.com/docmeta/docmeta/ops/teardown"
 )
 
 type teardownFlags struct {
@@ -77,7 +77,7 @@ func (f *teardownFlags) applyOutputs() error {
 	return nil
 }
 
-// runTeardown exports, verifies and (only then) destroys; see TEARDOWN.md.
+// runTeardown exports, verifies and (only then) destroys; see docs/TEARDOWN.md.
 func runTeardown(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	f, help, err := parseTeardownFlags(args, getenv, stderr)
 	if help || err != nil {

@@ -154,7 +154,7 @@ func (r *Runner) finish(ctx context.Context, cfg Config, res Result, protected b
 		r.say("6/6 deletion protection is off on %s; the export is verified", cfg.Table)
 		r.say("    safe to destroy now: %s", destroy)
 		r.say("    (a load balancer with deletion protection, as in prod, stops the destroy: run `%s --run-destroy`, which lifts it too)", resume)
-		r.say("    (the export bucket is in its own stack and stays; restore steps: TEARDOWN.md)")
+		r.say("    (the export bucket is in its own stack and stays; restore steps: docs/TEARDOWN.md)")
 		return res, nil
 	}
 
@@ -183,7 +183,7 @@ func (r *Runner) finish(ctx context.Context, cfg Config, res Result, protected b
 	}
 	if !cfg.RunDestroy {
 		r.say("    safe to destroy now: %s", destroy)
-		r.say("    (the export bucket is in its own stack and stays; restore steps: TEARDOWN.md)")
+		r.say("    (the export bucket is in its own stack and stays; restore steps: docs/TEARDOWN.md)")
 		return res, nil
 	}
 	r.Log.Warn("running destroy", "command", destroy, "export_arn", res.ExportARN)

@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
-	"github.com/docmeta/docmeta/cost/pricelisttest"
+	"github.com/docmeta/docmeta/ops/cost/pricelisttest"
 )
 
 func liveClient(t *testing.T, h http.Handler, creds aws.CredentialsProvider) ProductsAPI {

@@ -6,7 +6,7 @@
 // `cost` prints the monthly cost of the seed, dev and prod profiles from the
 // same topology the stacks synthesize; `teardown` exports the table to the
 // retained export bucket, verifies it, and only then lifts deletion
-// protection and destroys (see TEARDOWN.md).
+// protection and destroys (see docs/TEARDOWN.md).
 package main
 
 import (

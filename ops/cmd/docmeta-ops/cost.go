@@ -10,7 +10,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/docmeta/docmeta/cost"
+	"github.com/docmeta/docmeta/ops/cost"
 	"github.com/docmeta/docmeta/topology"
 )
 

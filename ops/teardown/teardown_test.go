@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docmeta/docmeta/teardown/fakeaws"
+	"github.com/docmeta/docmeta/ops/teardown/fakeaws"
 )
 
 func testConfig(stack string) Config {

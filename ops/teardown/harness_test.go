@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docmeta/docmeta/teardown/fakeaws"
+	"github.com/docmeta/docmeta/ops/teardown/fakeaws"
 )
 
 // Short names for the fakes' fixed identities.

@@ -177,7 +177,7 @@ func (t PriceTable) Lookup(key string) (Price, error) {
 	}
 	hint := ""
 	if strings.HasPrefix(key, instanceHourPrefix) {
-		hint = " (instance type not in the shipped table; add it to cost/prices/" + t.Region + ".json with its source, or use --live-prices)"
+		hint = " (instance type not in the shipped table; add it to ops/cost/prices/" + t.Region + ".json with its source, or use --live-prices)"
 	}
 	return Price{}, fmt.Errorf("price table %s has no price %q%s", t.Region, key, hint)
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/docmeta/docmeta/teardown/fakeaws"
+	"github.com/docmeta/docmeta/ops/teardown/fakeaws"
 )
 
 // Each failure before the protection step must leave the table (and the

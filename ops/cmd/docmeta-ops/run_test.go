@@ -13,9 +13,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/docmeta/docmeta/cost"
-	"github.com/docmeta/docmeta/cost/pricelisttest"
-	"github.com/docmeta/docmeta/teardown/fakeaws"
+	"github.com/docmeta/docmeta/ops/cost"
+	"github.com/docmeta/docmeta/ops/cost/pricelisttest"
+	"github.com/docmeta/docmeta/ops/teardown/fakeaws"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -278,7 +278,7 @@ func TestCostReadsCdktfJSONContextAfterTheEnvironment(t *testing.T) {
 		t.Errorf("dev instances priced as %v, want the environment's t4g.micro over the context", got)
 	}
 	// The repository's own cdktf.json is read the same way.
-	if _, _, err := runCmd(t, nil, "cost", "--cdktf-json", filepath.Join("..", "..", "cdktf.json")); err != nil {
+	if _, _, err := runCmd(t, nil, "cost", "--cdktf-json", filepath.Join("..", "..", "..", "cdktf.json")); err != nil {
 		t.Errorf("cost with the repository's cdktf.json: %v", err)
 	}
 }

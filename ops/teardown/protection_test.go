@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docmeta/docmeta/teardown/fakeaws"
+	"github.com/docmeta/docmeta/ops/teardown/fakeaws"
 )
 
 func runDestroyConfig() Config {

@@ -129,7 +129,7 @@ func (r *Runner) destroyFailed(cfg Config, res Result, destroy string, cause err
 	var todo string
 	switch {
 	case tableGone:
-		todo = fmt.Sprintf("the destroy got partway. To finish it, fix the cause above and run `%s` again (not teardown: the table it exports is gone). To bring the data back instead, restore the table from the export or the PITR backup (TEARDOWN.md, \"Restoring\")", destroy)
+		todo = fmt.Sprintf("the destroy got partway. To finish it, fix the cause above and run `%s` again (not teardown: the table it exports is gone). To bring the data back instead, restore the table from the export or the PITR backup (docs/TEARDOWN.md, \"Restoring\")", destroy)
 	case tableUnknown:
 		todo = fmt.Sprintf("first make sure the table's deletion protection is ON (command above), then fix the cause and run `%s`", resume)
 	default:
