@@ -118,7 +118,8 @@ func TestDayEndCursor(t *testing.T) {
 
 func TestPerPartLimit(t *testing.T) {
 	for _, c := range []struct{ remaining, n, want int }{
-		{51, 1, 51}, {51, 8, 15}, {2, 8, 2}, {1001, 8, 253}, {1001, 3, 670}, {5, 2, 5},
+		// mean + 3 standard deviations of the binomial share, + 2
+		{51, 1, 51}, {51, 8, 16}, {2, 8, 2}, {1001, 8, 159}, {1001, 3, 381}, {5, 2, 5},
 	} {
 		if got := perPartLimit(c.remaining, c.n); int(got) != c.want {
 			t.Errorf("perPartLimit(%d, %d) = %d, want %d", c.remaining, c.n, got, c.want)

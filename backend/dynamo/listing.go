@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -162,14 +163,18 @@ func (l *listing) mergeDay(ctx context.Context, d registeredDay) error {
 }
 
 // perPartLimit is the Query limit for one of n partitions when remaining
-// documents are still wanted. Random shard choice gives each partition
-// about remaining/n of them; twice that plus a margin rarely needs a
-// second query, and reads far fewer items than remaining per partition.
+// documents are still wanted. Random shard choice gives each partition a
+// binomial share of them: mean remaining/n; asking for the mean plus three
+// standard deviations (and 2) rarely needs a second query for any
+// partition, and reads far fewer items than remaining per partition,
+// which is what the read units of a page pay for.
 func perPartLimit(remaining, n int) int32 {
 	if n <= 1 {
 		return int32(remaining)
 	}
-	return int32(min(remaining, (2*remaining+n-1)/n+2))
+	mean := float64(remaining) / float64(n)
+	sd := math.Sqrt(mean * (1 - 1/float64(n)))
+	return int32(min(remaining, int(math.Ceil(mean+3*sd))+2))
 }
 
 // partReader reads one index partition of a day backwards, in pages.
