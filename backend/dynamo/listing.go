@@ -217,24 +217,7 @@ func readAll(ctx context.Context, readers []*partReader, limit int32) error {
 }
 
 func (r *partReader) read(ctx context.Context, limit int32) error {
-	cond := "#day = :day"
-	values := map[string]types.AttributeValue{":day": &types.AttributeValueMemberS{Value: r.part}}
-	names := map[string]string{"#day": attrDay}
-	if r.below != "" {
-		cond += " AND #sk < :below"
-		values[":below"] = &types.AttributeValueMemberS{Value: r.below}
-		names["#sk"] = attrSortKey
-	}
-	out, err := r.s.client.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 r.s.table,
-		IndexName:                 aws.String(IndexName),
-		KeyConditionExpression:    aws.String(cond),
-		ExpressionAttributeNames:  names,
-		ExpressionAttributeValues: values,
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(limit),
-		ExclusiveStartKey:         r.lastKey,
-	})
+	out, err := r.s.queryBackwards(ctx, r.part, "<", r.below, limit, r.lastKey)
 	if err != nil {
 		return classify("list documents of "+r.part, err)
 	}
@@ -250,4 +233,28 @@ func (r *partReader) read(ctx context.Context, limit int32) error {
 	r.lastKey = out.LastEvaluatedKey
 	r.done = len(out.LastEvaluatedKey) == 0
 	return nil
+}
+
+// queryBackwards reads one page of the index partition part, newest
+// first, limited to sort keys `op` bound (op "<" or "<="; any key when
+// bound is empty), continuing after start.
+func (s *Store) queryBackwards(ctx context.Context, part, op, bound string, limit int32, start map[string]types.AttributeValue) (*dynamodb.QueryOutput, error) {
+	cond := "#day = :day"
+	values := map[string]types.AttributeValue{":day": &types.AttributeValueMemberS{Value: part}}
+	names := map[string]string{"#day": attrDay}
+	if bound != "" {
+		cond += " AND #sk " + op + " :bound"
+		values[":bound"] = &types.AttributeValueMemberS{Value: bound}
+		names["#sk"] = attrSortKey
+	}
+	return s.client.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 s.table,
+		IndexName:                 aws.String(IndexName),
+		KeyConditionExpression:    aws.String(cond),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+		ScanIndexForward:          aws.Bool(false),
+		Limit:                     aws.Int32(limit),
+		ExclusiveStartKey:         start,
+	})
 }

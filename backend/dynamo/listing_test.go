@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/docmeta/docmeta/backend"
 	"github.com/docmeta/docmeta/backend/dynamo"
 	"github.com/docmeta/docmeta/backend/httpapi"
+	"github.com/docmeta/docmeta/backend/storetest"
 	"github.com/docmeta/docmeta/internal/dynalitetest"
 )
 
@@ -105,37 +105,6 @@ func putConcurrently(t *testing.T, s backend.Store, docs []backend.Document) {
 	}
 }
 
-// newestFirst returns the IDs of docs in listing order.
-func newestFirst(docs []backend.Document) []string {
-	sorted := slices.Clone(docs)
-	slices.SortFunc(sorted, func(a, b backend.Document) int {
-		if c := b.UploadedAt.Compare(a.UploadedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(b.ID, a.ID)
-	})
-	out := make([]string, len(sorted))
-	for i, d := range sorted {
-		out[i] = d.ID
-	}
-	return out
-}
-
-func requireOrder(t *testing.T, what string, got, want []string) {
-	t.Helper()
-	if slices.Equal(got, want) {
-		return
-	}
-	if len(got) != len(want) {
-		t.Fatalf("%s: listed %d documents, want %d", what, len(got), len(want))
-	}
-	for i := range got {
-		if got[i] != want[i] {
-			t.Fatalf("%s: position %d is %s, want %s", what, i, got[i], want[i])
-		}
-	}
-}
-
 // docsAt returns one document per time, with IDs from the server's
 // generator at those times.
 func docsAt(times []time.Time) []backend.Document {
@@ -164,10 +133,10 @@ func testBoundedSparseListing(t *testing.T, srv *dynalitetest.Server) {
 	}
 	docs := docsAt(times)
 	putConcurrently(t, s, docs)
-	want := newestFirst(docs)
+	want := storetest.NewestFirst(docs)
 	for _, limit := range []int{1000, 50, 1} {
 		got, st := listEverything(t, s, rec, limit)
-		requireOrder(t, fmt.Sprintf("limit %d", limit), got, want)
+		storetest.RequireIDs(t, fmt.Sprintf("limit %d", limit), got, want)
 		t.Logf("limit %4d: %d documents in %d calls (%d short pages with a cursor), at most %d queries and %v per call",
 			limit, len(got), st.calls, st.shortPages, st.maxQueries, st.maxCall.Round(time.Millisecond))
 		if limit == 1000 && st.calls < 2 {
@@ -196,13 +165,13 @@ func testShardCountChanges(t *testing.T, srv *dynalitetest.Server) {
 		putConcurrently(t, s, docs)
 		all = append(all, docs...)
 		got, _ := listEverything(t, s, rec, 7)
-		requireOrder(t, fmt.Sprintf("after the N=%d writes", n), got, newestFirst(all))
+		storetest.RequireIDs(t, fmt.Sprintf("after the N=%d writes", n), got, storetest.NewestFirst(all))
 	}
-	want := newestFirst(all)
+	want := storetest.NewestFirst(all)
 	maxQueries, calls := 0, 0
 	for limit := 1; limit <= backend.MaxListLimit; limit++ {
 		got, st := listEverything(t, s, rec, limit)
-		requireOrder(t, fmt.Sprintf("pages of %d", limit), got, want)
+		storetest.RequireIDs(t, fmt.Sprintf("pages of %d", limit), got, want)
 		maxQueries, calls = max(maxQueries, st.maxQueries), calls+st.calls
 	}
 	t.Logf("pages of 1..1000 over %d documents in 3 days written under N=1, 8, 3: %d calls, at most %d queries per call",
@@ -254,6 +223,6 @@ func testLegacyDays(t *testing.T, srv *dynalitetest.Server) {
 	all := append(slices.Clone(legacy), sharded...)
 	for _, limit := range []int{1, 5, 100} {
 		got, _ := listEverything(t, store, rec, limit)
-		requireOrder(t, fmt.Sprintf("pages of %d", limit), got, newestFirst(all))
+		storetest.RequireIDs(t, fmt.Sprintf("pages of %d", limit), got, storetest.NewestFirst(all))
 	}
 }

@@ -99,29 +99,11 @@ func (it *dayIterator) next(ctx context.Context, b *queryBudget) (registeredDay,
 }
 
 func (it *dayIterator) readPage(ctx context.Context) error {
-	cond := "#day = :days"
-	values := map[string]types.AttributeValue{":days": &types.AttributeValueMemberS{Value: registerPartition}}
-	names := map[string]string{"#day": attrDay}
-	switch {
-	case it.upTo != "":
-		cond += " AND #sk <= :bound"
-		values[":bound"] = &types.AttributeValueMemberS{Value: it.upTo}
-		names["#sk"] = attrSortKey
-	case it.before != "":
-		cond += " AND #sk < :bound"
-		values[":bound"] = &types.AttributeValueMemberS{Value: it.before}
-		names["#sk"] = attrSortKey
+	op, bound := "<=", it.upTo
+	if it.before != "" {
+		op, bound = "<", it.before
 	}
-	out, err := it.s.client.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 it.s.table,
-		IndexName:                 aws.String(IndexName),
-		KeyConditionExpression:    aws.String(cond),
-		ExpressionAttributeNames:  names,
-		ExpressionAttributeValues: values,
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(it.pageSize),
-		ExclusiveStartKey:         it.lastKey,
-	})
+	out, err := it.s.queryBackwards(ctx, registerPartition, op, bound, it.pageSize, it.lastKey)
 	if err != nil {
 		return classify("read upload days", err)
 	}

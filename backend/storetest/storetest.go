@@ -102,9 +102,9 @@ func putAll(t *testing.T, s backend.Store, docs []backend.Document) {
 	}
 }
 
-// newestFirst returns the IDs of docs in the contract's listing order:
+// NewestFirst returns the IDs of docs in the contract's listing order:
 // UploadedAt descending, then ID descending.
-func newestFirst(docs []backend.Document) []string {
+func NewestFirst(docs []backend.Document) []string {
 	sorted := slices.Clone(docs)
 	slices.SortFunc(sorted, func(a, b backend.Document) int {
 		if c := b.UploadedAt.Compare(a.UploadedAt); c != 0 {
@@ -162,7 +162,9 @@ func requireCode(t *testing.T, what string, err error, code string) {
 	}
 }
 
-func requireIDs(t *testing.T, what string, got, want []string) {
+// RequireIDs fails t unless got lists the same IDs as want, in order,
+// naming the first position that differs.
+func RequireIDs(t testing.TB, what string, got, want []string) {
 	t.Helper()
 	if slices.Equal(got, want) {
 		return
