@@ -61,9 +61,9 @@ func NewDeployment(app cdktf.App, o Options) (*Deployment, error) {
 	exportBucket := NewExportBucket(d.Exports, "exports", ExportBucketProps{
 		BucketName: cfg.ExportBucketName(*exportsAccount.AccountId()), Settings: cfg.Export,
 	})
-	output(d.Exports, "export_bucket", *exportBucket.Bucket(), "bucket the teardown exports the table to (kept by cdktf destroy)")
-	output(d.Exports, "export_bucket_arn", *exportBucket.Arn(), "ARN of the export bucket")
-	output(d.Exports, "region", cfg.Region, "AWS region")
+	output(d.Exports, topology.OutputExportBucket, *exportBucket.Bucket(), "bucket the teardown exports the table to (kept by cdktf destroy)")
+	output(d.Exports, topology.OutputExportBucketARN, *exportBucket.Arn(), "ARN of the export bucket")
+	output(d.Exports, topology.OutputRegion, cfg.Region, "AWS region")
 
 	d.App = newStack(app, cfg, cfg.StackName())
 	if err := buildApp(d.App, cfg, o.BinaryPath, sum); err != nil {

@@ -4,6 +4,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/docmeta/docmeta/topology"
 )
 
 var jsiiTrue = jsii.Bool(true)
@@ -23,24 +25,25 @@ type OutputsProps struct {
 	VPCID                                string
 }
 
-// NewOutputs adds the stack outputs, named as `cdktf output` prints them.
+// NewOutputs adds the stack outputs under the names topology declares, which
+// ParseOutputs reads back.
 func NewOutputs(scope constructs.Construct, p OutputsProps) {
-	output(scope, "service_url", p.ServiceURL, "where clients send requests")
-	output(scope, "alb_dns_name", p.ALBDNSName, "load balancer DNS name")
-	output(scope, "alb_arn", p.ALBARN, "load balancer ARN (teardown lifts the prod ALB's deletion protection by it)")
-	output(scope, "alb_arn_suffix", p.ALBARNSuffix, "load balancer dimension of its CloudWatch metrics")
-	output(scope, "table_name", p.TableName, "DynamoDB metadata table")
-	output(scope, "table_arn", p.TableARN, "DynamoDB metadata table ARN (teardown export source)")
-	output(scope, "asg_name", p.ASGName, "Auto Scaling Group of the server instances")
-	output(scope, "target_group_arn", p.TargetGroupARN, "target group (target health)")
-	output(scope, "target_group_arn_suffix", p.TargetGroupARNSuffix, "target group dimension of its CloudWatch metrics")
-	output(scope, "nat_gateway_ids", p.NATGatewayIDs, "NAT gateways (empty when the NAT mode is none)")
-	output(scope, "interface_endpoint_ids", p.InterfaceEndpointIDs, "interface VPC endpoints (billed per AZ-hour)")
-	output(scope, "region", p.Region, "AWS region")
-	output(scope, "artifact_bucket", p.ArtifactBucket, "bucket holding the server binary")
-	output(scope, "export_bucket", p.ExportBucket, "bucket of the retained exports stack the teardown writes to")
-	output(scope, "server_sha256", p.BinarySHA256, "SHA-256 of the deployed server binary")
-	output(scope, "vpc_id", p.VPCID, "VPC")
+	output(scope, topology.OutputServiceURL, p.ServiceURL, "where clients send requests")
+	output(scope, topology.OutputALBDNSName, p.ALBDNSName, "load balancer DNS name")
+	output(scope, topology.OutputALBARN, p.ALBARN, "load balancer ARN (teardown lifts the prod ALB's deletion protection by it)")
+	output(scope, topology.OutputALBARNSuffix, p.ALBARNSuffix, "load balancer dimension of its CloudWatch metrics")
+	output(scope, topology.OutputTableName, p.TableName, "DynamoDB metadata table")
+	output(scope, topology.OutputTableARN, p.TableARN, "DynamoDB metadata table ARN (teardown export source)")
+	output(scope, topology.OutputASGName, p.ASGName, "Auto Scaling Group of the server instances")
+	output(scope, topology.OutputTargetGroupARN, p.TargetGroupARN, "target group (target health)")
+	output(scope, topology.OutputTargetGroupARNSuffix, p.TargetGroupARNSuffix, "target group dimension of its CloudWatch metrics")
+	output(scope, topology.OutputNATGatewayIDs, p.NATGatewayIDs, "NAT gateways (empty when the NAT mode is none)")
+	output(scope, topology.OutputInterfaceEndpointIDs, p.InterfaceEndpointIDs, "interface VPC endpoints (billed per AZ-hour)")
+	output(scope, topology.OutputRegion, p.Region, "AWS region")
+	output(scope, topology.OutputArtifactBucket, p.ArtifactBucket, "bucket holding the server binary")
+	output(scope, topology.OutputExportBucket, p.ExportBucket, "bucket of the retained exports stack the teardown writes to")
+	output(scope, topology.OutputServerSHA256, p.BinarySHA256, "SHA-256 of the deployed server binary")
+	output(scope, topology.OutputVPCID, p.VPCID, "VPC")
 }
 
 func output(scope constructs.Construct, id string, value any, desc string) {

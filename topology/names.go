@@ -5,7 +5,9 @@ func (c Config) StackName() string { return "docmeta-" + string(c.Profile) }
 
 // ExportStackName is the separate stack holding the export bucket, so that
 // `cdktf destroy docmeta-<profile>` never removes the table exports.
-func (c Config) ExportStackName() string { return c.StackName() + "-exports" }
+func (c Config) ExportStackName() string { return c.StackName() + exportStackSuffix }
+
+const exportStackSuffix = "-exports"
 
 // NamePrefix prefixes the names of AWS resources of this deployment.
 func (c Config) NamePrefix() string { return c.StackName() }

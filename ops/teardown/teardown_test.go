@@ -3,7 +3,6 @@ package teardown
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -275,24 +274,6 @@ func TestConfigValidateNamesEveryFlag(t *testing.T) {
 	}
 	if err := testConfig("docmeta-dev").Validate(); err != nil {
 		t.Errorf("valid config rejected: %v", err)
-	}
-}
-
-func TestReadOutputsFindsTableRegionAndExportBucket(t *testing.T) {
-	doc := fmt.Sprintf(`{
-  "docmeta-prod": {"table_name": %q, "region": "us-east-1", "asg_name": "x", "service_url": "https://x",
-                   "alb_arn_suffix": "app/docmeta-prod-alb/50dc6c495c0c9188", "alb_arn": %q},
-  "docmeta-prod-exports": {"export_bucket_name": %q}
-}`, testTable, fakeaws.ALBARN, testBucket)
-	o, err := ReadOutputs(strings.NewReader(doc), "docmeta-prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o.Table != testTable || o.Region != "us-east-1" || o.ExportBucket != testBucket || o.ALBARN != fakeaws.ALBARN {
-		t.Errorf("outputs = %+v", o)
-	}
-	if _, err := ReadOutputs(strings.NewReader(doc), "docmeta-dev"); err == nil || !strings.Contains(err.Error(), "docmeta-prod") {
-		t.Errorf("missing stack: err = %v", err)
 	}
 }
 

@@ -138,7 +138,7 @@ func writeOutputs(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "outputs.json")
 	doc := fmt.Sprintf(`{"docmeta-prod": {"table_name": %q, "region": %q, "asg_name": "docmeta-prod-asg", "alb_arn": %q, "alb_arn_suffix": "app/docmeta-prod-alb/50dc6c495c0c9188"},
- "docmeta-prod-exports": {"export_bucket_name": %q}}`, fakeaws.Table, fakeaws.Region, fakeaws.ALBARN, fakeaws.Bucket)
+ "docmeta-prod-exports": {"export_bucket": %q}}`, fakeaws.Table, fakeaws.Region, fakeaws.ALBARN, fakeaws.Bucket)
 	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}

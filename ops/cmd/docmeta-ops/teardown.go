@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/docmeta/docmeta/ops/teardown"
+	"github.com/docmeta/docmeta/topology"
 )
 
 type teardownFlags struct {
@@ -62,14 +63,14 @@ func (f *teardownFlags) applyOutputs() error {
 		return fmt.Errorf("open outputs file: %w; write it with `cdktf deploy %s --outputs-file %s`", err, f.cfg.Stack, f.outputsFile)
 	}
 	defer file.Close()
-	o, err := teardown.ReadOutputs(file, f.cfg.Stack)
+	o, err := topology.ParseOutputs(file, f.cfg.Stack)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.outputsFile, err)
 	}
 	for _, v := range []struct {
 		dst *string
 		src string
-	}{{&f.cfg.Region, o.Region}, {&f.cfg.Table, o.Table}, {&f.cfg.ExportBucket, o.ExportBucket}, {&f.cfg.ALBARN, o.ALBARN}} {
+	}{{&f.cfg.Region, o.Region}, {&f.cfg.Table, o.TableName}, {&f.cfg.ExportBucket, o.ExportBucket}, {&f.cfg.ALBARN, o.ALBARN}} {
 		if *v.dst == "" {
 			*v.dst = v.src
 		}

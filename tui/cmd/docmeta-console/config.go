@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/docmeta/docmeta/tui/stackoutputs"
+	"github.com/docmeta/docmeta/topology"
 )
 
 // config is every setting, parsed and checked before anything starts.
@@ -26,7 +26,7 @@ type config struct {
 	stack       string
 	awsProfile  string
 	region      string
-	outputs     stackoutputs.Outputs
+	outputs     topology.Outputs
 	// endpoints are AWS_ENDPOINT_URL_* overrides by service, passed
 	// explicitly to each client.
 	endpoints endpoints
@@ -119,7 +119,7 @@ func (c *config) loadAWS(asg, tgARN, natIDs string) error {
 			return configErrorf("open outputs file: %v (write it with `cdktf deploy --outputs-file %s`)", err, c.outputsFile)
 		}
 		defer f.Close()
-		o, err := stackoutputs.Parse(f, c.stack)
+		o, err := topology.ParseOutputs(f, c.stack)
 		if err != nil {
 			return configErrorf("%s: %v", c.outputsFile, err)
 		}
