@@ -16,11 +16,13 @@ import (
 // before sharding, so their days still list.
 const (
 	// DefaultListingShards is the shard count when none is configured:
-	// about 8,000 uploads/s fleet-wide, above what the largest fleet the
-	// stacks allow (4 instances) can send, while a listing page reads at
-	// most 8 index partitions of a day, queried in parallel. Days with
-	// few uploads touch fewer shards and cost fewer queries (see
-	// recordPartition), so a quiet deployment pays little for it.
+	// about 8,000 uploads/s fleet-wide. The largest fleet the stacks allow
+	// (prod: 4 × t4g.small, "up to 5 Gbit/s" each) receives at most about
+	// 2,400 uploads/s of the cost model's 1 MiB average, so 8 leaves room
+	// for smaller files; fleets of tiny uploads can go to 16. The price is
+	// on the read side: a listing page queries each partition a busy day
+	// used (in parallel), while a quiet day touches fewer shards and costs
+	// fewer queries (see recordPartition).
 	DefaultListingShards = 8
 	// MaxListingShards bounds N so that one day's partitions, even a day
 	// written under several shard counts, always fit the query budget of
