@@ -112,10 +112,13 @@ func (l *listing) run(ctx context.Context) error {
 	return nil
 }
 
-// registerPageSize is how many register items one query reads: enough
-// for the days a page may span (a day has one or two items of about 100
-// bytes), and few when a page is small.
-func registerPageSize(want int) int32 { return int32(min(max(want, 8), 100)) }
+// registerPageSize is how many register items one query reads: a day has
+// one per partition written (at most MaxListingShards + 1), and a page
+// should usually cover the days the listing spans. The items are about
+// 90 bytes, so even the largest page is a few read units.
+func registerPageSize(want int) int32 {
+	return int32(min(max(want, 2*(MaxListingShards+1)), 200))
+}
 
 // mergeDay appends day's documents below the position, newest first,
 // merging its partitions, until docs is full. The partitions share the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -14,43 +13,41 @@ import (
 // the day's key ("DOCS#yyyy-mm-dd") as its sort key, so List reads the days
 // newest first without a Scan.
 //
-// A day may have two register items, both read and merged:
-//   - "#parts#DOCS#yyyy-mm-dd" holds the string set "parts": every index
-//     partition a writer used that day, added (ADD, idempotent and safe
-//     under concurrent writers) before the writer's first document in it.
-//     Recording the partitions used rather than a shard count makes a
-//     quiet day cheap to list (one upload, one partition, one query) and
-//     lets N change at any time: writers under N = 1, 8 and 3 on the same
-//     day leave the union of their partitions.
-//   - "#day#DOCS#yyyy-mm-dd", without "parts", written by servers from
+// A day has one register item per index partition written that day:
+//   - "#part#<partition key>", attribute "part" = the partition key,
+//     written by a PutItem of fixed content (idempotent, safe under
+//     concurrent writers, and within the PutItem/GetItem/Query rights the
+//     stack grants the instance role) before the writer's first document
+//     in that partition. Recording the partitions used rather than a
+//     shard count makes a quiet day cheap to list (one upload, one
+//     partition, one query) and lets N change at any time: writers under
+//     N = 1, 8 and 3 on the same day leave the union of their partitions.
+//   - "#day#DOCS#yyyy-mm-dd", without "part", written by servers from
 //     before listing shards: its day's documents are in the unsuffixed
-//     partition. It is a separate item because those servers write it
-//     with an unconditional PutItem, which would wipe a "parts" set.
+//     partition.
+//
+// The items of a day share a sort key and are merged when read.
 const (
 	registerPartition      = "DAYS"
 	legacyRegisterIDPrefix = "#day#"
-	partsRegisterIDPrefix  = "#parts#"
-	attrParts              = "parts"
+	partRegisterIDPrefix   = "#part#"
+	attrPart               = "part"
 )
 
-// recordPartition adds part to day's register unless this process already
+// recordPartition registers part under day unless this process already
 // did; Put calls it before writing a document into part, so every stored
 // document's partition is registered.
 func (s *Store) recordPartition(ctx context.Context, day, part string) error {
 	if _, ok := s.recordedParts.Load(part); ok {
 		return nil
 	}
-	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:        s.table,
-		Key:              map[string]types.AttributeValue{attrID: &types.AttributeValueMemberS{Value: partsRegisterIDPrefix + day}},
-		UpdateExpression: aws.String("SET #day = :days, #sk = :dayKey ADD #parts :part"),
-		ExpressionAttributeNames: map[string]string{
-			"#day": attrDay, "#sk": attrSortKey, "#parts": attrParts,
-		},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":days":   &types.AttributeValueMemberS{Value: registerPartition},
-			":dayKey": &types.AttributeValueMemberS{Value: day},
-			":part":   &types.AttributeValueMemberSS{Value: []string{part}},
+	_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: s.table,
+		Item: map[string]types.AttributeValue{
+			attrID:      &types.AttributeValueMemberS{Value: partRegisterIDPrefix + part},
+			attrDay:     &types.AttributeValueMemberS{Value: registerPartition},
+			attrSortKey: &types.AttributeValueMemberS{Value: day},
+			attrPart:    &types.AttributeValueMemberS{Value: part},
 		},
 	})
 	if err != nil {
@@ -80,8 +77,8 @@ type dayIterator struct {
 }
 
 func (it *dayIterator) next(ctx context.Context, b *queryBudget) (registeredDay, bool, error) {
-	// A day's two register items may straddle a page boundary, so a day
-	// is handed out only once a later day (or the end) has been read.
+	// A day's register items may straddle a page boundary, so a day is
+	// handed out only once a later day (or the end) has been read.
 	for !it.done && len(it.buf) < 2 {
 		if !b.take(1) {
 			return registeredDay{}, false, errBudgetSpent
@@ -112,11 +109,11 @@ func (it *dayIterator) readPage(ctx context.Context) error {
 		if !ok {
 			continue
 		}
-		parts := []string{day.Value} // an item from before listing shards
-		if ss, ok := item[attrParts].(*types.AttributeValueMemberSS); ok {
-			parts = ss.Value
+		part := day.Value // an item from before listing shards
+		if p, ok := item[attrPart].(*types.AttributeValueMemberS); ok {
+			part = p.Value
 		}
-		it.add(day.Value, parts)
+		it.add(day.Value, part)
 	}
 	it.lastKey = out.LastEvaluatedKey
 	it.done = len(out.LastEvaluatedKey) == 0
@@ -125,13 +122,14 @@ func (it *dayIterator) readPage(ctx context.Context) error {
 
 // add appends a register item, merging it into the previous entry when
 // both describe the same day.
-func (it *dayIterator) add(day string, parts []string) {
-	if n := len(it.buf); n > 0 && it.buf[n-1].day == day {
-		parts = append(it.buf[n-1].parts, parts...)
-		it.buf = it.buf[:n-1]
-	} else {
-		parts = slices.Clone(parts)
+func (it *dayIterator) add(day, part string) {
+	n := len(it.buf)
+	if n == 0 || it.buf[n-1].day != day {
+		it.buf = append(it.buf, registeredDay{day: day, parts: []string{part}})
+		return
 	}
-	slices.Sort(parts)
-	it.buf = append(it.buf, registeredDay{day: day, parts: slices.Compact(parts)})
+	d := &it.buf[n-1]
+	if i, found := slices.BinarySearch(d.parts, part); !found {
+		d.parts = slices.Insert(d.parts, i, part)
+	}
 }

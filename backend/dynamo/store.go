@@ -22,7 +22,8 @@
 // empty day or shard (a gap of a year costs nothing), needs no horizon that
 // could hide old documents, and also finds documents dated after the
 // server's clock (clock skew between instances). It uses only PutItem,
-// UpdateItem, GetItem, Query and DescribeTable.
+// GetItem, Query and DescribeTable, the rights the stack grants the
+// instance role.
 package dynamo
 
 import (
