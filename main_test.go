@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // TestRunWritesTheJSONStacks is what `go run .` does (JSON mode, no cdktf
@@ -23,7 +25,7 @@ func TestRunWritesTheJSONStacks(t *testing.T) {
 	writeCdktfContext(t, map[string]any{"DOCMETA_DEV_INSTANCE_TYPE": "t4g.small"})
 	env := map[string]string{"DOCMETA_PROFILES": "dev"}
 	var stdout, stderr bytes.Buffer
-	if err := run(func(k string) string { return env[k] }, &stdout, &stderr); err != nil {
+	if err := run(testenv.Getenv(env), &stdout, &stderr); err != nil {
 		t.Fatalf("run: %v\nstderr:\n%s", err, stderr.String())
 	}
 	if !strings.Contains(stdout.String(), "synthesized docmeta-dev and docmeta-dev-exports") {
@@ -140,7 +142,7 @@ func refusesNonStringContext(t *testing.T) {
 	t.Helper()
 	env := map[string]string{"DOCMETA_PROFILES": "dev"}
 	var stdout, stderr bytes.Buffer
-	err := run(func(k string) string { return env[k] }, &stdout, &stderr)
+	err := run(testenv.Getenv(env), &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), `"DOCMETA_DEV_AZ_COUNT" is a number`) || !strings.Contains(err.Error(), `write it as "3"`) {
 		t.Fatalf("run with a numeric context value: err = %v", err)
 	}

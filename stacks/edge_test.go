@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/docmeta/docmeta/topology"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 func TestLoadBalancer(t *testing.T) {
@@ -407,7 +409,7 @@ func TestAddProfilesSkipsProdWithoutCertificateOnlyByDefault(t *testing.T) {
 	// Run where no server binaries exist: every profile that is attempted
 	// fails naming make synth, before any construct is created.
 	t.Chdir(t.TempDir())
-	_, warnings, err := AddProfiles(nil, lookupFrom(nil))
+	_, warnings, err := AddProfiles(nil, testenv.Getenv(nil))
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "docmeta-prod not synthesized") || !strings.Contains(warnings[0], "DOCMETA_PROD_CERTIFICATE_ARN") {
 		t.Errorf("warnings = %q, want prod skipped with the variable to set", warnings)
 	}
@@ -415,7 +417,7 @@ func TestAddProfilesSkipsProdWithoutCertificateOnlyByDefault(t *testing.T) {
 		strings.Contains(err.Error(), "docmeta-prod") || !strings.Contains(err.Error(), "make synth") {
 		t.Errorf("err = %v, want dev and seed attempted (binary missing) and prod not", err)
 	}
-	_, _, err = AddProfiles(nil, lookupFrom(map[string]string{ProfilesKey: "prod"}))
+	_, _, err = AddProfiles(nil, testenv.Getenv(map[string]string{ProfilesKey: "prod"}))
 	if err == nil || !strings.Contains(err.Error(), "DOCMETA_PROD_CERTIFICATE_ARN") {
 		t.Errorf("explicit prod without certificate: %v", err)
 	}

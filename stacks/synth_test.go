@@ -12,6 +12,8 @@ import (
 
 	"github.com/docmeta/docmeta/topology"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // This file is the shared synthesis fixture of package stacks (also used by
@@ -48,15 +50,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func lookupFrom(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
-}
-
 // testConfigs are the configurations the fixture synthesizes: the profile
 // defaults, prod with a certificate, and a variant exercising the options.
 func testConfigs() (map[topology.Profile]topology.Config, topology.Config, error) {
 	out := map[topology.Profile]topology.Config{}
-	env := lookupFrom(map[string]string{"DOCMETA_PROD_CERTIFICATE_ARN": testCertificateARN})
+	env := testenv.Getenv(map[string]string{"DOCMETA_PROD_CERTIFICATE_ARN": testCertificateARN})
 	for _, p := range topology.Profiles() {
 		c, err := topology.Load(p, env)
 		if err != nil {
@@ -64,7 +62,7 @@ func testConfigs() (map[topology.Profile]topology.Config, topology.Config, error
 		}
 		out[p] = c
 	}
-	variant, err := topology.Load(topology.Dev, lookupFrom(map[string]string{
+	variant, err := topology.Load(topology.Dev, testenv.Getenv(map[string]string{
 		"DOCMETA_NAT_MODE":             "per-az",
 		"DOCMETA_AZ_COUNT":             "3",
 		"DOCMETA_ENDPOINT_AZ_COUNT":    "2",

@@ -3,6 +3,8 @@ package topology
 import (
 	"strings"
 	"testing"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 func TestSettingsLookupReadsEnvironmentThenCdktfContext(t *testing.T) {
@@ -11,7 +13,7 @@ func TestSettingsLookupReadsEnvironmentThenCdktfContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"DOCMETA_REGION": "us-east-1"}
-	lookup, problems := SettingsLookup(func(k string) string { return env[k] }, ctx)
+	lookup, problems := SettingsLookup(testenv.Getenv(env), ctx)
 	if got := lookup("DOCMETA_DEV_INSTANCE_TYPE"); got != "t4g.small" {
 		t.Errorf("context value = %q", got)
 	}

@@ -38,8 +38,10 @@ const (
 	KeyExportNoncurrentDays  = "EXPORT_NONCURRENT_EXPIRATION_DAYS"
 )
 
-// keyRetiredDeletionProtection was one switch for the table and the ALB.
-const keyRetiredDeletionProtection = "DELETION_PROTECTION"
+// keyRefusedDeletionProtection is refused, not ignored: set to "false" it
+// reads as "unprotect the table", and the table is always protected (the
+// teardown lifts it after a verified export).
+const keyRefusedDeletionProtection = "DELETION_PROTECTION"
 
 // Keys lists every setting key Load reads, for documentation and tests.
 var Keys = []string{
@@ -142,10 +144,8 @@ func Load(p Profile, lookup func(string) string) (Config, error) {
 		c.RemoteState = &st
 	}
 	flag(KeyALBDeletionProtection, &c.ALBDeletionProtection)
-	// The former shared setting: refuse it rather than ignore it, since
-	// "false" used to mean an unprotected table.
-	if v, name := get(keyRetiredDeletionProtection); v != "" {
-		errs = append(errs, fmt.Errorf("%s is no longer read: the table's deletion protection is always on (the teardown command lifts it after a verified export); for the load balancer set %s", name, c.envName(KeyALBDeletionProtection)))
+	if v, name := get(keyRefusedDeletionProtection); v != "" {
+		errs = append(errs, fmt.Errorf("%s is not read: the table's deletion protection is always on (the teardown command lifts it after a verified export); for the load balancer set %s", name, c.envName(KeyALBDeletionProtection)))
 	}
 	num(KeyRootVolumeGiB, &c.RootVolume.SizeGiB)
 	str(KeyRootVolumeType, &c.RootVolume.Type)

@@ -35,7 +35,7 @@ func (c Config) StateKey(stack string) string {
 	return "docmeta/" + stack + ".tfstate"
 }
 
-// The DynamoDB table schema of the data model (see shared DESIGN.md): items
+// The DynamoDB table schema of the data model (docs/ARCHITECTURE.md): items
 // keyed by id, listed newest first through a GSI keyed by the upload-day
 // bucket and listing shard ("DOCS#yyyy-mm-dd#k", backend/dynamo/shards.go)
 // and sorted by "uploaded_at#id".

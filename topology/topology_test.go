@@ -3,17 +3,15 @@ package topology
 import (
 	"strings"
 	"testing"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 const testCert = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 
-func env(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
-}
-
 func TestDefaultsValidate(t *testing.T) {
 	for _, p := range []Profile{Dev, Seed} {
-		c, err := Load(p, env(nil))
+		c, err := Load(p, testenv.Getenv(nil))
 		if err != nil {
 			t.Fatalf("%s defaults: %v", p, err)
 		}
@@ -21,7 +19,7 @@ func TestDefaultsValidate(t *testing.T) {
 			t.Errorf("profile = %q, want %q", c.Profile, p)
 		}
 	}
-	c, err := Load(Prod, env(map[string]string{"DOCMETA_PROD_CERTIFICATE_ARN": testCert}))
+	c, err := Load(Prod, testenv.Getenv(map[string]string{"DOCMETA_PROD_CERTIFICATE_ARN": testCert}))
 	if err != nil {
 		t.Fatalf("prod with certificate: %v", err)
 	}
@@ -31,7 +29,7 @@ func TestDefaultsValidate(t *testing.T) {
 }
 
 func TestProdRequiresCertificate(t *testing.T) {
-	_, err := Load(Prod, env(nil))
+	_, err := Load(Prod, testenv.Getenv(nil))
 	if err == nil {
 		t.Fatal("prod without a certificate ARN validated")
 	}
@@ -55,7 +53,7 @@ func TestProfileDefaultsMatchTheDesign(t *testing.T) {
 }
 
 func TestLoadPrecedence(t *testing.T) {
-	c, err := Load(Dev, env(map[string]string{
+	c, err := Load(Dev, testenv.Getenv(map[string]string{
 		"DOCMETA_INSTANCE_TYPE":       "t3.small",
 		"DOCMETA_DEV_INSTANCE_TYPE":   "t4g.small",
 		"DOCMETA_NAT_MODE":            "per-az",
@@ -116,7 +114,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"DOCMETA_API_KEYS_KMS_KEY_ARN": "arn:aws:kms:eu-west-1:123456789012:key/abc"}, "key is in eu-west-1"},
 	}
 	for _, tc := range cases {
-		_, err := Load(Dev, env(tc.env))
+		_, err := Load(Dev, testenv.Getenv(tc.env))
 		if err == nil {
 			t.Errorf("%v: validated", tc.env)
 			continue
@@ -128,14 +126,14 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 }
 
 func TestValidateReportsEveryError(t *testing.T) {
-	_, err := Load(Dev, env(map[string]string{"DOCMETA_REGION": "x", "DOCMETA_NAT_MODE": "y"}))
+	_, err := Load(Dev, testenv.Getenv(map[string]string{"DOCMETA_REGION": "x", "DOCMETA_NAT_MODE": "y"}))
 	if err == nil || !strings.Contains(err.Error(), "region") || !strings.Contains(err.Error(), "nat mode") {
 		t.Errorf("want both errors, got %v", err)
 	}
 }
 
 func TestProdRefusesWeakenedSettings(t *testing.T) {
-	_, err := Load(Prod, env(map[string]string{
+	_, err := Load(Prod, testenv.Getenv(map[string]string{
 		"DOCMETA_PROD_CERTIFICATE_ARN":         testCert,
 		"DOCMETA_PROD_ALB_DELETION_PROTECTION": "false",
 		"DOCMETA_PROD_ASG_MIN":                 "1",

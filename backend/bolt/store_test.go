@@ -171,15 +171,5 @@ func TestCursorRoundTripAndTampering(t *testing.T) {
 	if want := sortKey(at.Format(backend.TimeLayout), id); !bytes.Equal(key, want) {
 		t.Fatalf("cursor key %q, want %q", key, want)
 	}
-	// A damaged cursor is refused, not read as some other position.
-	for i := 0; i < len(c); i++ {
-		if _, err := decodeCursor(c[:i]); backend.ErrorCode(err) != backend.EINVALID {
-			t.Fatalf("truncated cursor %q accepted (err %v)", c[:i], err)
-		}
-	}
-	for _, suffix := range []string{"A", "AA", "AAA", "AAAA", "=", "_-"} {
-		if _, err := decodeCursor(c + suffix); backend.ErrorCode(err) != backend.EINVALID {
-			t.Fatalf("cursor with %q appended accepted (err %v)", suffix, err)
-		}
-	}
+	storetest.RequireDamagedCursorsRefused(t, c, func(s string) error { _, err := decodeCursor(s); return err })
 }

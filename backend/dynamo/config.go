@@ -4,20 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/docmeta/docmeta/internal/awsconf"
 )
 
 // Config selects the table. The values are passed in explicitly (the server
@@ -41,6 +38,10 @@ type Config struct {
 	// spread over (DOCMETA_LISTING_SHARDS; see shards.go). 0 means
 	// DefaultListingShards.
 	ListingShards int
+	// AWS, when set, is the process's configuration, loaded once from
+	// AWSSettings (plus its other services' endpoints) and shared by all
+	// its clients; nil loads one for this store alone.
+	AWS *aws.Config
 }
 
 // Client limits. A store that cannot be reached must turn into a 503 within
@@ -148,46 +149,21 @@ func CreateTable(ctx context.Context, cfg Config) error {
 	return nil
 }
 
-// newClient builds a DynamoDB client from explicit region, endpoint and
-// profile; the SDK's own environment lookups for those are overridden.
-// Credentials still come from the SDK's default chain, which reads the
-// process environment (AWS_ACCESS_KEY_ID, AWS_SHARED_CREDENTIALS_FILE,
-// AWS_CONFIG_FILE, web identity, ...), the shared files and the instance
-// role: that chain is the SDK's job, and re-implementing it here would
-// only drift from it. For a loopback endpoint, which can only be a local
-// emulator, the instance-metadata lookup is skipped (it would only add
-// seconds of timeouts off EC2) and, if the chain finds no credentials,
-// fixed dummy ones are used: emulators do not verify signatures, but the
-// SDK refuses to send unsigned requests. Credentials found in the chain are
-// still preferred, because DynamoDB Local keeps a separate database per
-// access key. Non-loopback endpoints never get dummy credentials, so a
-// missing role in AWS fails loudly instead of being masked.
-func newClient(ctx context.Context, cfg Config) (*dynamodb.Client, error) {
-	if cfg.Region == "" {
-		return nil, errors.New("dynamodb store: no region: set AWS_REGION (e.g. us-east-1)")
-	}
-	if cfg.Table == "" {
-		return nil, errors.New("dynamodb store: no table name: set DOCMETA_TABLE")
-	}
-	local := false
-	if cfg.Endpoint != "" {
-		u, err := url.Parse(cfg.Endpoint)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("dynamodb store: endpoint %q is not an http(s) URL: fix AWS_ENDPOINT_URL_DYNAMODB (e.g. http://127.0.0.1:4567)", cfg.Endpoint)
-		}
-		local = isLoopbackHost(u.Hostname())
-	}
-
-	httpClient := awshttp.NewBuildableClient().
-		WithTimeout(requestTimeout).
-		WithTransportOptions(func(t *http.Transport) {
-			t.MaxIdleConns = maxConnsPerHost
-			t.MaxIdleConnsPerHost = maxConnsPerHost
-		})
-	opts := []func(*config.LoadOptions) error{
-		config.WithRegion(cfg.Region),
-		config.WithHTTPClient(httpClient),
-		config.WithRetryer(func() aws.Retryer {
+// AWSSettings are the awsconf settings of a client for this table: region,
+// profile and endpoint, and the client limits above, which bound every
+// attempt so that an unreachable store fails requests within seconds.
+func (cfg Config) AWSSettings() awsconf.Settings {
+	return awsconf.Settings{
+		Region:    cfg.Region,
+		Profile:   cfg.Profile,
+		Endpoints: []string{cfg.Endpoint},
+		HTTPClient: awshttp.NewBuildableClient().
+			WithTimeout(requestTimeout).
+			WithTransportOptions(func(t *http.Transport) {
+				t.MaxIdleConns = maxConnsPerHost
+				t.MaxIdleConnsPerHost = maxConnsPerHost
+			}),
+		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = maxAttempts
 				o.MaxBackoff = maxBackoff
@@ -196,44 +172,42 @@ func newClient(ctx context.Context, cfg Config) (*dynamodb.Client, error) {
 				// requests without retrying after an outage ends.
 				o.RateLimiter = ratelimit.None
 			})
-		}),
+		},
 	}
-	if cfg.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
+}
+
+// newClient builds a DynamoDB client on cfg.AWS, or, when that is nil, on a
+// configuration loaded from cfg.AWSSettings (internal/awsconf documents the
+// credential rules, including dummy credentials for a loopback emulator).
+// The endpoint is cfg.Endpoint alone, never one from the process
+// environment or a shared config file.
+func newClient(ctx context.Context, cfg Config) (*dynamodb.Client, error) {
+	if cfg.Region == "" {
+		return nil, errors.New("dynamodb store: no region: set AWS_REGION (e.g. us-east-1)")
 	}
-	if local {
-		opts = append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+	if cfg.Table == "" {
+		return nil, errors.New("dynamodb store: no table name: set DOCMETA_TABLE")
 	}
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("dynamodb store: load AWS configuration (check AWS_PROFILE and ~/.aws/config): %w", err)
+	if err := awsconf.CheckEndpoint(cfg.Endpoint); err != nil {
+		return nil, fmt.Errorf("dynamodb store: %w (AWS_ENDPOINT_URL_DYNAMODB)", err)
 	}
-	if local {
-		if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
-			awsCfg.Credentials = credentials.NewStaticCredentialsProvider("docmeta-local", "docmeta-local", "")
+	var awsCfg aws.Config
+	if cfg.AWS != nil {
+		awsCfg = *cfg.AWS
+	} else {
+		var err error
+		if awsCfg, err = awsconf.Load(ctx, cfg.AWSSettings()); err != nil {
+			return nil, fmt.Errorf("dynamodb store: %w", err)
 		}
 	}
 	return dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		// Replace whatever endpoint the SDK found in the process
-		// environment (AWS_ENDPOINT_URL*) or a shared config file: the
-		// caller passed the one it means, and none means AWS's own.
-		o.BaseEndpoint = nil
-		if cfg.Endpoint != "" {
-			o.BaseEndpoint = aws.String(cfg.Endpoint)
-		}
+		o.Region = cfg.Region
+		o.BaseEndpoint = awsconf.Endpoint(cfg.Endpoint)
 		// Wrapped here, after the SDK has finished configuring its
 		// BuildableClient (timeouts, AWS_CA_BUNDLE), which it only does
 		// for that concrete type.
 		o.HTTPClient = singleWriteClient{next: o.HTTPClient}
 	}), nil
-}
-
-func isLoopbackHost(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func endpointNote(endpoint string) string {

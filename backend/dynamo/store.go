@@ -1,5 +1,6 @@
 // Package dynamo is docmeta's production store: document metadata in a
-// DynamoDB table (aws-sdk-go-v2), following the data model of DESIGN.md.
+// DynamoDB table (aws-sdk-go-v2), following the data model of
+// docs/ARCHITECTURE.md.
 //
 //   - Table key "id" (the document's UUIDv7). Puts are conditional
 //     (attribute_not_exists(id)), so an ID is never overwritten.

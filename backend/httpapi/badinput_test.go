@@ -106,7 +106,7 @@ func TestBadInputIsRefusedAndStoresNothing(t *testing.T) {
 				t.Error("401 without a WWW-Authenticate header")
 			}
 			t.Log(wantError(t, resp, tc.status, tc.code))
-			if n, _ := ts.store.state(); n != 0 {
+			if n, _ := ts.store.State(); n != 0 {
 				t.Fatalf("the store holds %d documents after a refused request", n)
 			}
 		})

@@ -13,13 +13,15 @@ import (
 
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/fasthttputil"
+
+	"github.com/docmeta/docmeta/internal/memstore"
 )
 
 // BenchmarkUpload1KiB measures the handler's cost per 1 KiB upload over an
 // in-memory connection with an in-memory store: the HTTP layer's share of
 // the service's per-upload CPU (go test -bench Upload -benchmem).
 func BenchmarkUpload1KiB(b *testing.B) {
-	api, err := New(Config{Store: newMemStore(), Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), APIKeys: []string{testKey}})
+	api, err := New(Config{Store: memstore.New(), Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), APIKeys: []string{testKey}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -53,7 +55,7 @@ func BenchmarkUpload1KiB(b *testing.B) {
 // per-byte cost of parsing, hashing and counting (reported as MB/s).
 func BenchmarkUploadLarge(b *testing.B) {
 	const size = 64 << 20
-	api, err := New(Config{Store: newMemStore(), Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), MaxUploadBytes: size})
+	api, err := New(Config{Store: memstore.New(), Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), MaxUploadBytes: size})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/docmeta/docmeta/backend"
+	"github.com/docmeta/docmeta/internal/memstore"
 	"github.com/valyala/fasthttp/fasthttputil"
 )
 
@@ -25,7 +26,7 @@ const testKey = "test-key-0123456789abcdef"
 type testServer struct {
 	t      *testing.T
 	api    *API
-	store  *memStore
+	store  *memstore.Store
 	ln     *fasthttputil.InmemoryListener
 	client *http.Client
 	logs   *syncBuffer
@@ -60,7 +61,7 @@ func (s *syncBuffer) lines() []map[string]any {
 // config (nil keeps the defaults: one API key, 1 MiB uploads).
 func startServer(t *testing.T, edit func(*Config)) *testServer {
 	t.Helper()
-	ts := &testServer{t: t, store: newMemStore(), ln: fasthttputil.NewInmemoryListener(), logs: &syncBuffer{}}
+	ts := &testServer{t: t, store: memstore.New(), ln: fasthttputil.NewInmemoryListener(), logs: &syncBuffer{}}
 	cfg := Config{
 		Store: ts.store, StoreName: "memory", Version: "test", APIKeys: []string{testKey},
 		MaxUploadBytes: 1 << 20, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)),

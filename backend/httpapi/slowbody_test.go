@@ -24,7 +24,7 @@ func TestSlowDripUploadIsCut(t *testing.T) {
 		// of the default minimum.
 		drip = 50 * time.Millisecond
 		// How long the test waits for the cut: 30 read timeouts, and far
-		// below the upload timeout, which the drip used to reach.
+		// below the upload timeout, so only the rate guard can cut it.
 		bound = 15 * time.Second
 	)
 	ts := startServer(t, func(c *Config) { c.ReadTimeout = readTimeout; c.UploadTimeout = 10 * time.Minute })
@@ -88,7 +88,7 @@ func TestSlowDripUploadIsCut(t *testing.T) {
 	if e, _ := line["error"].(string); !strings.Contains(e, "too slowly") || !strings.Contains(e, "1024 bytes") {
 		t.Errorf("access line %v; want the error to name the minimum rate", line)
 	}
-	if n, _ := ts.store.state(); n != 1 {
+	if n, _ := ts.store.State(); n != 1 {
 		t.Errorf("%d documents stored; want only the other client's upload", n)
 	}
 	if _, err := ts.store.Get(t.Context(), other.ID); err != nil {

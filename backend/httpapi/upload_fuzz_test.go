@@ -14,7 +14,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,49 +22,12 @@ import (
 
 	"github.com/docmeta/docmeta/backend"
 	"github.com/docmeta/docmeta/backend/httpapi"
+	"github.com/docmeta/docmeta/internal/memstore"
 )
 
 // fuzzLimit is the upload limit of the fuzzed server: small, so that the
 // fuzzer reaches the 413 paths too.
 const fuzzLimit = 4096
-
-// fuzzStore is the smallest correct backend.Store: the fuzz target checks
-// what the handler stored against what it answered.
-type fuzzStore struct {
-	mu   sync.Mutex
-	docs map[string]backend.Document
-}
-
-func (s *fuzzStore) Put(_ context.Context, d backend.Document) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.docs[d.ID]; ok {
-		return backend.Errorf(backend.ECONFLICT, "document %s already exists", d.ID)
-	}
-	s.docs[d.ID] = d
-	return nil
-}
-
-func (s *fuzzStore) Get(_ context.Context, id string) (backend.Document, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if d, ok := s.docs[id]; ok {
-		return d, nil
-	}
-	return backend.Document{}, backend.Errorf(backend.ENOTFOUND, "document %s not found", id)
-}
-
-func (s *fuzzStore) List(context.Context, backend.ListOptions) (backend.Page, error) {
-	return backend.Page{}, backend.Errorf(backend.EINTERNAL, "not used by the fuzz target")
-}
-
-func (s *fuzzStore) Close() error { return nil }
-
-func (s *fuzzStore) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.docs)
-}
 
 // FuzzUploadHandler sends arbitrary Content-Type headers and bodies to POST
 // /upload on a real fasthttp server (over an in-memory listener) and checks:
@@ -102,7 +64,7 @@ func FuzzUploadHandler(f *testing.F) {
 		f.Add(seed.ct, []byte(seed.body))
 	}
 
-	store := &fuzzStore{docs: map[string]backend.Document{}}
+	store := memstore.New()
 	api, err := httpapi.New(httpapi.Config{
 		Store: store, StoreName: "fuzz", Version: "fuzz", MaxUploadBytes: fuzzLimit,
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
@@ -119,9 +81,9 @@ func FuzzUploadHandler(f *testing.F) {
 		if strings.ContainsAny(contentType, "\r\n") || len(body) > 4*fuzzLimit {
 			return // not a header value a client can send; or just slow
 		}
-		before := store.count()
+		before, _ := store.State()
 		status, resp := roundTrip(t, ln, contentType, body)
-		after := store.count()
+		after, _ := store.State()
 
 		switch status {
 		case 201, 400, 413, 415:

@@ -132,7 +132,7 @@ func TestUploadStoreFailures(t *testing.T) {
 		{errors.New("disk on fire"), 500, backend.EINTERNAL},
 	} {
 		ts := startServer(t, nil)
-		ts.store.putErr = tc.err
+		ts.store.SetPutErr(tc.err)
 		ct, body := multipartBody(t, [3]string{"file", "a.txt", "hello"})
 		resp := ts.do("POST", "/upload", ct, body, "")
 		if tc.status == 503 && resp.Header.Get("Retry-After") == "" {
@@ -156,7 +156,7 @@ func TestStatusNeedsNoKeyAndNoStore(t *testing.T) {
 	if head := ts.do("HEAD", "/status", "", nil, "none"); head.StatusCode != 200 {
 		t.Fatalf("HEAD /status: %d", head.StatusCode)
 	}
-	if _, calls := ts.store.state(); calls != 0 {
+	if _, calls := ts.store.State(); calls != 0 {
 		t.Fatalf("GET /status made %d store calls", calls)
 	}
 }

@@ -3,7 +3,7 @@ package sink_test
 import (
 	"testing"
 
-	"github.com/docmeta/docmeta/bench/loadgen"
+	"github.com/docmeta/docmeta/internal/loadgen"
 )
 
 // truncated is good's request with the closing boundary missing but an

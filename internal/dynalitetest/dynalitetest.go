@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // startTimeout bounds how long Start and Restart wait for dynalite to answer
@@ -61,12 +63,13 @@ func Start(tb testing.TB) *Server {
 	// fresh port makes that race harmless.
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		port, err := freePort()
+		addr, err := testenv.FreeAddr()
 		if err != nil {
-			tb.Fatalf("dynalitetest: no free loopback port: %v", err)
+			tb.Fatalf("dynalitetest: %v", err)
 		}
-		s.port = port
-		s.Endpoint = "http://127.0.0.1:" + strconv.Itoa(port)
+		_, port, _ := net.SplitHostPort(addr)
+		s.port, _ = strconv.Atoi(port)
+		s.Endpoint = "http://" + addr
 		if lastErr = s.start(); lastErr == nil {
 			return s
 		}
@@ -205,16 +208,6 @@ func repoRoot() (string, error) {
 		}
 		dir = parent
 	}
-}
-
-// freePort asks the kernel for an unused loopback port.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // lockedBuffer collects the process output for failure messages; the exec

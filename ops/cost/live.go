@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/pricing"
 	"github.com/aws/aws-sdk-go-v2/service/pricing/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/docmeta/docmeta/internal/awsconf"
 )
 
 // PriceListRegion is where the AWS Price List API is served from; it answers
@@ -35,9 +37,7 @@ type ProductsAPI interface {
 func NewPriceListClient(cfg aws.Config, endpoint string) *pricing.Client {
 	return pricing.NewFromConfig(cfg, func(o *pricing.Options) {
 		o.Region = PriceListRegion
-		if endpoint != "" {
-			o.BaseEndpoint = aws.String(endpoint)
-		}
+		o.BaseEndpoint = awsconf.Endpoint(endpoint)
 	})
 }
 

@@ -45,7 +45,8 @@ func near(a, b float64) bool { return math.Abs(a-b) < 0.005 }
 
 func TestShippedTableHasTheDesignReferencePrices(t *testing.T) {
 	tbl := shipped(t)
-	// shared/DESIGN.md, "Reference prices (us-east-1, on-demand, as published in 2025-2026)".
+	// The reference prices the design was costed with (us-east-1,
+	// on-demand, published 2025-2026): the README's cost figures rest on them.
 	design := map[string]float64{
 		PriceNATHour: 0.045, PriceNATGB: 0.045, PricePublicIPv4Hour: 0.005,
 		PriceInterfaceEndpointAZHour: 0.01, PriceInterfaceEndpointGB: 0.01, PriceGatewayEndpointMonth: 0,
@@ -60,20 +61,20 @@ func TestShippedTableHasTheDesignReferencePrices(t *testing.T) {
 			continue
 		}
 		if p.USD != want {
-			t.Errorf("%s = %v, DESIGN.md says %v", key, p.USD, want)
+			t.Errorf("%s = %v, the reference price is %v", key, p.USD, want)
 		}
 		if p.Region != "us-east-1" || !strings.Contains(p.Source, "https://aws.amazon.com/") {
 			t.Errorf("%s: region %q source %q; want us-east-1 and an AWS pricing page", key, p.Region, p.Source)
 		}
 	}
 	// Every shipped price carries the real day it was recorded in the
-	// repository, and the period DESIGN.md says AWS published it in.
+	// repository, and the period AWS published it in.
 	for _, p := range tbl.Prices {
 		if _, err := time.Parse(time.DateOnly, p.Date); err != nil || p.Date != tbl.Recorded {
 			t.Errorf("%s: date %q; want the YYYY-MM-DD day the table was recorded (%s)", p.Key, p.Date, tbl.Recorded)
 		}
 		if p.Published != "2025-2026" {
-			t.Errorf("%s: published %q, want 2025-2026 (shared/DESIGN.md)", p.Key, p.Published)
+			t.Errorf("%s: published %q, want 2025-2026", p.Key, p.Published)
 		}
 	}
 }
@@ -143,7 +144,7 @@ func TestSeedLineItemsFollowTheTopologyAndThePrices(t *testing.T) {
 			seed = e
 		}
 	}
-	// Hand arithmetic from DESIGN.md prices and the seed topology: one NAT,
+	// Hand arithmetic from the reference prices and the seed topology: one NAT,
 	// three endpoints in two AZs, a t3.micro, an ALB in two AZs.
 	want := map[string]struct {
 		count int

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/docmeta/docmeta/internal/awsconf"
 )
 
 // DynamoDBAPI is the part of the DynamoDB client teardown uses.
@@ -31,7 +33,8 @@ type ELBv2API interface {
 	ModifyLoadBalancerAttributes(ctx context.Context, in *elbv2.ModifyLoadBalancerAttributesInput, optFns ...func(*elbv2.Options)) (*elbv2.ModifyLoadBalancerAttributesOutput, error)
 }
 
-// Endpoints override the service URLs (tests and emulators); empty means AWS.
+// Endpoints override the service URLs (tests and emulators); empty means
+// AWS, whatever the process environment says.
 type Endpoints struct {
 	DynamoDB string
 	S3       string
@@ -44,16 +47,12 @@ type Endpoints struct {
 func NewClients(cfg aws.Config, region string, ep Endpoints) (*dynamodb.Client, *s3.Client) {
 	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
 		o.Region = region
-		if ep.DynamoDB != "" {
-			o.BaseEndpoint = aws.String(ep.DynamoDB)
-		}
+		o.BaseEndpoint = awsconf.Endpoint(ep.DynamoDB)
 	})
 	st := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.Region = region
-		if ep.S3 != "" {
-			o.BaseEndpoint = aws.String(ep.S3)
-			o.UsePathStyle = true
-		}
+		o.BaseEndpoint = awsconf.Endpoint(ep.S3)
+		o.UsePathStyle = ep.S3 != ""
 	})
 	return db, st
 }
@@ -63,8 +62,6 @@ func NewClients(cfg aws.Config, region string, ep Endpoints) (*dynamodb.Client, 
 func NewELBv2Client(cfg aws.Config, region string, ep Endpoints) *elbv2.Client {
 	return elbv2.NewFromConfig(cfg, func(o *elbv2.Options) {
 		o.Region = region
-		if ep.ELBv2 != "" {
-			o.BaseEndpoint = aws.String(ep.ELBv2)
-		}
+		o.BaseEndpoint = awsconf.Endpoint(ep.ELBv2)
 	})
 }

@@ -20,7 +20,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/docmeta/docmeta/backend"
-	"github.com/docmeta/docmeta/bench/loadgen"
+	"github.com/docmeta/docmeta/internal/loadgen"
 )
 
 // batch is a set of prebuilt uploads with distinct contents and the

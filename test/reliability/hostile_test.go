@@ -19,8 +19,8 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/docmeta/docmeta/bench/loadgen"
-	"github.com/docmeta/docmeta/bench/serverproc"
+	"github.com/docmeta/docmeta/internal/loadgen"
+	"github.com/docmeta/docmeta/internal/serverproc"
 )
 
 // hostileReadTimeout is the server's read timeout in these tests: short, so

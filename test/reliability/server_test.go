@@ -8,8 +8,10 @@ import (
 	"testing"
 
 	"github.com/docmeta/docmeta/backend/dynamo"
-	"github.com/docmeta/docmeta/bench/serverproc"
 	"github.com/docmeta/docmeta/internal/dynalitetest"
+	"github.com/docmeta/docmeta/internal/serverproc"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // apiKey is configured on every server the tests start: the paths under
@@ -26,7 +28,7 @@ type server struct {
 // added) and kills it when the test ends if it still runs.
 func startServer(t *testing.T, env ...string) *server {
 	t.Helper()
-	addr, err := serverproc.FreeAddr()
+	addr, err := testenv.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}

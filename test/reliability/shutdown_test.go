@@ -21,7 +21,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/docmeta/docmeta/backend"
-	"github.com/docmeta/docmeta/bench/loadgen"
+	"github.com/docmeta/docmeta/internal/loadgen"
 )
 
 const (

@@ -60,8 +60,10 @@ type setting struct {
 }
 
 var settings = []setting{
-	{"addr", "DOCMETA_ADDR", "127.0.0.1:8080", "listen address host:port; 0.0.0.0:8080 behind a load balancer, port 0 picks a free port", false, false,
-		func(c *config, v string) error {
+	{
+		flag: "addr", env: "DOCMETA_ADDR", def: "127.0.0.1:8080",
+		usage: "listen address host:port; 0.0.0.0:8080 behind a load balancer, port 0 picks a free port",
+		parse: func(c *config, v string) error {
 			_, port, err := net.SplitHostPort(v)
 			if err != nil {
 				return fmt.Errorf("not host:port (%v); use e.g. 127.0.0.1:8080 or 0.0.0.0:8080", err)
@@ -71,39 +73,60 @@ var settings = []setting{
 			}
 			c.Addr = v
 			return nil
-		}},
-	{"store", "DOCMETA_STORE", storeBolt, "metadata store: bolt (embedded file in the data dir) or dynamodb", false, false,
-		func(c *config, v string) error {
+		},
+	},
+	{
+		flag: "store", env: "DOCMETA_STORE", def: storeBolt,
+		usage: "metadata store: bolt (embedded file in the data dir) or dynamodb",
+		parse: func(c *config, v string) error {
 			if v != storeBolt && v != storeDynamo {
 				return errors.New("must be bolt or dynamodb")
 			}
 			c.Store = v
 			return nil
-		}},
-	{"data-dir", "DOCMETA_DATA_DIR", "./data", "directory of the bolt store file docmeta.db (store bolt)", false, false,
-		func(c *config, v string) error {
+		},
+	},
+	{
+		flag: "data-dir", env: "DOCMETA_DATA_DIR", def: "./data",
+		usage: "directory of the bolt store file docmeta.db (store bolt)",
+		parse: func(c *config, v string) error {
 			if v == "" {
 				return errors.New("must not be empty; use e.g. ./data")
 			}
 			c.DataDir = v
 			return nil
-		}},
-	{"table", "DOCMETA_TABLE", "", "DynamoDB table name (required with store dynamodb)", false, false,
-		func(c *config, v string) error { c.Table = v; return nil }},
-	{"region", "AWS_REGION", "", "AWS region, e.g. us-east-1 (required with store dynamodb or an SSM parameter)", false, false,
-		func(c *config, v string) error { c.Region = v; return nil }},
-	{"profile", "AWS_PROFILE", "", "profile of the shared AWS config and credentials files used for DynamoDB and SSM (empty: the SDK's default credential chain)", false, false,
-		func(c *config, v string) error { c.Profile = v; return nil }},
-	{"dynamodb-endpoint", "AWS_ENDPOINT_URL_DYNAMODB", "", "DynamoDB endpoint override for local emulators, e.g. http://127.0.0.1:4567", false, false,
-		func(c *config, v string) error {
+		},
+	},
+	{
+		flag: "table", env: "DOCMETA_TABLE",
+		usage: "DynamoDB table name (required with store dynamodb)",
+		parse: func(c *config, v string) error { c.Table = v; return nil },
+	},
+	{
+		flag: "region", env: "AWS_REGION",
+		usage: "AWS region, e.g. us-east-1 (required with store dynamodb or an SSM parameter)",
+		parse: func(c *config, v string) error { c.Region = v; return nil },
+	},
+	{
+		flag: "profile", env: "AWS_PROFILE",
+		usage: "profile of the shared AWS config and credentials files used for DynamoDB and SSM (empty: the SDK's default credential chain)",
+		parse: func(c *config, v string) error { c.Profile = v; return nil },
+	},
+	{
+		flag: "dynamodb-endpoint", env: "AWS_ENDPOINT_URL_DYNAMODB",
+		usage: "DynamoDB endpoint override for local emulators, e.g. http://127.0.0.1:4567",
+		parse: func(c *config, v string) error {
 			if err := checkURL(v); err != nil {
 				return err
 			}
 			c.DynamoEndpoint = v
 			return nil
-		}},
-	{"listing-shards", "DOCMETA_LISTING_SHARDS", strconv.Itoa(dynamo.DefaultListingShards), "index partitions each day's documents spread over (store dynamodb); about 1,000 uploads/s fleet-wide per shard; may change at any restart", false, false,
-		func(c *config, v string) error {
+		},
+	},
+	{
+		flag: "listing-shards", env: "DOCMETA_LISTING_SHARDS", def: strconv.Itoa(dynamo.DefaultListingShards),
+		usage: "index partitions each day's documents spread over (store dynamodb); about 1,000 uploads/s fleet-wide per shard; may change at any restart",
+		parse: func(c *config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil {
 				return fmt.Errorf("not a whole number; use 1 to %d", dynamo.MaxListingShards)
@@ -113,71 +136,111 @@ var settings = []setting{
 			}
 			c.ListingShards = n
 			return nil
-		}},
-	{"api-keys", "DOCMETA_API_KEYS", "", "comma-separated API keys accepted as Authorization: Bearer <key> on /upload and /documents*", false, true,
-		func(c *config, v string) error {
+		},
+	},
+	{
+		flag: "api-keys", env: "DOCMETA_API_KEYS",
+		usage:  "comma-separated API keys accepted as Authorization: Bearer <key> on /upload and /documents*",
+		secret: true,
+		parse: func(c *config, v string) error {
 			keys, err := splitKeys(v)
 			c.APIKeys = keys
 			return err
-		}},
-	{"api-keys-ssm-parameter", "DOCMETA_API_KEYS_SSM_PARAMETER", "", "name of an SSM SecureString holding comma-separated API keys, read once at start", false, false,
-		func(c *config, v string) error { c.APIKeysSSMParam = v; return nil }},
-	{"ssm-endpoint", "AWS_ENDPOINT_URL_SSM", "", "SSM endpoint override (tests, VPC endpoints with custom DNS)", false, false,
-		func(c *config, v string) error {
+		},
+	},
+	{
+		flag: "api-keys-ssm-parameter", env: "DOCMETA_API_KEYS_SSM_PARAMETER",
+		usage: "name of an SSM SecureString holding comma-separated API keys, read once at start",
+		parse: func(c *config, v string) error { c.APIKeysSSMParam = v; return nil },
+	},
+	{
+		flag: "ssm-endpoint", env: "AWS_ENDPOINT_URL_SSM",
+		usage: "SSM endpoint override (tests, VPC endpoints with custom DNS)",
+		parse: func(c *config, v string) error {
 			if err := checkURL(v); err != nil {
 				return err
 			}
 			c.SSMEndpoint = v
 			return nil
-		}},
-	{"allow-anonymous", "DOCMETA_ALLOW_ANONYMOUS", "false", "serve without API keys on a non-loopback address (true|false)", true, false,
-		func(c *config, v string) error {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return errors.New("must be true or false")
-			}
-			c.AllowAnonymous = b
-			return nil
-		}},
-	{"max-upload-bytes", "DOCMETA_MAX_UPLOAD_BYTES", strconv.Itoa(httpapi.DefaultMaxUploadBytes), "largest file accepted, in bytes (larger uploads get 413)", false, false,
-		func(c *config, v string) error {
+		},
+	},
+	{
+		flag: "allow-anonymous", env: "DOCMETA_ALLOW_ANONYMOUS", def: "false",
+		usage:    "serve without API keys on a non-loopback address (true|false)",
+		boolFlag: true,
+		parse:    boolInto(func(c *config) *bool { return &c.AllowAnonymous }),
+	},
+	{
+		flag: "max-upload-bytes", env: "DOCMETA_MAX_UPLOAD_BYTES", def: strconv.Itoa(httpapi.DefaultMaxUploadBytes),
+		usage: "largest file accepted, in bytes (larger uploads get 413)",
+		parse: func(c *config, v string) error {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 1 || n > 1<<40 {
 				return errors.New("must be a whole number of bytes from 1 to 1099511627776; e.g. 104857600 for 100 MiB")
 			}
 			c.MaxUploadBytes = n
 			return nil
-		}},
-	{"log-file", "DOCMETA_LOG_FILE", "", "also write logs to this file (appended; reopened on SIGHUP for logrotate)", false, false,
-		func(c *config, v string) error { c.LogFile = v; return nil }},
-	{"shutdown-timeout", "DOCMETA_SHUTDOWN_TIMEOUT", "25s", "on SIGTERM/SIGINT, how long in-flight requests may take to finish", false, false,
-		durationInto(func(c *config) *time.Duration { return &c.ShutdownTimeout })},
-	{"read-timeout", "DOCMETA_READ_TIMEOUT", httpapi.DefaultReadTimeout.String(), "time to receive a request head; also the window of the minimum upload rate", false, false,
-		durationInto(func(c *config) *time.Duration { return &c.ReadTimeout })},
-	{"upload-timeout", "DOCMETA_UPLOAD_TIMEOUT", httpapi.DefaultUploadTimeout.String(), "longest time to receive one upload body", false, false,
-		durationInto(func(c *config) *time.Duration { return &c.UploadTimeout })},
-	{"min-upload-rate", "DOCMETA_MIN_UPLOAD_RATE", strconv.Itoa(httpapi.DefaultMinUploadRate), "bytes an upload body must deliver per read timeout; a slower upload is cut with 400", false, false,
-		func(c *config, v string) error {
+		},
+	},
+	{
+		flag: "log-file", env: "DOCMETA_LOG_FILE",
+		usage: "also write logs to this file (appended; reopened on SIGHUP for logrotate)",
+		parse: func(c *config, v string) error { c.LogFile = v; return nil },
+	},
+	{
+		flag: "shutdown-timeout", env: "DOCMETA_SHUTDOWN_TIMEOUT", def: "25s",
+		usage: "on SIGTERM/SIGINT, how long in-flight requests may take to finish",
+		parse: durationInto(func(c *config) *time.Duration { return &c.ShutdownTimeout }),
+	},
+	{
+		flag: "read-timeout", env: "DOCMETA_READ_TIMEOUT", def: httpapi.DefaultReadTimeout.String(),
+		usage: "time to receive a request head; also the window of the minimum upload rate",
+		parse: durationInto(func(c *config) *time.Duration { return &c.ReadTimeout }),
+	},
+	{
+		flag: "upload-timeout", env: "DOCMETA_UPLOAD_TIMEOUT", def: httpapi.DefaultUploadTimeout.String(),
+		usage: "longest time to receive one upload body",
+		parse: durationInto(func(c *config) *time.Duration { return &c.UploadTimeout }),
+	},
+	{
+		flag: "min-upload-rate", env: "DOCMETA_MIN_UPLOAD_RATE", def: strconv.Itoa(httpapi.DefaultMinUploadRate),
+		usage: "bytes an upload body must deliver per read timeout; a slower upload is cut with 400",
+		parse: func(c *config, v string) error {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 1 || n > 1<<30 {
 				return errors.New("must be a whole number of bytes from 1 to 1073741824; e.g. 1024 for 1 KiB per read timeout")
 			}
 			c.MinUploadRate = n
 			return nil
-		}},
-	{"idle-timeout", "DOCMETA_IDLE_TIMEOUT", httpapi.DefaultIdleTimeout.String(), "keep-alive idle time; keep it above the load balancer's (ALB: 60s)", false, false,
-		durationInto(func(c *config) *time.Duration { return &c.IdleTimeout })},
-	{"store-timeout", "DOCMETA_STORE_TIMEOUT", httpapi.DefaultStoreTimeout.String(), "longest one store call may take before the request gets 503", false, false,
-		durationInto(func(c *config) *time.Duration { return &c.StoreTimeout })},
-	{"create-table", "DOCMETA_CREATE_TABLE", "false", "create the DynamoDB table if missing (local emulators only; in AWS the stack owns it)", true, false,
-		func(c *config, v string) error {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return errors.New("must be true or false")
-			}
-			c.CreateTable = b
-			return nil
-		}},
+		},
+	},
+	{
+		flag: "idle-timeout", env: "DOCMETA_IDLE_TIMEOUT", def: httpapi.DefaultIdleTimeout.String(),
+		usage: "keep-alive idle time; keep it above the load balancer's (ALB: 60s)",
+		parse: durationInto(func(c *config) *time.Duration { return &c.IdleTimeout }),
+	},
+	{
+		flag: "store-timeout", env: "DOCMETA_STORE_TIMEOUT", def: httpapi.DefaultStoreTimeout.String(),
+		usage: "longest one store call may take before the request gets 503",
+		parse: durationInto(func(c *config) *time.Duration { return &c.StoreTimeout }),
+	},
+	{
+		flag: "create-table", env: "DOCMETA_CREATE_TABLE", def: "false",
+		usage:    "create the DynamoDB table if missing (local emulators only; in AWS the stack owns it)",
+		boolFlag: true,
+		parse:    boolInto(func(c *config) *bool { return &c.CreateTable }),
+	},
+}
+
+func boolInto(field func(*config) *bool) func(*config, string) error {
+	return func(c *config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return errors.New("must be true or false")
+		}
+		*field(c) = b
+		return nil
+	}
 }
 
 func durationInto(field func(*config) *time.Duration) func(*config, string) error {

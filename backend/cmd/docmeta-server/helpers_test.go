@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/docmeta/docmeta/backend"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // testTimeout bounds every wait in these tests, so a hang fails instead of
@@ -68,7 +70,7 @@ func env(t *testing.T, kv map[string]string) func(string) string {
 	for k, v := range kv {
 		m[k] = v
 	}
-	return func(k string) string { return m[k] }
+	return testenv.Getenv(m)
 }
 
 // start runs the server until the test ends (or stop is called) and waits

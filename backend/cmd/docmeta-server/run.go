@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/docmeta/docmeta/backend"
 	"github.com/docmeta/docmeta/backend/bolt"
 	"github.com/docmeta/docmeta/backend/dynamo"
@@ -51,9 +53,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	stopHUP := reopenOnSIGHUP(sink, logger)
 	defer stopHUP()
 
+	awsCfg, err := loadAWS(ctx, cfg)
+	if err != nil {
+		return err
+	}
 	keys := cfg.APIKeys
 	if cfg.APIKeysSSMParam != "" {
-		ssmKeys, err := loadSSMKeys(ctx, cfg)
+		ssmKeys, err := loadSSMKeys(ctx, *awsCfg, cfg)
 		if err != nil {
 			return err
 		}
@@ -64,7 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	store, err := openStore(ctx, cfg)
+	store, err := openStore(ctx, cfg, awsCfg)
 	if err != nil {
 		return err
 	}
@@ -118,13 +124,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
-// openStore opens the configured store; errors name what to fix.
-func openStore(ctx context.Context, cfg config) (backend.Store, error) {
+// openStore opens the configured store; errors name what to fix. awsCfg is
+// the process's AWS configuration (nil unless the store is DynamoDB or
+// keys come from SSM).
+func openStore(ctx context.Context, cfg config, awsCfg *aws.Config) (backend.Store, error) {
 	if cfg.Store != storeDynamo {
 		return bolt.Open(filepath.Join(cfg.DataDir, "docmeta.db"))
 	}
-	dc := dynamo.Config{Region: cfg.Region, Table: cfg.Table, Endpoint: cfg.DynamoEndpoint, Profile: cfg.Profile,
-		ListingShards: cfg.ListingShards}
+	dc := cfg.dynamoConfig()
+	dc.AWS = awsCfg
 	if cfg.CreateTable {
 		cctx, cancel := context.WithTimeout(ctx, createTableTimeout)
 		err := dynamo.CreateTable(cctx, dc)

@@ -136,11 +136,36 @@ func TestSSMClientIgnoresProcessEndpoint(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	c, err := newSSMClient(t.Context(), config{Region: "eu-west-1"})
+	c := config{Region: "eu-west-1", APIKeysSSMParam: "/docmeta/api-keys"}
+	awsCfg, err := loadAWS(t.Context(), c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := c.Options().BaseEndpoint; e != nil {
+	if e := newSSMClient(*awsCfg, c).Options().BaseEndpoint; e != nil {
 		t.Fatalf("no SSM endpoint configured, but the client uses %q from the process environment", *e)
+	}
+}
+
+// One configuration serves the store and SSM, so dummy credentials for a
+// loopback DynamoDB emulator must not reach an SSM call that goes to AWS.
+func TestSharedAWSConfigIsLocalOnlyWhenEveryServiceIs(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none"))
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none"))
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	c := config{Region: "eu-west-1", Store: storeDynamo, Table: "t", DynamoEndpoint: "http://127.0.0.1:4567", APIKeysSSMParam: "/k"}
+	for ssmEndpoint, wantDummy := range map[string]bool{"http://127.0.0.1:9": true, "": false} {
+		c.SSMEndpoint = ssmEndpoint
+		awsCfg, err := loadAWS(t.Context(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		creds, err := awsCfg.Credentials.Retrieve(t.Context())
+		if gotDummy := err == nil && creds.AccessKeyID == "docmeta-local"; gotDummy != wantDummy {
+			t.Errorf("SSM endpoint %q: credentials %q (%v), want dummy ones: %v", ssmEndpoint, creds.AccessKeyID, err, wantDummy)
+		}
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/docmeta/docmeta/bench/serverproc"
+	"github.com/docmeta/docmeta/internal/serverproc"
 )
 
 // cpuMeter measures the CPU time of the processes of one phase (the

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/docmeta/docmeta/backend/dynamo"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 const (
@@ -33,7 +35,7 @@ func (b *bench) startDynalite(ctx context.Context, name string) (*dynalite, erro
 	if _, err := os.Stat(b.cfg.dynaliteScript); err != nil {
 		return nil, fmt.Errorf("dynalite is not installed at %s: run `make tools`: %w", b.cfg.dynaliteScript, err)
 	}
-	addr, err := freeAddrForDynalite()
+	addr, err := testenv.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -73,15 +75,6 @@ func (b *bench) startDynalite(ctx context.Context, name string) (*dynalite, erro
 		return nil, err
 	}
 	return d, nil
-}
-
-func freeAddrForDynalite() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("no free loopback port: %w", err)
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 func (d *dynalite) config() dynamo.Config {

@@ -15,8 +15,8 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/docmeta/docmeta/bench/loadgen"
 	"github.com/docmeta/docmeta/bench/report"
+	"github.com/docmeta/docmeta/internal/loadgen"
 )
 
 // largePhase streams cfg.largeRuns uploads of cfg.largeMiB, one after the

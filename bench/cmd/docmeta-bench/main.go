@@ -1,6 +1,6 @@
 // Command docmeta-bench is `make bench`: it starts loopback servers itself
 // (the sink, docmeta on bolt, dynalite and docmeta on DynamoDB), loads them
-// with bench/loadgen, measures a 1 GiB streamed upload and the start-up
+// with internal/loadgen, measures a 1 GiB streamed upload and the start-up
 // time, prints a table and writes bench/out/results.json.
 //
 // It is a report, not a test: a missed target or a run with errors is said

@@ -9,9 +9,11 @@ import (
 	"sort"
 	"time"
 
-	"github.com/docmeta/docmeta/bench/loadgen"
 	"github.com/docmeta/docmeta/bench/report"
-	"github.com/docmeta/docmeta/bench/serverproc"
+	"github.com/docmeta/docmeta/internal/loadgen"
+	"github.com/docmeta/docmeta/internal/serverproc"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // benchAPIKey is configured on every docmeta server the bench starts, so
@@ -92,7 +94,7 @@ func (b *bench) record(name string, r loadgen.Result, note string) {
 
 // startSink runs the sink binary; null makes it skip the body.
 func (b *bench) startSink(name string, null bool) (*serverproc.Proc, error) {
-	addr, err := serverproc.FreeAddr()
+	addr, err := testenv.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +133,7 @@ func (b *bench) boltEnv(addr, dataDir string, extra ...string) []string {
 // startServer runs docmeta on a fresh loopback address with the
 // environment env builds for that address.
 func (b *bench) startServer(name string, env func(addr string) []string) (*serverproc.Proc, error) {
-	addr, err := serverproc.FreeAddr()
+	addr, err := testenv.FreeAddr()
 	if err != nil {
 		return nil, err
 	}

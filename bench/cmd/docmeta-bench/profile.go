@@ -94,7 +94,7 @@ func (b *bench) profileStore(ctx context.Context, name string, store backend.Sto
 		return err
 	}
 	exe, _ := os.Executable()
-	top := exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=30", "-ignore=bench/loadgen", exe, path)
+	top := exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=30", "-ignore=internal/loadgen", exe, path)
 	out, err := top.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("go tool pprof on %s: %v\n%s", path, err, out)

@@ -12,8 +12,8 @@ import (
 
 	"github.com/docmeta/docmeta/backend"
 	"github.com/docmeta/docmeta/backend/dynamo"
-	"github.com/docmeta/docmeta/bench/loadgen"
 	"github.com/docmeta/docmeta/bench/report"
+	"github.com/docmeta/docmeta/internal/loadgen"
 )
 
 // loadTarget is one thing the load rounds measure: the sink, docmeta on

@@ -126,7 +126,7 @@ func priceTable(ctx context.Context, c costConfig, getenv func(string) string, r
 	if !c.livePrices {
 		return cost.ShippedTable(region)
 	}
-	awsCfg, err := loadAWSConfig(ctx, getenv, cost.PriceListRegion)
+	awsCfg, err := loadAWSConfig(ctx, getenv, cost.PriceListRegion, c.pricingEndpoint)
 	if err != nil {
 		return cost.PriceTable{}, err
 	}

@@ -10,8 +10,8 @@ import (
 	"os/exec"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/docmeta/docmeta/internal/awsconf"
 )
 
 const usage = `usage:
@@ -51,23 +51,19 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 	return false, err
 }
 
-// loadAWSConfig builds the SDK configuration with the region given
-// explicitly. Credentials come from getenv's AWS_ACCESS_KEY_ID /
-// AWS_SECRET_ACCESS_KEY when set, else the SDK's default chain (AWS_PROFILE
-// from getenv, shared config, SSO, instance role).
-func loadAWSConfig(ctx context.Context, getenv func(string) string, region string) (aws.Config, error) {
-	opts := []func(*config.LoadOptions) error{config.WithRegion(region)}
-	if id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
-		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret, getenv("AWS_SESSION_TOKEN"))))
-	}
-	if p := getenv("AWS_PROFILE"); p != "" {
-		opts = append(opts, config.WithSharedConfigProfile(p))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return aws.Config{}, fmt.Errorf("load AWS configuration: %w; check AWS_PROFILE and ~/.aws/config", err)
-	}
-	return cfg, nil
+// loadAWSConfig builds the SDK configuration for region and the given
+// endpoint overrides ("" for AWS). Credentials come from getenv's
+// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when set, else the SDK's
+// default chain (AWS_PROFILE from getenv, shared config, SSO, instance role).
+func loadAWSConfig(ctx context.Context, getenv func(string) string, region string, endpoints ...string) (aws.Config, error) {
+	return awsconf.Load(ctx, awsconf.Settings{
+		Region:          region,
+		Profile:         getenv("AWS_PROFILE"),
+		Endpoints:       endpoints,
+		AccessKeyID:     getenv("AWS_ACCESS_KEY_ID"),
+		SecretAccessKey: getenv("AWS_SECRET_ACCESS_KEY"),
+		SessionToken:    getenv("AWS_SESSION_TOKEN"),
+	})
 }
 
 // execAttached runs argv with the operator's terminal, so `cdktf destroy`

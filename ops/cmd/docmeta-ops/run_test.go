@@ -16,18 +16,16 @@ import (
 	"github.com/docmeta/docmeta/ops/cost"
 	"github.com/docmeta/docmeta/ops/cost/pricelisttest"
 	"github.com/docmeta/docmeta/ops/teardown/fakeaws"
-)
 
-func envOf(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
-}
+	"github.com/docmeta/docmeta/internal/testenv"
+)
 
 var testCreds = map[string]string{"AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret"}
 
 func runCmd(t *testing.T, env map[string]string, args ...string) (string, string, error) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), args, envOf(env), &stdout, &stderr)
+	err := run(context.Background(), args, testenv.Getenv(env), &stdout, &stderr)
 	return stdout.String(), stderr.String(), err
 }
 
@@ -170,7 +168,7 @@ func TestTeardownFlagsOverrideOutputsAndErrorsNameTheFix(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--outputs-file") {
 		t.Errorf("missing outputs file: %v", err)
 	}
-	f, _, err := parseTeardownFlags([]string{"--stack", "docmeta-prod", "--outputs-file", writeOutputs(t), "--table", "other-table"}, envOf(nil), &bytes.Buffer{})
+	f, _, err := parseTeardownFlags([]string{"--stack", "docmeta-prod", "--outputs-file", writeOutputs(t), "--table", "other-table"}, testenv.Getenv(nil), &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,13 +176,13 @@ func TestTeardownFlagsOverrideOutputsAndErrorsNameTheFix(t *testing.T) {
 		t.Errorf("config = %+v", f.cfg)
 	}
 	f, _, err = parseTeardownFlags([]string{"--stack", "docmeta-dev", "--region", "us-east-1", "--table", "docmeta-dev-documents", "--export-bucket", "b-exports", "--run-destroy"},
-		envOf(nil), &bytes.Buffer{})
+		testenv.Getenv(nil), &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "--alb-arn") {
 		t.Errorf("--run-destroy without the load balancer: err = %v", err)
 	}
 	f, _, err = parseTeardownFlags([]string{"--stack", "docmeta-dev", "--region", "us-east-1", "--table", "docmeta-dev-documents", "--export-bucket", "b-exports", "--run-destroy",
 		"--alb-arn", fakeaws.ALBARN},
-		envOf(map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:1"}), &bytes.Buffer{})
+		testenv.Getenv(map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:1"}), &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}

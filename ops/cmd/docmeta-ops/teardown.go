@@ -84,7 +84,7 @@ func runTeardown(ctx context.Context, args []string, getenv func(string) string,
 	if help || err != nil {
 		return err
 	}
-	awsCfg, err := loadAWSConfig(ctx, getenv, f.cfg.Region)
+	awsCfg, err := loadAWSConfig(ctx, getenv, f.cfg.Region, f.endpoints.DynamoDB, f.endpoints.S3, f.endpoints.ELBv2)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/smithy-go/encoding/cbor"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // fakeAWS answers the three services the console calls in AWS mode, in their
@@ -93,7 +95,7 @@ func TestAWSModeWiring(t *testing.T) {
 	outputs := filepath.Join(dir, "outputs.json")
 	os.WriteFile(outputs, []byte(`{"docmeta-dev":{"service_url":"http://127.0.0.1:9","asg_name":"docmeta-prod-asg",
 	  "target_group_arn":"arn:tg","nat_gateway_ids":["nat-0e2e"],"interface_endpoint_ids":["vpce-0e2e1","vpce-0e2e2"],"region":"us-east-1"}}`), 0o600)
-	env := envOf(map[string]string{
+	env := testenv.Getenv(map[string]string{
 		"AWS_ACCESS_KEY_ID":                          "AKIDTEST",
 		"AWS_SECRET_ACCESS_KEY":                      "secret",
 		"AWS_ENDPOINT_URL_AUTO_SCALING":              srv.URL,
@@ -158,7 +160,7 @@ func TestCredentialSource(t *testing.T) {
 		{"", nil, "default", ""},
 	}
 	for _, tc := range cases {
-		p, src := credentialSource(tc.profile, envOf(tc.env))
+		p, src := credentialSource(tc.profile, testenv.Getenv(tc.env))
 		if p != tc.wantProfile || src != tc.src {
 			t.Errorf("profile %q env %v: got (%q, %q), want (%q, %q)", tc.profile, tc.env, p, src, tc.wantProfile, tc.src)
 		}

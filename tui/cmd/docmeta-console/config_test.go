@@ -9,19 +9,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
-func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-
 func TestLocalDefaultsEnvAndFlags(t *testing.T) {
-	c, err := parseConfig(nil, envOf(nil), io.Discard)
+	c, err := parseConfig(nil, testenv.Getenv(nil), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.mode != "local" || c.url != "http://127.0.0.1:8080" || c.apiKey != "" || c.interval != 15*time.Second || c.model != "dev" || c.pageSize != 50 {
 		t.Errorf("defaults = %+v", c)
 	}
-	env := envOf(map[string]string{"DOCMETA_URL": "http://10.0.0.5:9000", "DOCMETA_API_KEY": "envkey"})
+	env := testenv.Getenv(map[string]string{"DOCMETA_URL": "http://10.0.0.5:9000", "DOCMETA_API_KEY": "envkey"})
 	c, _ = parseConfig(nil, env, io.Discard)
 	if c.url != "http://10.0.0.5:9000" || c.apiKey != "envkey" {
 		t.Errorf("env not read: %+v", c)
@@ -44,7 +44,7 @@ func writeOutputs(t *testing.T) string {
 }
 
 func TestAWSModeFromOutputsFile(t *testing.T) {
-	env := envOf(map[string]string{
+	env := testenv.Getenv(map[string]string{
 		"AWS_PROFILE":                   "ops",
 		"AWS_ENDPOINT_URL":              "http://127.0.0.1:4566",
 		"AWS_ENDPOINT_URL_CLOUDWATCH":   "http://127.0.0.1:4600",
@@ -63,7 +63,7 @@ func TestAWSModeFromOutputsFile(t *testing.T) {
 		t.Errorf("endpoint overrides = %+v", c.endpoints)
 	}
 	// Flags override what the file says.
-	c, err = parseConfig([]string{"--outputs", writeOutputs(t), "--region", "us-east-1", "--asg", "other", "--nat-gateway-ids", "nat-a, nat-b", "--url", "http://127.0.0.1:8080"}, envOf(nil), io.Discard)
+	c, err = parseConfig([]string{"--outputs", writeOutputs(t), "--region", "us-east-1", "--asg", "other", "--nat-gateway-ids", "nat-a, nat-b", "--url", "http://127.0.0.1:8080"}, testenv.Getenv(nil), io.Discard)
 	if err != nil || c.region != "us-east-1" || c.outputs.ASGName != "other" || strings.Join(c.outputs.NATGatewayIDs, ",") != "nat-a,nat-b" || c.url != "http://127.0.0.1:8080" {
 		t.Errorf("overrides: %+v %v", c, err)
 	}
@@ -84,19 +84,19 @@ func TestConfigErrorsNameTheFix(t *testing.T) {
 		{[]string{"--bogus"}, nil, "see --help"},
 	}
 	for _, tc := range cases {
-		_, err := parseConfig(tc.args, envOf(tc.env), io.Discard)
+		_, err := parseConfig(tc.args, testenv.Getenv(tc.env), io.Discard)
 		var ce *configError
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: %v, want a config error with %q", tc.args, err, tc.want)
 		}
 	}
-	if _, err := parseConfig([]string{"--help"}, envOf(nil), io.Discard); !errors.Is(err, flag.ErrHelp) {
+	if _, err := parseConfig([]string{"--help"}, testenv.Getenv(nil), io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("--help: %v", err)
 	}
 }
 
 func TestRunRejectsBadURLBeforeStarting(t *testing.T) {
-	err := run(t.Context(), []string{"--url", "localhost:8080"}, envOf(nil), strings.NewReader(""), io.Discard, io.Discard)
+	err := run(t.Context(), []string{"--url", "localhost:8080"}, testenv.Getenv(nil), strings.NewReader(""), io.Discard, io.Discard)
 	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "http://127.0.0.1:8080") {
 		t.Errorf("got %v (exit %d)", err, exitCode(err))
 	}

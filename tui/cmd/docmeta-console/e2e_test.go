@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/docmeta/docmeta/internal/gobuild"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 const e2eAPIKey = "e2e-secret-key"
@@ -106,7 +107,10 @@ func e2eBinaries(t *testing.T) (dir, server, console string) {
 // bolt directory and one API key, and waits for /status.
 func startServer(t *testing.T, dir, server string) string {
 	t.Helper()
-	addr := freeAddr(t)
+	addr, err := testenv.FreeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
 	base := "http://" + addr
 	srv := exec.Command(server, "--addr", addr, "--store", "bolt", "--data-dir", filepath.Join(dir, "data"), "--api-keys", e2eAPIKey)
 	srv.Env = append(os.Environ(), "DOCMETA_LOG_FILE=")
@@ -231,16 +235,6 @@ func buildBinary(t *testing.T, dir, pkg string) string {
 		t.Fatal(err)
 	}
 	return bin
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // waitFor polls cond every 100ms for at most 30s (a bound for a stuck

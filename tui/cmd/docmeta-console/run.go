@@ -9,13 +9,12 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/docmeta/docmeta/internal/awsconf"
 	"github.com/docmeta/docmeta/tui"
 	"github.com/docmeta/docmeta/tui/apiclient"
 	"github.com/docmeta/docmeta/tui/awsfleet"
@@ -74,20 +73,20 @@ func buildConsole(ctx context.Context, cfg config, getenv func(string) string) (
 	}
 
 	t.Profile, t.Credentials = credentialSource(cfg.awsProfile, getenv)
-	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(cfg.region)}
-	if cfg.awsProfile != "" {
-		opts = append(opts, awsconfig.WithSharedConfigProfile(cfg.awsProfile))
-	}
-	// Two attempts: a throttled or failed call shows in the status line within
-	// the request timeout, and the next refresh is the retry.
-	opts = append(opts, awsconfig.WithRetryMaxAttempts(2))
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	awsCfg, err := awsconf.Load(ctx, awsconf.Settings{
+		Region:    cfg.region,
+		Profile:   cfg.awsProfile,
+		Endpoints: []string{cfg.endpoints.autoscaling, cfg.endpoints.elbv2, cfg.endpoints.cloudwatch},
+		// Two attempts: a throttled or failed call shows in the status
+		// line within the request timeout, and the next refresh is the retry.
+		RetryMaxAttempts: 2,
+	})
 	if err != nil {
-		return tui.Config{}, configErrorf("load AWS configuration (profile %q): %v; check ~/.aws/config or --profile", cfg.awsProfile, err)
+		return tui.Config{}, configErrorf("%v (or pass --profile)", err)
 	}
-	asg := autoscaling.NewFromConfig(awsCfg, func(o *autoscaling.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.autoscaling) })
-	elb := elbv2.NewFromConfig(awsCfg, func(o *elbv2.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.elbv2) })
-	cw := cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) { o.BaseEndpoint = endpoint(cfg.endpoints.cloudwatch) })
+	asg := autoscaling.NewFromConfig(awsCfg, func(o *autoscaling.Options) { o.BaseEndpoint = awsconf.Endpoint(cfg.endpoints.autoscaling) })
+	elb := elbv2.NewFromConfig(awsCfg, func(o *elbv2.Options) { o.BaseEndpoint = awsconf.Endpoint(cfg.endpoints.elbv2) })
+	cw := cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) { o.BaseEndpoint = awsconf.Endpoint(cfg.endpoints.cloudwatch) })
 	t.Fleet = awsfleet.New(asg, elb, cfg.outputs.ASGName, cfg.outputs.TargetGroupARN)
 	costs.Region = cfg.region
 	costs.Observe = true
@@ -98,13 +97,6 @@ func buildConsole(ctx context.Context, cfg config, getenv func(string) string) (
 	costs.Now = time.Now
 	t.Costs = costs
 	return t, nil
-}
-
-func endpoint(url string) *string {
-	if url == "" {
-		return nil
-	}
-	return aws.String(url)
 }
 
 // credentialSource says where the SDK's default chain takes the credentials

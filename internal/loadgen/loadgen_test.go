@@ -13,8 +13,8 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/docmeta/docmeta/bench/loadgen"
 	"github.com/docmeta/docmeta/bench/sink"
+	"github.com/docmeta/docmeta/internal/loadgen"
 )
 
 // startSink serves the sink on a loopback port for the test's lifetime.

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/docmeta/docmeta/bench/sink"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // TestMain lets the test binary play the child server: with
@@ -49,7 +51,7 @@ func helper(addr string) int {
 
 func start(t *testing.T, env ...string) (*Proc, error) {
 	t.Helper()
-	addr, err := FreeAddr()
+	addr, err := testenv.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}

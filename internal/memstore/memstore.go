@@ -1,4 +1,7 @@
-package httpapi
+// Package memstore is an in-memory backend.Store for handler tests: it
+// counts calls, so a test can prove a request never reached the store, and
+// can be told to fail.
+package memstore
 
 import (
 	"context"
@@ -8,10 +11,8 @@ import (
 	"github.com/docmeta/docmeta/backend"
 )
 
-// memStore is an in-memory backend.Store for handler tests. It counts
-// calls, so tests can prove a request never reached the store, and can be
-// told to fail.
-type memStore struct {
+// Store keeps documents in a map. The zero value is not ready; use New.
+type Store struct {
 	mu    sync.Mutex
 	docs  map[string]backend.Document
 	calls int
@@ -19,9 +20,19 @@ type memStore struct {
 	putErr error
 }
 
-func newMemStore() *memStore { return &memStore{docs: map[string]backend.Document{}} }
+// New returns an empty store.
+func New() *Store { return &Store{docs: map[string]backend.Document{}} }
 
-func (s *memStore) Put(_ context.Context, d backend.Document) error {
+// SetPutErr makes every later Put return err instead of storing (nil
+// restores storing).
+func (s *Store) SetPutErr(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.putErr = err
+}
+
+// Put stores d; an existing ID is ECONFLICT.
+func (s *Store) Put(_ context.Context, d backend.Document) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
@@ -35,7 +46,8 @@ func (s *memStore) Put(_ context.Context, d backend.Document) error {
 	return nil
 }
 
-func (s *memStore) Get(_ context.Context, id string) (backend.Document, error) {
+// Get returns the document with id, or ENOTFOUND.
+func (s *Store) Get(_ context.Context, id string) (backend.Document, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
@@ -48,7 +60,7 @@ func (s *memStore) Get(_ context.Context, id string) (backend.Document, error) {
 
 // List pages newest first; the cursor is the ID of the last document of the
 // previous page.
-func (s *memStore) List(_ context.Context, o backend.ListOptions) (backend.Page, error) {
+func (s *Store) List(_ context.Context, o backend.ListOptions) (backend.Page, error) {
 	if err := o.Validate(); err != nil {
 		return backend.Page{}, err
 	}
@@ -85,9 +97,11 @@ func (s *memStore) List(_ context.Context, o backend.ListOptions) (backend.Page,
 	return p, nil
 }
 
-func (s *memStore) Close() error { return nil }
+// Close does nothing: there is nothing to release.
+func (s *Store) Close() error { return nil }
 
-func (s *memStore) state() (n, calls int) {
+// State returns the number of documents held and of calls made.
+func (s *Store) State() (n, calls int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.docs), s.calls

@@ -49,16 +49,6 @@ type Proc struct {
 	HealthyAfter time.Duration
 }
 
-// FreeAddr returns a loopback address whose port was free a moment ago.
-func FreeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("no free loopback port: %w", err)
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
-
 // Start execs the process and waits until GET /status answers 200.
 func Start(cfg Config) (*Proc, error) {
 	if cfg.StartTimeout <= 0 {
