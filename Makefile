@@ -64,11 +64,19 @@ test-shell:
 ## workload, from the topology and the shipped us-east-1 price table
 ## (docmeta-ops cost -h for workload flags, --json, --live-prices)
 cost:
-	$(GO) run ./cmd/docmeta-ops cost $(COST_FLAGS)
+	$(GO) run ./ops/cmd/docmeta-ops cost $(COST_FLAGS)
 
 # --- evidence: benchmark, reliability and fuzz (bench/, test/reliability/) ---
-.PHONY: bench fuzz test-reliability
+.PHONY: bench fuzz fuzz-long test-reliability
+# fuzz-long's own default (30m) yields to a FUZZTIME set on the command
+# line or in the environment.
+FUZZ_LONG_TIME := $(if $(filter command line environment,$(origin FUZZTIME)),$(FUZZTIME),30m)
 FUZZTIME ?= 30s
+FUZZ_PARALLEL ?=
+FUZZ_TARGETS ?=
+# Go spends up to 60s minimizing each new corpus entry, fuzzing nothing
+# meanwhile (a run shows 0 execs/s); 500 runs of the target take well under a second, even on a loaded machine.
+FUZZ_MINIMIZE ?= 500x
 BENCH_FLAGS ?=
 
 ## bench: upload benchmark report; starts its own loopback servers, prints a
@@ -88,8 +96,21 @@ test-reliability: tools
 
 ## fuzz: run each fuzz target for FUZZTIME (make test runs their seed corpora)
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzCleanFilename$$' -fuzztime $(FUZZTIME) ./backend
-	$(GO) test -run '^$$' -fuzz '^FuzzUploadHandler$$' -fuzztime $(FUZZTIME) ./backend/httpapi
+	$(GO) test -run '^$$' -fuzz '^FuzzCleanFilename$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZ_MINIMIZE) ./backend
+	$(GO) test -run '^$$' -fuzz '^FuzzUploadHandler$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZ_MINIMIZE) ./backend/httpapi
+
+## fuzz-long: every fuzz target at once for FUZZTIME each (default 30m),
+## FUZZ_PARALLEL workers each (default one per CPU), logs in bin/fuzz; prints
+## per target the execs, the corpus size and the lowest execs/s
+## (FUZZ_CACHE=dir keeps the corpora there instead of in the go cache)
+fuzz-long:
+	FUZZTIME=$(FUZZ_LONG_TIME) FUZZ_PARALLEL=$(FUZZ_PARALLEL) FUZZ_MINIMIZE=$(FUZZ_MINIMIZE) FUZZ_TARGETS=$(FUZZ_TARGETS) bash scripts/fuzz-long.sh
+
+## fuzz-times: run each FuzzUploadHandler corpus input once and list the
+## slowest (FUZZ_CACHE as for fuzz-long)
+.PHONY: fuzz-times
+fuzz-times:
+	bash scripts/fuzz-times.sh $(if $(FUZZ_CACHE),$(FUZZ_CACHE)/FuzzUploadHandler)
 
 # --- operator console (tui/) ---
 .PHONY: console test-console

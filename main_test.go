@@ -13,7 +13,7 @@ import (
 
 // TestRunWritesTheJSONStacks is what `go run .` does (JSON mode, no cdktf
 // CLI), for the dev profile only so it synthesizes once: it must write
-// cdktf.out/stacks/docmeta-dev/cdk.tf.json, the file `cdktf deploy` and the
+// cdktf.out/stacks/docmeta-dev-us-east-1/cdk.tf.json, the file `cdktf deploy` and the
 // docs point at.
 func TestRunWritesTheJSONStacks(t *testing.T) {
 	// cdktf.json's context is read by `go run .` too (not only by the cdktf
@@ -28,13 +28,13 @@ func TestRunWritesTheJSONStacks(t *testing.T) {
 	if err := run(testenv.Getenv(env), &stdout, &stderr); err != nil {
 		t.Fatalf("run: %v\nstderr:\n%s", err, stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "synthesized docmeta-dev and docmeta-dev-exports") {
+	if !strings.Contains(stdout.String(), "synthesized docmeta-dev-us-east-1 and docmeta-dev-us-east-1-exports") {
 		t.Errorf("stdout = %q", stdout.String())
 	}
-	if !strings.Contains(stderr.String(), "warning: docmeta-dev: no certificate ARN") {
+	if !strings.Contains(stderr.String(), "warning: docmeta-dev-us-east-1: no certificate ARN") {
 		t.Errorf("stderr lacks the plain-HTTP warning: %q", stderr.String())
 	}
-	for stack, resource := range map[string]string{"docmeta-dev": "aws_dynamodb_table", "docmeta-dev-exports": "aws_s3_bucket"} {
+	for stack, resource := range map[string]string{"docmeta-dev-us-east-1": "aws_dynamodb_table", "docmeta-dev-us-east-1-exports": "aws_s3_bucket"} {
 		path := filepath.Join("cdktf.out", "stacks", stack, "cdk.tf.json")
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -53,7 +53,7 @@ func TestRunWritesTheJSONStacks(t *testing.T) {
 	if lt := launchTemplateType(t); lt != "t4g.small" {
 		t.Errorf("launch template instance type = %q, want t4g.small from cdktf.json's context", lt)
 	}
-	if _, err := os.Stat(filepath.Join("cdktf.out", "stacks", "docmeta-prod")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join("cdktf.out", "stacks", "docmeta-prod-us-east-1")); !os.IsNotExist(err) {
 		t.Errorf("prod was synthesized although DOCMETA_PROFILES=dev: %v", err)
 	}
 }
@@ -96,7 +96,7 @@ func scratchProject(t *testing.T, context map[string]any) {
 // launchTemplateType reads the dev stack's launch template instance type.
 func launchTemplateType(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("cdktf.out", "stacks", "docmeta-dev", "cdk.tf.json"))
+	b, err := os.ReadFile(filepath.Join("cdktf.out", "stacks", "docmeta-dev-us-east-1", "cdk.tf.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func refusesNonStringContext(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"DOCMETA_DEV_AZ_COUNT" is a number`) || !strings.Contains(err.Error(), `write it as "3"`) {
 		t.Fatalf("run with a numeric context value: err = %v", err)
 	}
-	if _, err := os.Stat(filepath.Join("cdktf.out", "stacks", "docmeta-dev", "cdk.tf.json")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join("cdktf.out", "stacks", "docmeta-dev-us-east-1", "cdk.tf.json")); !os.IsNotExist(err) {
 		t.Errorf("stacks were synthesized despite the bad context value: %v", err)
 	}
 }

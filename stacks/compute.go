@@ -15,8 +15,10 @@ import (
 
 // ComputeProps are the inputs of the launch template and Auto Scaling Group.
 type ComputeProps struct {
-	Name               string
-	InstanceType       string
+	Name         string
+	InstanceType string
+	// Burstable sets the standard credit mode (a t-family type).
+	Burstable          bool
 	AMIParameter       string
 	RootVolume         topology.Volume
 	ASG                topology.ASGSize
@@ -33,6 +35,9 @@ type ComputeProps struct {
 	// TargetGroupAttached is what attaches the target group to the load
 	// balancer: AWS rejects an ALBRequestCountPerTarget policy before that.
 	TargetGroupAttached cdktf.ITerraformDependable
+	// BootDependsOn is everything the first instance needs when it boots
+	// and that the group does not reference: see bootDependencies.
+	BootDependsOn []cdktf.ITerraformDependable
 }
 
 // Compute is the launch template and the group.
@@ -71,7 +76,8 @@ func NewCompute(scope constructs.Construct, id string, p ComputeProps) *Compute 
 				Encrypted: str("true"), DeleteOnTermination: str("true"),
 			},
 		}},
-		UserData: cdktf.Fn_Base64encode(str(EscapeForExpression(p.UserData))),
+		UserData:            cdktf.Fn_Base64encode(str(EscapeForExpression(p.UserData))),
+		CreditSpecification: creditSpecification(p.Burstable),
 		TagSpecifications: &[]*launchtemplate.LaunchTemplateTagSpecifications{
 			{ResourceType: str("instance"), Tags: nameTag(p.Name + "-app")},
 			{ResourceType: str("volume"), Tags: nameTag(p.Name + "-app")},
@@ -89,6 +95,18 @@ func NewCompute(scope constructs.Construct, id string, p ComputeProps) *Compute 
 		HealthCheckType:        str("ELB"),
 		HealthCheckGracePeriod: num(p.Scaling.HealthCheckGraceSeconds),
 		ProtectFromScaleIn:     p.ScaleInProtection,
+		// Apply waits until this many instances are healthy in the target
+		// group, so an instance that cannot boot (no route, AccessDenied,
+		// missing key parameter) fails the deploy instead of passing it.
+		MinElbCapacity:         num(p.ASG.Min),
+		WaitForCapacityTimeout: str(waitForCapacityTimeout),
+		// Replacing an unhealthy instance or rebalancing AZs launches the new
+		// one first: dev's single instance is never terminated before its
+		// replacement serves.
+		InstanceMaintenancePolicy: &autoscalinggroup.AutoscalingGroupInstanceMaintenancePolicy{
+			MinHealthyPercentage: num(100), MaxHealthyPercentage: num(200),
+		},
+		DependsOn: &p.BootDependsOn,
 		LaunchTemplate: &autoscalinggroup.AutoscalingGroupLaunchTemplate{
 			Id: r.LaunchTemplate.Id(),
 			// The concrete latest version, not "$Latest": Terraform then sees
@@ -104,6 +122,10 @@ func NewCompute(scope constructs.Construct, id string, p ComputeProps) *Compute 
 				InstanceWarmup:       str(fmt.Sprint(p.Scaling.HealthCheckGraceSeconds)),
 				// Protected instances are replaced too, or a refresh would stall.
 				ScaleInProtectedInstances: str("Refresh"),
+				// A refresh whose new instances never turn healthy returns the
+				// group to the previous launch-template version (whose binary
+				// the artifact bucket keeps).
+				AutoRollback: jsiiTrue,
 			},
 		},
 		Tag: &[]*autoscalinggroup.AutoscalingGroupTag{{
@@ -128,6 +150,20 @@ func NewCompute(scope constructs.Construct, id string, p ComputeProps) *Compute 
 		DependsOn: &[]cdktf.ITerraformDependable{p.TargetGroupAttached},
 	}), "app_scaling")
 	return r
+}
+
+// waitForCapacityTimeout bounds the wait for healthy instances on create:
+// boot with a package install and the download retries, plus two health
+// checks, stays well under it.
+const waitForCapacityTimeout = "15m"
+
+// creditSpecification is "standard" for burstable types and absent for the
+// others, which reject the setting.
+func creditSpecification(burstable bool) *launchtemplate.LaunchTemplateCreditSpecification {
+	if !burstable {
+		return nil
+	}
+	return &launchtemplate.LaunchTemplateCreditSpecification{CpuCredits: str("standard")}
 }
 
 // EscapeForExpression prepares a literal for a cdktf function argument: cdktf

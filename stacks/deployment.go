@@ -114,18 +114,24 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 
 	gw := NewGatewayEndpoints(stack, "gateway_endpoints", GatewayEndpointsProps{
 		Region: cfg.Region, VPCID: *net.VPC.Id(), RouteTableIDs: net.PrivateRouteTables,
-		S3Policy: policyDocument{Statement: []policyStatement{{
-			Sid: "ArtifactsAndAmazonLinuxRepos", Effect: "Allow", Principal: "*",
-			Action:   []string{"s3:GetObject"},
-			Resource: []string{*artifacts.Bucket.Arn() + "/*", AL2023RepoBucketARN(cfg.Region)},
-		}}},
+		S3Policy: policyDocument{Statement: []policyStatement{
+			{
+				Sid: "ArtifactsAndAmazonLinuxRepos", Effect: "Allow", Principal: "*",
+				Action:   binaryReadActions,
+				Resource: []string{*artifacts.Bucket.Arn() + "/*", AL2023RepoBucketARN(cfg.Region)},
+			},
+			{
+				Sid: "SsmAgentBuckets", Effect: "Allow", Principal: "*",
+				Action: []string{"s3:GetObject"}, Resource: SSMAgentBucketARNs(cfg.Region),
+			},
+		}},
 		DynamoDBPolicy: policyDocument{Statement: []policyStatement{{
 			Sid: "MetadataTable", Effect: "Allow", Principal: "*",
 			Action: serverTableActions, Resource: []string{*table.Arn(), indexARN},
 		}}},
 	})
 	sgs := NewSecurityGroups(stack, "security_groups", SecurityGroupsProps{
-		Name: name, VPCID: *net.VPC.Id(), VPCCIDR: cfg.VPCCIDR, HTTPS: cfg.CertificateARN != "",
+		Name: name, VPCID: *net.VPC.Id(), HTTPS: cfg.CertificateARN != "",
 		S3PrefixList: *gw.S3.PrefixListId(), DynamoDBPrefixList: *gw.DynamoDB.PrefixListId(),
 		InternetEgress: cfg.NATMode != topology.NATNone,
 	})
@@ -135,36 +141,50 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 	})
 
 	iam := NewIAM(stack, "iam", IAMProps{
-		Name: name, Region: cfg.Region, Partition: *partition.Partition(),
+		Name: cfg.GlobalNamePrefix(), Region: cfg.Region, Partition: *partition.Partition(),
 		TableARN: *table.Arn(), IndexARN: indexARN, ArtifactObjectARN: artifacts.ObjectARN,
+		VPCID: *net.VPC.Id(), S3EndpointID: *gw.S3.Id(), DynamoDBEndpointID: *gw.DynamoDB.Id(),
 		APIKeyParameterARN: fmt.Sprintf("arn:%s:ssm:%s:%s:parameter%s", *partition.Partition(), cfg.Region, *account.AccountId(), cfg.APIKeyParameter),
 		APIKeyKMSKeyARN:    cfg.APIKeyKMSKeyARN,
 	})
-	NewArtifactPolicy(stack, "artifact_bucket_policy", ArtifactPolicyProps{
-		Bucket: artifacts.Bucket, S3EndpointID: *gw.S3.Id(), DeployerUserID: *account.UserId(),
+	apiKeys := NewAPIKeyParameterCheck(stack, "api_key_parameter", APIKeyParameterProps{Region: cfg.Region, Name: cfg.APIKeyParameter})
+	artifactPolicy := NewArtifactPolicy(stack, "artifact_bucket_policy", ArtifactPolicyProps{
+		Bucket: artifacts.Bucket, S3EndpointID: *gw.S3.Id(),
+		InstanceRoleARN: *iam.Role.Arn(), AccountID: *account.AccountId(),
 	})
 
 	alb := NewLoadBalancer(stack, "load_balancer", LoadBalancerProps{
 		Name: name, VPCID: *net.VPC.Id(), SubnetIDs: net.PublicSubnetIDs, SecurityGroupID: *sgs.ALB.Id(),
 		CertificateARN: cfg.CertificateARN, DeletionProtection: cfg.ALBDeletionProtection,
-		DeregistrationDelay: cfg.Scaling.DeregistrationDelaySeconds,
+		DeregistrationDelay:   cfg.Scaling.DeregistrationDelaySeconds,
+		TargetGroupNamePrefix: cfg.TargetGroupNamePrefix(),
+		DependsOn:             net.PublicReady,
 	})
 
 	ud, err := userdata.Render(userdata.Params{
 		Region: cfg.Region, Table: cfg.TableName(), APIKeyParameter: cfg.APIKeyParameter,
-		ArtifactBucket: *artifacts.Bucket.Bucket(), ArtifactKey: *artifacts.Object.Key(), BinarySHA256: sum,
+		ArtifactBucket: *artifacts.Bucket.Bucket(), ArtifactKey: *artifacts.Object.Key(),
+		ArtifactVersion: *artifacts.Object.VersionId(), BinarySHA256: sum,
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", cfg.StackName(), err)
 	}
 	compute := NewCompute(stack, "compute", ComputeProps{
-		Name: name, InstanceType: cfg.InstanceType, AMIParameter: cfg.AMIParameter(),
+		Name: name, InstanceType: cfg.InstanceType, Burstable: cfg.Burstable(), AMIParameter: cfg.AMIParameter(),
 		RootVolume: cfg.RootVolume, ASG: cfg.ASG, Scaling: cfg.Scaling, ScaleInProtection: cfg.ScaleInProtection,
 		SubnetIDs: net.PrivateSubnetIDs, SecurityGroupID: *sgs.Instance.Id(),
 		InstanceProfileARN: *iam.Profile.Arn(), TargetGroupARN: *alb.TargetGroup.Arn(),
 		ScalingResourceLabel: *alb.LB.ArnSuffix() + "/" + *alb.TargetGroup.ArnSuffix(),
 		UserData:             ud.Script,
 		TargetGroupAttached:  alb.APIRule,
+		BootDependsOn: bootDependencies(BootNeeds{
+			RoleGrants:      iam.Grants,
+			Endpoints:       endpointDependables(gw, interfaces),
+			Rules:           sgs.InstanceReachesAWS,
+			Routes:          net.PrivateReady,
+			Artifacts:       []cdktf.ITerraformDependable{artifacts.Object, artifactPolicy},
+			APIKeyParameter: apiKeys,
+		}),
 	})
 
 	endpointIDs := make([]string, len(interfaces))

@@ -179,7 +179,7 @@ func TestSecurityGroups(t *testing.T) {
 	}
 	t.Run("variant", func(t *testing.T) {
 		ensureFixture(t)
-		check(t, synthesizedVariant(t, "docmeta-dev"), fixture.variant)
+		check(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
 	})
 }
 
@@ -208,7 +208,7 @@ func TestInstanceRole(t *testing.T) {
 		}
 		want := map[string][2][]string{
 			"MetadataTable": {{"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"}, {table, table + "/index/by-day"}},
-			"ServerBinary":  {{"s3:GetObject"}, {ref("aws_s3_bucket", "artifact_bucket", "arn") + "/docmeta-server/linux-" + string(cfg.Arch()) + "/" + fixture.binaries[cfg.Arch()]}},
+			"ServerBinary":  {{"s3:GetObject", "s3:GetObjectVersion"}, {ref("aws_s3_bucket", "artifact_bucket", "arn") + "/docmeta-server/linux-" + string(cfg.Arch()) + "/docmeta-server"}},
 			"ApiKeys":       {{"ssm:GetParameter"}, {paramARN}},
 		}
 		if cfg.APIKeyKMSKeyARN != "" {
@@ -224,6 +224,16 @@ func TestInstanceRole(t *testing.T) {
 			s := statement(t, p, sid)
 			if s.Effect != "Allow" || !equalSets(s.Action, w[0]) || !equalSets(s.Resource, w[1]) {
 				t.Errorf("%s = %v on %v, want %v on %v", sid, s.Action, s.Resource, w[0], w[1])
+			}
+			// Data grants hold only from inside the VPC (KMS is called by
+			// SSM on the role's behalf and carries no VPC: kms:ViaService).
+			wantVPC := map[string][2]string{
+				"MetadataTable": {"aws:SourceVpce", ref("aws_vpc_endpoint", "dynamodb_gateway", "id")},
+				"ServerBinary":  {"aws:SourceVpce", ref("aws_vpc_endpoint", "s3_gateway", "id")},
+				"ApiKeys":       {"aws:SourceVpc", ref("aws_vpc", "vpc", "id")},
+			}
+			if w, ok := wantVPC[sid]; ok && (s.Condition["StringEquals"][w[0]] != w[1] || len(s.Condition) != 1 || len(s.Condition["StringEquals"]) != 1) {
+				t.Errorf("%s condition = %v, want StringEquals %s = %s", sid, s.Condition, w[0], w[1])
 			}
 		}
 		for _, s := range p.Statement {
@@ -258,7 +268,7 @@ func TestInstanceRole(t *testing.T) {
 	}
 	t.Run("variant with a customer KMS key", func(t *testing.T) {
 		ensureFixture(t)
-		check(t, synthesizedVariant(t, "docmeta-dev"), fixture.variant)
+		check(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
 	})
 }
 
@@ -363,10 +373,10 @@ func TestRemoteState(t *testing.T) {
 		}
 	}
 	ensureFixture(t)
-	for _, stack := range []string{"docmeta-dev", "docmeta-dev-exports"} {
+	for _, stack := range []string{fixture.variant.StackName(), fixture.variant.ExportStackName()} {
 		s3 := at(synthesizedVariant(t, stack), "terraform", "backend", "s3")
 		want := map[string]any{
-			"bucket": "docmeta-terraform-state", "key": "docmeta/" + stack + ".tfstate", "region": "us-east-1",
+			"bucket": "docmeta-terraform-state", "key": "docmeta/" + stack + ".tfstate", "region": testStateRegion,
 			"dynamodb_table": "docmeta-terraform-locks", "encrypt": true,
 		}
 		for k, v := range want {
@@ -413,7 +423,7 @@ func TestAddProfilesSkipsProdWithoutCertificateOnlyByDefault(t *testing.T) {
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "docmeta-prod not synthesized") || !strings.Contains(warnings[0], "DOCMETA_PROD_CERTIFICATE_ARN") {
 		t.Errorf("warnings = %q, want prod skipped with the variable to set", warnings)
 	}
-	if err == nil || !strings.Contains(err.Error(), "docmeta-dev: server binary") || !strings.Contains(err.Error(), "docmeta-seed: server binary") ||
+	if err == nil || !strings.Contains(err.Error(), "docmeta-dev-us-east-1: server binary") || !strings.Contains(err.Error(), "docmeta-seed-us-east-1: server binary") ||
 		strings.Contains(err.Error(), "docmeta-prod") || !strings.Contains(err.Error(), "make synth") {
 		t.Errorf("err = %v, want dev and seed attempted (binary missing) and prod not", err)
 	}

@@ -11,6 +11,8 @@ import (
 
 // IAMProps name exactly the resources the server touches.
 type IAMProps struct {
+	// Name prefixes the role and profile names, which are account-wide:
+	// it carries the region (topology.Config.GlobalNamePrefix).
 	Name               string
 	Region             string
 	Partition          string
@@ -18,6 +20,9 @@ type IAMProps struct {
 	IndexARN           string
 	ArtifactObjectARN  string
 	APIKeyParameterARN string
+	// VPCID and the gateway endpoint IDs condition the data grants: the
+	// role's credentials read nothing from outside the VPC.
+	VPCID, S3EndpointID, DynamoDBEndpointID string
 	// APIKeyKMSKeyARN is set only for a customer-managed key.
 	APIKeyKMSKeyARN string
 }
@@ -26,6 +31,10 @@ type IAMProps struct {
 type IAM struct {
 	Role    iamrole.IamRole
 	Profile iaminstanceprofile.IamInstanceProfile
+	// Grants are the role's policies: an instance launched before they are
+	// attached boots with a role that may not read the binary, the key
+	// parameter or the table, and the SSM agent cannot register.
+	Grants []cdktf.ITerraformDependable
 }
 
 // ssmCorePolicy is what the SSM agent needs for Session Manager.
@@ -35,13 +44,29 @@ const ssmCorePolicy = "policy/AmazonSSMManagedInstanceCore"
 var parameterReadActions = []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"}
 
 // ServerPolicy is the instance role's inline policy: the server's four
-// DynamoDB calls on the table and its listing index, reading its own binary,
-// and reading the API-key parameter, and a Deny on every other parameter.
+// DynamoDB calls on the table and its listing index, reading its own binary
+// (every version of its key, so earlier launch-template versions boot), and
+// reading the API-key parameter, and a Deny on every other parameter.
+//
+// Each grant holds only from inside the VPC, by the condition key AWS
+// documents for the path the request takes: aws:SourceVpce (the gateway
+// endpoint's ID) for DynamoDB and S3, which are reached through gateway
+// endpoints, and aws:SourceVpc for SSM, reached through the interface
+// endpoint (private DNS). Stolen instance credentials then read neither the
+// metadata nor the keys from elsewhere. kms:Decrypt stays conditioned on
+// kms:ViaService only: SSM calls KMS on the role's behalf, and such a
+// service-to-service request carries no VPC.
 func ServerPolicy(p IAMProps) policyDocument {
+	fromEndpoint := func(id string) map[string]any {
+		return map[string]any{"StringEquals": map[string]string{"aws:SourceVpce": id}}
+	}
 	doc := policyDocument{Statement: []policyStatement{
-		{Sid: "MetadataTable", Effect: "Allow", Action: serverTableActions, Resource: []string{p.TableARN, p.IndexARN}},
-		{Sid: "ServerBinary", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: []string{p.ArtifactObjectARN}},
-		{Sid: "ApiKeys", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{p.APIKeyParameterARN}},
+		{Sid: "MetadataTable", Effect: "Allow", Action: serverTableActions, Resource: []string{p.TableARN, p.IndexARN},
+			Condition: fromEndpoint(p.DynamoDBEndpointID)},
+		{Sid: "ServerBinary", Effect: "Allow", Action: binaryReadActions, Resource: []string{p.ArtifactObjectARN},
+			Condition: fromEndpoint(p.S3EndpointID)},
+		{Sid: "ApiKeys", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{p.APIKeyParameterARN},
+			Condition: map[string]any{"StringEquals": map[string]string{"aws:SourceVpc": p.VPCID}}},
 		// The managed AmazonSSMManagedInstanceCore policy (Session Manager)
 		// allows ssm:GetParameter(s) on "*", which would let a dev instance
 		// read prod's API keys. An explicit Deny wins over that Allow.
@@ -74,12 +99,13 @@ func NewIAM(scope constructs.Construct, id string, p IAMProps) *IAM {
 		Name: str(p.Name + "-instance"), AssumeRolePolicy: assume,
 		Description: str("docmeta server instances"), Tags: nameTag(p.Name + "-instance"),
 	}), "instance_role")
-	pin(iamrolepolicy.NewIamRolePolicy(c, str("server_policy"), &iamrolepolicy.IamRolePolicyConfig{
+	server := pin(iamrolepolicy.NewIamRolePolicy(c, str("server_policy"), &iamrolepolicy.IamRolePolicyConfig{
 		Name: str("docmeta-server"), Role: r.Role.Id(), Policy: ServerPolicy(p).Expression(),
 	}), "instance_server_policy")
-	pin(iamrolepolicyattachment.NewIamRolePolicyAttachment(c, str("ssm_core"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
+	core := pin(iamrolepolicyattachment.NewIamRolePolicyAttachment(c, str("ssm_core"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
 		Role: r.Role.Name(), PolicyArn: str("arn:" + p.Partition + ":iam::aws:" + ssmCorePolicy),
 	}), "instance_ssm_core")
+	r.Grants = []cdktf.ITerraformDependable{server, core}
 	r.Profile = pin(iaminstanceprofile.NewIamInstanceProfile(c, str("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
 		Name: str(p.Name + "-instance"), Role: r.Role.Name(),
 	}), "instance_profile")

@@ -20,6 +20,13 @@ type LoadBalancerProps struct {
 	CertificateARN      string
 	DeletionProtection  bool
 	DeregistrationDelay int
+	// TargetGroupNamePrefix is at most 6 characters (an AWS limit on
+	// name_prefix); the full name gets a generated suffix.
+	TargetGroupNamePrefix string
+	// DependsOn is what the load balancer must wait for beyond its
+	// references: for an internet-facing one, the internet gateway and the
+	// public routes (Network.PublicReady).
+	DependsOn []cdktf.ITerraformDependable
 }
 
 // LoadBalancer is the ALB, its target group and the listener that serves.
@@ -58,9 +65,15 @@ func NewLoadBalancer(scope constructs.Construct, id string, p LoadBalancerProps)
 		DropInvalidHeaderFields:  true,
 		EnableDeletionProtection: p.DeletionProtection,
 		Tags:                     nameTag(p.Name),
+		DependsOn:                &p.DependsOn,
 	}), "alb")
+	// Named by prefix and replaced create-before-destroy: a change that
+	// forces a new target group (port, protocol, VPC) then builds the new
+	// one, moves the listener rule and the group to it, and deletes the old
+	// one last, where a fixed name collides with the group being replaced.
 	r.TargetGroup = pin(lbtargetgroup.NewLbTargetGroup(c, str("app"), &lbtargetgroup.LbTargetGroupConfig{
-		Name: str(p.Name + "-app"), Port: num(appPort), Protocol: str("HTTP"), TargetType: str("instance"),
+		NamePrefix: str(p.TargetGroupNamePrefix), Port: num(appPort), Protocol: str("HTTP"), TargetType: str("instance"),
+		Lifecycle:           &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsiiTrue},
 		VpcId:               str(p.VPCID),
 		DeregistrationDelay: str(fmt.Sprint(p.DeregistrationDelay)),
 		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{

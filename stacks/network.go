@@ -33,6 +33,16 @@ type Network struct {
 	PrivateSubnetIDs   []string
 	PrivateRouteTables []string
 	NATGatewayIDs      []string
+	// PublicReady is what an internet-facing load balancer needs in place
+	// before it is created: the internet gateway (attached by its vpc_id),
+	// the public default route and the public subnets' route table
+	// associations. AWS refuses an internet-facing ALB in a VPC without an
+	// attached gateway, and nothing else orders the two.
+	PublicReady []cdktf.ITerraformDependable
+	// PrivateReady is what gives the private subnets their routes: the
+	// route table associations (gateway endpoints add their routes to
+	// those tables) and, with a NAT mode, the default routes.
+	PrivateReady []cdktf.ITerraformDependable
 }
 
 // NewNetwork creates the VPC, subnets, internet gateway, route tables and the
@@ -65,9 +75,10 @@ func NewNetwork(scope constructs.Construct, id string, p NetworkProps) *Network 
 	publicRT := pin(routetable.NewRouteTable(c, str("public_rt"), &routetable.RouteTableConfig{
 		VpcId: n.VPC.Id(), Tags: nameTag(p.Name + "-public"),
 	}), "public_rt")
-	pin(route.NewRoute(c, str("public_default_route"), &route.RouteConfig{
+	publicRoute := pin(route.NewRoute(c, str("public_default_route"), &route.RouteConfig{
 		RouteTableId: publicRT.Id(), DestinationCidrBlock: str("0.0.0.0/0"), GatewayId: igw.Id(),
 	}), "public_default_route")
+	n.PublicReady = append(n.PublicReady, igw, publicRoute)
 
 	for i := range p.Subnets.Public {
 		az := cdktf.Token_AsString(cdktf.Fn_Element(azs.Names(), num(i)), nil)
@@ -77,9 +88,9 @@ func NewNetwork(scope constructs.Construct, id string, p NetworkProps) *Network 
 			MapPublicIpOnLaunch: false,
 			Tags:                nameTag(fmt.Sprintf("%s-public-%d", p.Name, i)),
 		}), fmt.Sprintf("public_%d", i))
-		pin(routetableassociation.NewRouteTableAssociation(c, str(fmt.Sprintf("public_rta_%d", i)), &routetableassociation.RouteTableAssociationConfig{
+		n.PublicReady = append(n.PublicReady, pin(routetableassociation.NewRouteTableAssociation(c, str(fmt.Sprintf("public_rta_%d", i)), &routetableassociation.RouteTableAssociationConfig{
 			SubnetId: pub.Id(), RouteTableId: publicRT.Id(),
-		}), fmt.Sprintf("public_rta_%d", i))
+		}), fmt.Sprintf("public_rta_%d", i)))
 		n.PublicSubnetIDs = append(n.PublicSubnetIDs, *pub.Id())
 
 		priv := pin(subnet.NewSubnet(c, str(fmt.Sprintf("private_%d", i)), &subnet.SubnetConfig{
@@ -90,9 +101,9 @@ func NewNetwork(scope constructs.Construct, id string, p NetworkProps) *Network 
 		rt := pin(routetable.NewRouteTable(c, str(fmt.Sprintf("private_rt_%d", i)), &routetable.RouteTableConfig{
 			VpcId: n.VPC.Id(), Tags: nameTag(fmt.Sprintf("%s-private-%d", p.Name, i)),
 		}), fmt.Sprintf("private_rt_%d", i))
-		pin(routetableassociation.NewRouteTableAssociation(c, str(fmt.Sprintf("private_rta_%d", i)), &routetableassociation.RouteTableAssociationConfig{
+		n.PrivateReady = append(n.PrivateReady, pin(routetableassociation.NewRouteTableAssociation(c, str(fmt.Sprintf("private_rta_%d", i)), &routetableassociation.RouteTableAssociationConfig{
 			SubnetId: priv.Id(), RouteTableId: rt.Id(),
-		}), fmt.Sprintf("private_rta_%d", i))
+		}), fmt.Sprintf("private_rta_%d", i)))
 		n.PrivateSubnetIDs = append(n.PrivateSubnetIDs, *priv.Id())
 		n.PrivateRouteTables = append(n.PrivateRouteTables, *rt.Id())
 	}
@@ -120,11 +131,11 @@ func NewNetwork(scope constructs.Construct, id string, p NetworkProps) *Network 
 		if natCount == 0 {
 			break
 		}
-		pin(route.NewRoute(c, str(fmt.Sprintf("private_nat_route_%d", i)), &route.RouteConfig{
+		n.PrivateReady = append(n.PrivateReady, pin(route.NewRoute(c, str(fmt.Sprintf("private_nat_route_%d", i)), &route.RouteConfig{
 			RouteTableId: str(rt), DestinationCidrBlock: str("0.0.0.0/0"),
 			// single: every AZ through gateway 0; per-az: each through its own.
 			NatGatewayId: str(n.NATGatewayIDs[i%natCount]),
-		}), fmt.Sprintf("private_nat_route_%d", i))
+		}), fmt.Sprintf("private_nat_route_%d", i)))
 	}
 	return n
 }

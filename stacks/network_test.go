@@ -17,7 +17,7 @@ func TestNetworkSubnetsAndRouting(t *testing.T) {
 	}
 	t.Run("variant", func(t *testing.T) {
 		ensureFixture(t)
-		checkNetwork(t, synthesizedVariant(t, "docmeta-dev"), fixture.variant)
+		checkNetwork(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
 	})
 }
 
@@ -116,7 +116,7 @@ func TestEndpoints(t *testing.T) {
 	}
 	t.Run("variant", func(t *testing.T) {
 		ensureFixture(t)
-		checkEndpoints(t, synthesizedVariant(t, "docmeta-dev"), fixture.variant)
+		checkEndpoints(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
 	})
 }
 
@@ -127,16 +127,33 @@ func checkEndpoints(t *testing.T, doc map[string]any, cfg topology.Config) {
 		privateRTs = append(privateRTs, ref("aws_route_table", fmt.Sprintf("private_rt_%d", i), "id"))
 	}
 	table := ref("aws_dynamodb_table", "table", "arn")
+	type grant struct {
+		actions, resources []string
+	}
 	for _, tc := range []struct {
 		name, service string
-		actions       []string
-		resources     []string
+		grants        map[string]grant
 	}{
-		{"s3_gateway", "s3", []string{"s3:GetObject"}, []string{
-			ref("aws_s3_bucket", "artifact_bucket", "arn") + "/*",
-			"arn:aws:s3:::al2023-repos-" + cfg.Region + "-de612dc2/*",
+		{"s3_gateway", "s3", map[string]grant{
+			"ArtifactsAndAmazonLinuxRepos": {[]string{"s3:GetObject", "s3:GetObjectVersion"}, []string{
+				ref("aws_s3_bucket", "artifact_bucket", "arn") + "/*",
+				"arn:aws:s3:::al2023-repos-" + cfg.Region + "-de612dc2/*",
+			}},
+			// AWS's list of the buckets SSM Agent reads (agent updates,
+			// documents, Distributor, patching), Linux ones only.
+			"SsmAgentBuckets": {[]string{"s3:GetObject"}, []string{
+				"arn:aws:s3:::amazon-ssm-" + cfg.Region + "/*",
+				"arn:aws:s3:::amazon-ssm-packages-" + cfg.Region + "/*",
+				"arn:aws:s3:::" + cfg.Region + "-birdwatcher-prod/*",
+				"arn:aws:s3:::aws-ssm-distributor-file-" + cfg.Region + "/*",
+				"arn:aws:s3:::aws-ssm-document-attachments-" + cfg.Region + "/*",
+				"arn:aws:s3:::aws-ssm-" + cfg.Region + "/*",
+				"arn:aws:s3:::patch-baseline-snapshot-" + cfg.Region + "/*",
+			}},
 		}},
-		{"dynamodb_gateway", "dynamodb", serverTableActions, []string{table, table + "/index/" + topology.ListingIndexName}},
+		{"dynamodb_gateway", "dynamodb", map[string]grant{
+			"MetadataTable": {serverTableActions, []string{table, table + "/index/" + topology.ListingIndexName}},
+		}},
 	} {
 		e := resource(t, doc, "aws_vpc_endpoint", tc.name)
 		if e["vpc_endpoint_type"] != "Gateway" || e["service_name"] != "com.amazonaws."+cfg.Region+"."+tc.service {
@@ -146,12 +163,14 @@ func checkEndpoints(t *testing.T, doc map[string]any, cfg topology.Config) {
 			t.Errorf("%s on route tables %v, want the private ones %v", tc.name, e["route_table_ids"], privateRTs)
 		}
 		pol := parsePolicy(t, e["policy"])
-		if len(pol.Statement) != 1 {
-			t.Fatalf("%s policy has %d statements", tc.name, len(pol.Statement))
+		if len(pol.Statement) != len(tc.grants) {
+			t.Fatalf("%s policy has %d statements, want %d", tc.name, len(pol.Statement), len(tc.grants))
 		}
-		st := pol.Statement[0]
-		if st.Effect != "Allow" || !equalSets(st.Action, tc.actions) || !equalSets(st.Resource, tc.resources) {
-			t.Errorf("%s policy = %+v, want %v on %v", tc.name, st, tc.actions, tc.resources)
+		for sid, g := range tc.grants {
+			st := statement(t, pol, sid)
+			if st.Effect != "Allow" || !equalSets(st.Action, g.actions) || !equalSets(st.Resource, g.resources) {
+				t.Errorf("%s policy %s = %+v, want %v on %v", tc.name, sid, st, g.actions, g.resources)
+			}
 		}
 	}
 
@@ -180,10 +199,12 @@ func checkEndpoints(t *testing.T, doc map[string]any, cfg topology.Config) {
 			t.Errorf("%s endpoint security groups %v", svc, e["security_group_ids"])
 		}
 	}
-	// 443 from the VPC only, nothing else in or out.
+	// 443 from the instances' group only (not the whole VPC CIDR), nothing
+	// else in or out.
 	in := rulesOf(doc, "aws_vpc_security_group_ingress_rule", "endpoint_sg")
-	if len(in) != 1 || in[0]["cidr_ipv4"] != cfg.VPCCIDR || in[0]["from_port"] != 443.0 || in[0]["to_port"] != 443.0 {
-		t.Errorf("endpoint ingress = %v, want 443 from %s only", in, cfg.VPCCIDR)
+	if len(in) != 1 || in[0]["referenced_security_group_id"] != ref("aws_security_group", "instance_sg", "id") ||
+		in[0]["cidr_ipv4"] != nil || in[0]["from_port"] != 443.0 || in[0]["to_port"] != 443.0 {
+		t.Errorf("endpoint ingress = %v, want 443 from the instance security group only", in)
 	}
 	if out := rulesOf(doc, "aws_vpc_security_group_egress_rule", "endpoint_sg"); len(out) != 0 {
 		t.Errorf("endpoint security group has egress rules: %v", out)

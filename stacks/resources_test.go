@@ -52,10 +52,16 @@ func TestArtifactBucketAndBinary(t *testing.T) {
 			checkHardenedBucket(t, doc, "artifact", "artifact_bucket")
 			sum := fixture.binaries[cfg.Arch()]
 			obj := resource(t, doc, "aws_s3_object", "server_binary")
-			wantKey := fmt.Sprintf("docmeta-server/linux-%s/%s", cfg.Arch(), sum)
+			// One key per arch: a new binary is a new version of it, and
+			// earlier versions stay for earlier launch-template versions.
+			wantKey := fmt.Sprintf("docmeta-server/linux-%s/docmeta-server", cfg.Arch())
 			if obj["key"] != wantKey || obj["source_hash"] != sum || obj["checksum_algorithm"] != "SHA256" ||
 				obj["bucket"] != ref("aws_s3_bucket", "artifact_bucket", "id") {
 				t.Errorf("binary object = %v, want key %s", obj, wantKey)
+			}
+			// Versioning is on before the first upload, so it has a version ID.
+			if !equalSets(stringsOf(obj["depends_on"]), []string{"aws_s3_bucket_versioning.artifact_versioning"}) {
+				t.Errorf("binary object depends on %v, want the bucket's versioning", obj["depends_on"])
 			}
 			// The asset was copied next to the stack and is the binary we hashed.
 			src := filepath.Join(fixture.dir, "out", "stacks", cfg.StackName(), fmt.Sprint(obj["source"]))
@@ -64,31 +70,51 @@ func TestArtifactBucketAndBinary(t *testing.T) {
 			}
 
 			pol := parsePolicy(t, resource(t, doc, "aws_s3_bucket_policy", "artifact_bucket_policy")["policy"])
-			checkTLSOnly(t, pol, ref("aws_s3_bucket", "artifact_bucket", "arn"))
-			// Reads outside the S3 gateway endpoint are denied to everyone but
-			// the deploying principal (Terraform refreshes the object from
-			// outside the VPC), matched by its stable unique ID.
-			ep := statement(t, pol, "ReadsOnlyThroughVpcEndpoint")
-			deployer := `${element(split(":", data.aws_caller_identity.account.user_id), 0)}`
-			if ep.Effect != "Deny" || ep.Principal != "*" || !equalSets(ep.Action, []string{"s3:GetObject"}) ||
-				!equalSets(ep.Resource, []string{ref("aws_s3_bucket", "artifact_bucket", "arn") + "/*"}) ||
+			bucketARN := ref("aws_s3_bucket", "artifact_bucket", "arn")
+			checkTLSOnly(t, pol, bucketARN)
+			// The instance role reads only through the S3 gateway endpoint;
+			// no other principal is singled out (deployers, CI and
+			// reviewers refresh with their own IAM permissions).
+			ep := statement(t, pol, "InstanceRoleOnlyThroughVpcEndpoint")
+			if ep.Effect != "Deny" || ep.Principal != "*" || !equalSets(ep.Action, []string{"s3:GetObject", "s3:GetObjectVersion"}) ||
+				!equalSets(ep.Resource, []string{bucketARN + "/*"}) ||
 				ep.Condition["StringNotEquals"]["aws:SourceVpce"] != ref("aws_vpc_endpoint", "s3_gateway", "id") ||
-				!equalSets(listOf(ep.Condition["StringNotLike"]["aws:userid"]), []string{deployer, deployer + ":*"}) ||
+				ep.Condition["ArnEquals"]["aws:PrincipalArn"] != ref("aws_iam_role", "instance_role", "arn") ||
 				len(ep.Condition) != 2 {
 				t.Errorf("endpoint-only statement = %+v", ep)
 			}
-			// Old binaries' versions expire and unfinished uploads are
-			// aborted; current objects stay (the running instances need them).
-			rule := at(resource(t, doc, "aws_s3_bucket_lifecycle_configuration", "artifact_lifecycle"), "rule")
-			if at(resource(t, doc, "aws_s3_bucket_lifecycle_configuration", "artifact_lifecycle"), "bucket") != ref("aws_s3_bucket", "artifact_bucket", "id") ||
+			acct := statement(t, pol, "OnlyThisAccount")
+			if acct.Effect != "Deny" || acct.Principal != "*" || !equalSets(acct.Action, []string{"s3:*"}) ||
+				!equalSets(acct.Resource, []string{bucketARN, bucketARN + "/*"}) ||
+				acct.Condition["StringNotEquals"]["aws:PrincipalAccount"] != "${data.aws_caller_identity.account.account_id}" || len(acct.Condition) != 1 {
+				t.Errorf("account-only statement = %+v", acct)
+			}
+			for _, st := range pol.Statement {
+				for _, cond := range st.Condition {
+					for k := range cond {
+						if k == "aws:userid" || k == "aws:PrincipalArn" && st.Sid != "InstanceRoleOnlyThroughVpcEndpoint" {
+							t.Errorf("%s singles out a principal by %s", st.Sid, k)
+						}
+					}
+				}
+			}
+			// The last topology.KeptEarlierBinaries versions of the binary stay
+			// however old they are; older ones and unfinished uploads expire.
+			lc := resource(t, doc, "aws_s3_bucket_lifecycle_configuration", "artifact_lifecycle")
+			rule := at(lc, "rule")
+			if lc["bucket"] != ref("aws_s3_bucket", "artifact_bucket", "id") ||
 				at(rule, "status") != "Enabled" || at(rule, "filter", "prefix") != "" ||
 				at(rule, "noncurrent_version_expiration", "noncurrent_days") != 30.0 ||
+				at(rule, "noncurrent_version_expiration", "newer_noncurrent_versions") != fmt.Sprint(topology.KeptEarlierBinaries) ||
 				at(rule, "abort_incomplete_multipart_upload", "days_after_initiation") != 7.0 ||
 				at(rule, "transition") != nil || at(rule, "expiration") != nil {
 				t.Errorf("artifact lifecycle rule = %v", rule)
 			}
-			if len(pol.Statement) != 2 {
-				t.Errorf("artifact policy has %d statements, want TLS-only and endpoint-only: %+v", len(pol.Statement), pol)
+			if topology.KeptEarlierBinaries < 2 {
+				t.Errorf("topology.KeptEarlierBinaries = %d: a rollback needs at least the previous binary and one before", topology.KeptEarlierBinaries)
+			}
+			if len(pol.Statement) != 3 {
+				t.Errorf("artifact policy has %d statements, want TLS-only, endpoint-only and account-only: %+v", len(pol.Statement), pol)
 			}
 		})
 	}
@@ -162,13 +188,14 @@ func TestLaunchTemplate(t *testing.T) {
 			}
 
 			// The user data is exactly the rendered bootstrap, with the
-			// bucket and key as Terraform references.
+			// bucket, key and version as Terraform references.
 			script := decodeUserData(t, lt["user_data"])
 			want, err := userdata.Render(userdata.Params{
 				Region: cfg.Region, Table: cfg.TableName(), APIKeyParameter: cfg.APIKeyParameter,
-				ArtifactBucket: ref("aws_s3_bucket", "artifact_bucket", "bucket"),
-				ArtifactKey:    ref("aws_s3_object", "server_binary", "key"),
-				BinarySHA256:   fixture.binaries[cfg.Arch()],
+				ArtifactBucket:  ref("aws_s3_bucket", "artifact_bucket", "bucket"),
+				ArtifactKey:     ref("aws_s3_object", "server_binary", "key"),
+				ArtifactVersion: ref("aws_s3_object", "server_binary", "version_id"),
+				BinarySHA256:    fixture.binaries[cfg.Arch()],
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -297,7 +324,7 @@ func TestAutoScalingGroup(t *testing.T) {
 		if !fixture.variant.ScaleInProtection {
 			t.Fatal("variant should exercise scale-in protection")
 		}
-		doc := synthesizedVariant(t, "docmeta-dev")
+		doc := synthesizedVariant(t, fixture.variant.StackName())
 		check(t, doc, fixture.variant)
 		if v := resource(t, doc, "aws_autoscaling_group", "app_asg")["protect_from_scale_in"]; v != true {
 			t.Errorf("variant scale-in protection %v, want true as configured", v)

@@ -5,13 +5,13 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // SecurityGroupsProps are the inputs of the three security groups.
 type SecurityGroupsProps struct {
-	Name    string
-	VPCID   string
-	VPCCIDR string
+	Name  string
+	VPCID string
 	// HTTPS opens 443 on the load balancer (only when a certificate is set).
 	HTTPS bool
 	// S3PrefixList and DynamoDBPrefixList are the gateway endpoints' prefix
@@ -26,6 +26,10 @@ type SecurityGroupsProps struct {
 // endpoints' groups.
 type SecurityGroups struct {
 	ALB, Instance, Endpoint securitygroup.SecurityGroup
+	// InstanceReachesAWS are the rules an instance needs at boot: its
+	// egress to the gateway endpoints and the interface endpoints, and the
+	// interface endpoints' ingress from it.
+	InstanceReachesAWS []cdktf.ITerraformDependable
 }
 
 const appPort = 8080
@@ -33,25 +37,31 @@ const appPort = 8080
 // NewSecurityGroups creates the groups with rules as separate resources (no
 // inline rules, so rules never fight each other on apply). No rule anywhere
 // opens port 22: access is through Session Manager.
+//
+// Groups are named by prefix and replaced create-before-destroy: a change
+// that forces a new group (its description, say) then creates the new one
+// beside the old, moves the rules and the users over, and deletes the old
+// one last, where a fixed name would collide with the group being replaced.
 func NewSecurityGroups(scope constructs.Construct, id string, p SecurityGroupsProps) *SecurityGroups {
 	c := constructs.NewConstruct(scope, str(id))
 	group := func(id, desc string) securitygroup.SecurityGroup {
 		return pin(securitygroup.NewSecurityGroup(c, str(id), &securitygroup.SecurityGroupConfig{
-			Name: str(p.Name + "-" + id), Description: str(desc), VpcId: str(p.VPCID),
+			NamePrefix: str(p.Name + "-" + id + "-"), Description: str(desc), VpcId: str(p.VPCID),
 			RevokeRulesOnDelete: true, Tags: nameTag(p.Name + "-" + id),
+			Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsiiTrue},
 		}), id+"_sg")
 	}
 	g := &SecurityGroups{
 		ALB:      group("alb", "docmeta load balancer: HTTP(S) from the internet, to instances on 8080"),
 		Instance: group("instance", "docmeta instances: 8080 from the load balancer only"),
-		Endpoint: group("endpoint", "docmeta interface endpoints: HTTPS from inside the VPC"),
+		Endpoint: group("endpoint", "docmeta interface endpoints: HTTPS from the instances only"),
 	}
 	type rule struct {
 		id, desc             string
 		port                 int
 		cidr, sg, prefixList string
 	}
-	ingress := func(sg securitygroup.SecurityGroup, r rule) {
+	ingress := func(sg securitygroup.SecurityGroup, r rule) cdktf.ITerraformDependable {
 		cfg := &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 			SecurityGroupId: sg.Id(), Description: str(r.desc), IpProtocol: str("tcp"),
 			FromPort: num(r.port), ToPort: num(r.port),
@@ -62,9 +72,9 @@ func NewSecurityGroups(scope constructs.Construct, id string, p SecurityGroupsPr
 		case r.sg != "":
 			cfg.ReferencedSecurityGroupId = str(r.sg)
 		}
-		pin(vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, str(r.id), cfg), r.id)
+		return pin(vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, str(r.id), cfg), r.id)
 	}
-	egress := func(sg securitygroup.SecurityGroup, r rule) {
+	egress := func(sg securitygroup.SecurityGroup, r rule) cdktf.ITerraformDependable {
 		cfg := &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 			SecurityGroupId: sg.Id(), Description: str(r.desc), IpProtocol: str("tcp"),
 			FromPort: num(r.port), ToPort: num(r.port),
@@ -77,7 +87,7 @@ func NewSecurityGroups(scope constructs.Construct, id string, p SecurityGroupsPr
 		case r.prefixList != "":
 			cfg.PrefixListId = str(r.prefixList)
 		}
-		pin(vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c, str(r.id), cfg), r.id)
+		return pin(vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c, str(r.id), cfg), r.id)
 	}
 
 	ingress(g.ALB, rule{id: "alb_in_http", desc: "HTTP from the internet (redirected to HTTPS when a certificate is set)", port: 80, cidr: "0.0.0.0/0"})
@@ -87,14 +97,19 @@ func NewSecurityGroups(scope constructs.Construct, id string, p SecurityGroupsPr
 	egress(g.ALB, rule{id: "alb_out_app", desc: "to the instances' service port", port: appPort, sg: *g.Instance.Id()})
 
 	ingress(g.Instance, rule{id: "instance_in_app", desc: "service port from the load balancer only", port: appPort, sg: *g.ALB.Id()})
-	egress(g.Instance, rule{id: "instance_out_s3", desc: "HTTPS to S3 through the gateway endpoint (binary, OS packages)", port: 443, prefixList: p.S3PrefixList})
-	egress(g.Instance, rule{id: "instance_out_dynamodb", desc: "HTTPS to DynamoDB through the gateway endpoint", port: 443, prefixList: p.DynamoDBPrefixList})
-	egress(g.Instance, rule{id: "instance_out_endpoints", desc: "HTTPS to the SSM interface endpoints", port: 443, sg: *g.Endpoint.Id()})
+	g.InstanceReachesAWS = append(g.InstanceReachesAWS,
+		egress(g.Instance, rule{id: "instance_out_s3", desc: "HTTPS to S3 through the gateway endpoint (binary, OS packages)", port: 443, prefixList: p.S3PrefixList}),
+		egress(g.Instance, rule{id: "instance_out_dynamodb", desc: "HTTPS to DynamoDB through the gateway endpoint", port: 443, prefixList: p.DynamoDBPrefixList}),
+		egress(g.Instance, rule{id: "instance_out_endpoints", desc: "HTTPS to the SSM interface endpoints", port: 443, sg: *g.Endpoint.Id()}),
+		// Only the instances use the endpoints; anything else in the VPC
+		// (a future workload, a compromised ENI) gets no SSM path.
+		ingress(g.Endpoint, rule{id: "endpoint_in_https", desc: "HTTPS from the instances only", port: 443, sg: *g.Instance.Id()}),
+	)
 	if p.InternetEgress {
-		egress(g.Instance, rule{id: "instance_out_internet", desc: "HTTPS to the internet through the NAT gateway (NAT mode chosen)", port: 443, cidr: "0.0.0.0/0"})
+		g.InstanceReachesAWS = append(g.InstanceReachesAWS,
+			egress(g.Instance, rule{id: "instance_out_internet", desc: "HTTPS to the internet through the NAT gateway (NAT mode chosen)", port: 443, cidr: "0.0.0.0/0"}))
 	}
 
-	ingress(g.Endpoint, rule{id: "endpoint_in_https", desc: "HTTPS from inside the VPC", port: 443, cidr: p.VPCCIDR})
 	// No egress rule on the endpoint group: endpoints only answer.
 	return g
 }

@@ -20,13 +20,17 @@ import (
 // cost_match_test.go): every profile is synthesized ONCE per test binary
 // (cdktf starts Node, which takes seconds), and tests read the parsed JSON.
 //
-//	synthesized(t, "docmeta-dev")          // app stack of a profile
-//	synthesized(t, "docmeta-dev-exports")  // its export stack
-//	testConfig(t, topology.Dev)            // the exact config synthesized
-//	synthesizedVariant(t, "docmeta-dev")   // dev with per-AZ NAT, 3 AZs, HTTPS, KMS key, S3 backend
+//	synthesized(t, "docmeta-dev-us-east-1")         // app stack of a profile
+//	synthesized(t, "docmeta-dev-us-east-1-exports") // its export stack
+//	testConfig(t, topology.Dev)                     // the exact config synthesized
+//	synthesizedVariant(t, fixture.variant.StackName()) // dev with per-AZ NAT, 3 AZs, HTTPS, KMS key, S3 backend
 
 // testCertificateARN is a well-formed ARN; nothing is deployed in tests.
 const testCertificateARN = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+
+// testStateRegion differs from the deploy region: the backend must name
+// the bucket's region, not follow the stack's.
+const testStateRegion = "eu-central-1"
 
 const testKMSKeyARN = "arn:aws:kms:us-east-1:123456789012:key/11112222-3333-4444-5555-666677778888"
 
@@ -72,6 +76,7 @@ func testConfigs() (map[topology.Profile]topology.Config, topology.Config, error
 		"DOCMETA_API_KEYS_KMS_KEY_ARN": testKMSKeyARN,
 		"DOCMETA_STATE_BUCKET":         "docmeta-terraform-state",
 		"DOCMETA_STATE_LOCK_TABLE":     "docmeta-terraform-locks",
+		"DOCMETA_STATE_REGION":         testStateRegion,
 		"DOCMETA_INSTANCE_TYPE":        "m7g.medium",
 		"DOCMETA_ASG_MAX":              "6",
 		"DOCMETA_ASG_DESIRED":          "3",

@@ -27,6 +27,7 @@ func instanceUserData(t *testing.T, doc map[string]any, cfg topology.Config) str
 	resolved := strings.NewReplacer(
 		ref("aws_s3_bucket", "artifact_bucket", "bucket"), cfg.NamePrefix()+"-artifacts-20261127080000123400000001",
 		ref("aws_s3_object", "server_binary", "key"), key,
+		ref("aws_s3_object", "server_binary", "version_id"), "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY_MTRCxf3vjVBH40Nr8X8gdRQBpU",
 	).Replace(script)
 	if i := strings.Index(resolved, "${"); i >= 0 {
 		t.Fatalf("user data has an unresolved Terraform reference near %q", resolved[i:min(len(resolved), i+60)])
@@ -67,9 +68,18 @@ func TestSynthesizedUserDataPassesLinters(t *testing.T) {
 			}
 			udlint.SystemdVerify(t, userdata.UnitName, unit, userdata.UnitExecPaths()...)
 
-			out := udlint.LogrotateDebug(t, udlint.Heredoc(t, script, "LOGROTATE"))
-			if want := "rotating pattern: " + userdata.LogFile + "  after 1 days (7 rotations)"; !strings.Contains(out, want) {
-				t.Errorf("logrotate -d output lacks %q:\n%s", want, out)
+			policy := udlint.Heredoc(t, script, "LOGROTATE")
+			if !strings.Contains(policy, "\n    su "+userdata.User+" "+userdata.User+"\n") {
+				t.Errorf("logrotate policy does not rotate as the service user:\n%s", policy)
+			}
+			out := udlint.LogrotateDebug(t, policy)
+			for _, want := range []string{
+				"rotating pattern: " + userdata.LogFile + "  after 1 days (7 rotations)",
+				"log files >= 104857600 are rotated earlier",
+			} {
+				if !strings.Contains(out, want) {
+					t.Errorf("logrotate -d output lacks %q:\n%s", want, out)
+				}
 			}
 		})
 	}

@@ -48,3 +48,13 @@ func (c Config) AMIParameter() string {
 	}
 	return "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-" + a
 }
+
+// Burstable reports whether the configured instance type earns CPU credits
+// (the t families). Such types launch in "unlimited" credit mode by default
+// on t3/t3a/t4g, where sustained load is billed per vCPU-hour beyond the
+// baseline: the stacks set "standard" so the monthly cost stays the one the
+// cost model prices (a throttled instance instead of a surprise charge).
+func (c Config) Burstable() bool {
+	m := instanceTypeRe.FindStringSubmatch(c.InstanceType)
+	return m != nil && m[1] == "t"
+}

@@ -105,8 +105,11 @@ type Scaling struct {
 // RemoteState is the S3 backend of one deployment's Terraform state.
 type RemoteState struct {
 	Bucket string
-	// Key is the state object's key; empty means "docmeta/<stack>.tfstate".
-	Key    string
+	// KeyPrefix is the folder of the state objects, "<prefix>/<stack>.tfstate";
+	// empty means DefaultStateKeyPrefix.
+	KeyPrefix string
+	// Region is where the state bucket lives. It is required: it does not
+	// follow the deploy region (one state bucket serves every region).
 	Region string
 	// LockTable is the DynamoDB table used for state locking.
 	LockTable string

@@ -49,9 +49,20 @@ type Footprint struct {
 	// ArtifactBuckets holds the server binary; ExportBuckets receives
 	// table exports (in the separate, retained exports stack).
 	ArtifactBuckets int
-	ExportBuckets   int
-	Export          ExportBucket
+	// ArtifactVersions is how many versions of the binary the artifact
+	// bucket holds at most in steady state: the current one and the
+	// KeptEarlierBinaries before it.
+	ArtifactVersions int
+	ExportBuckets    int
+	Export           ExportBucket
 }
+
+// KeptEarlierBinaries is how many earlier versions of the server binary the
+// artifact bucket keeps however old they are (its lifecycle's
+// newer_noncurrent_versions): each is what an earlier launch-template
+// version downloads, so an instance refresh can roll back and a scale-out
+// during a deploy still boots. Older versions expire after 30 days.
+const KeptEarlierBinaries = 5
 
 // NATGateways is the number of NAT gateways the NAT mode implies.
 func (c Config) NATGateways() int {
@@ -95,6 +106,7 @@ func (c Config) Footprint() Footprint {
 		Table:                   c.Table,
 		TableDeletionProtection: c.Table.DeletionProtection,
 		ArtifactBuckets:         1,
+		ArtifactVersions:        1 + KeptEarlierBinaries,
 		ExportBuckets:           1,
 		Export:                  c.Export,
 	}

@@ -24,7 +24,7 @@ const (
 	KeyAPIKeyParameter       = "API_KEYS_SSM_PARAMETER"
 	KeyAPIKeyKMSKeyARN       = "API_KEYS_KMS_KEY_ARN"
 	KeyStateBucket           = "STATE_BUCKET"
-	KeyStateKey              = "STATE_KEY"
+	KeyStateKeyPrefix        = "STATE_KEY_PREFIX"
 	KeyStateRegion           = "STATE_REGION"
 	KeyStateLockTable        = "STATE_LOCK_TABLE"
 	KeyALBDeletionProtection = "ALB_DELETION_PROTECTION"
@@ -43,11 +43,15 @@ const (
 // teardown lifts it after a verified export).
 const keyRefusedDeletionProtection = "DELETION_PROTECTION"
 
+// keyRetiredStateKey was one state key: set for all profiles, every stack
+// shared one state object.
+const keyRetiredStateKey = "STATE_KEY"
+
 // Keys lists every setting key Load reads, for documentation and tests.
 var Keys = []string{
 	KeyRegion, KeyVPCCIDR, KeyAZCount, KeyInstanceType, KeyNATMode,
 	KeyASGMin, KeyASGMax, KeyASGDesired, KeyInterfaceEndpoints, KeyEndpointAZCount,
-	KeyCertificateARN, KeyAPIKeyParameter, KeyAPIKeyKMSKeyARN, KeyStateBucket, KeyStateKey, KeyStateRegion,
+	KeyCertificateARN, KeyAPIKeyParameter, KeyAPIKeyKMSKeyARN, KeyStateBucket, KeyStateKeyPrefix, KeyStateRegion,
 	KeyStateLockTable, KeyALBDeletionProtection, KeyRootVolumeGiB, KeyRootVolumeType,
 	KeyScaleInProtection, KeyTargetRequests, KeyHealthCheckGrace, KeyDeregistrationDelay,
 	KeyExportIADays, KeyExportNoncurrentDays,
@@ -134,14 +138,14 @@ func Load(p Profile, lookup func(string) string) (Config, error) {
 	str(KeyAPIKeyKMSKeyARN, &c.APIKeyKMSKeyARN)
 	var st RemoteState
 	str(KeyStateBucket, &st.Bucket)
-	str(KeyStateKey, &st.Key)
+	str(KeyStateKeyPrefix, &st.KeyPrefix)
 	str(KeyStateRegion, &st.Region)
 	str(KeyStateLockTable, &st.LockTable)
 	if st != (RemoteState{}) {
-		if st.Region == "" {
-			st.Region = c.Region
-		}
 		c.RemoteState = &st
+	}
+	if v, name := get(keyRetiredStateKey); v != "" {
+		errs = append(errs, fmt.Errorf("%s is no longer read: one key shared by every profile and region made their stacks share a state object; state keys are now <prefix>/<stack>.tfstate with the stack name carrying profile and region: set %s (default %q) instead", name, c.envName(KeyStateKeyPrefix), DefaultStateKeyPrefix))
 	}
 	flag(KeyALBDeletionProtection, &c.ALBDeletionProtection)
 	if v, name := get(keyRefusedDeletionProtection); v != "" {

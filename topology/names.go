@@ -1,7 +1,11 @@
 package topology
 
-// StackName is the cdktf stack of the profile's application resources.
-func (c Config) StackName() string { return "docmeta-" + string(c.Profile) }
+// StackName is the cdktf stack of the profile's application resources in
+// its region, e.g. docmeta-dev-us-east-1. The region is part of the name so
+// that deploying a profile to a second region gets its own stack, local
+// state file (terraform.<stack>.tfstate) and remote state key, instead of
+// planning against the first region's state.
+func (c Config) StackName() string { return "docmeta-" + string(c.Profile) + "-" + c.Region }
 
 // ExportStackName is the separate stack holding the export bucket, so that
 // `cdktf destroy docmeta-<profile>` never removes the table exports.
@@ -9,8 +13,27 @@ func (c Config) ExportStackName() string { return c.StackName() + exportStackSuf
 
 const exportStackSuffix = "-exports"
 
-// NamePrefix prefixes the names of AWS resources of this deployment.
-func (c Config) NamePrefix() string { return c.StackName() }
+// NamePrefix prefixes the names of the deployment's regional resources
+// (table, load balancer, launch template, group): those names are unique
+// per account and region, so the same profile in two regions does not
+// collide, and they stay what they were before the region joined the stack
+// name (a renamed table would be replaced).
+func (c Config) NamePrefix() string { return "docmeta-" + string(c.Profile) }
+
+// GlobalNamePrefix prefixes the names of account-wide (global) resources,
+// the IAM role and instance profile: it carries the region, so a second
+// region's deploy does not fail on (or take over) the first one's names.
+// S3 buckets are global too: the artifact bucket gets a generated suffix and
+// the export bucket's name carries the account and region.
+func (c Config) GlobalNamePrefix() string { return c.StackName() }
+
+// TargetGroupNamePrefix is the target group's name_prefix: AWS allows 6
+// characters, so it is the profile's first four letters and a dash; the
+// group's Name tag carries the full name.
+func (c Config) TargetGroupNamePrefix() string {
+	p := string(c.Profile)
+	return p[:min(len(p), 4)] + "-"
+}
 
 // TableName is the DynamoDB table the server is configured with.
 func (c Config) TableName() string { return c.NamePrefix() + "-documents" }
@@ -23,16 +46,19 @@ func (c Config) ExportBucketName(accountID string) string {
 	return c.NamePrefix() + "-exports-" + accountID + "-" + c.Region
 }
 
-// StateKey is the remote-state object key of a stack, defaulting to
-// "docmeta/<stack>.tfstate" when RemoteState.Key is empty.
+// DefaultStateKeyPrefix is the remote-state key prefix when none is set.
+const DefaultStateKeyPrefix = "docmeta"
+
+// StateKey is the remote-state object key of a stack:
+// "<prefix>/<stack>.tfstate". Stack names carry the profile and the region,
+// so no two stacks of any profile or region share a state object, whatever
+// prefix is set.
 func (c Config) StateKey(stack string) string {
-	if c.RemoteState != nil && c.RemoteState.Key != "" {
-		if stack == c.StackName() {
-			return c.RemoteState.Key
-		}
-		return c.RemoteState.Key + "." + stack
+	prefix := DefaultStateKeyPrefix
+	if c.RemoteState != nil && c.RemoteState.KeyPrefix != "" {
+		prefix = c.RemoteState.KeyPrefix
 	}
-	return "docmeta/" + stack + ".tfstate"
+	return prefix + "/" + stack + ".tfstate"
 }
 
 // The DynamoDB table schema of the data model (docs/ARCHITECTURE.md): items

@@ -60,6 +60,7 @@ func TestLoadPrecedence(t *testing.T) {
 		"DOCMETA_INTERFACE_ENDPOINTS": " ssm, ssmmessages ,ec2messages",
 		"DOCMETA_STATE_BUCKET":        "my-state",
 		"DOCMETA_STATE_LOCK_TABLE":    "tf-locks",
+		"DOCMETA_STATE_REGION":        "eu-west-1",
 		"DOCMETA_SCALE_IN_PROTECTION": "true",
 	}))
 	if err != nil {
@@ -74,7 +75,7 @@ func TestLoadPrecedence(t *testing.T) {
 	if got := strings.Join(c.InterfaceEndpoints, ","); got != "ssm,ssmmessages,ec2messages" {
 		t.Errorf("endpoints = %q", got)
 	}
-	if c.RemoteState == nil || c.RemoteState.Region != "us-east-1" || c.StateKey(c.StackName()) != "docmeta/docmeta-dev.tfstate" {
+	if c.RemoteState == nil || c.RemoteState.Region != "eu-west-1" || c.StateKey(c.StackName()) != "docmeta/docmeta-dev-us-east-1.tfstate" {
 		t.Errorf("remote state = %+v", c.RemoteState)
 	}
 	if !c.ScaleInProtection {
@@ -223,10 +224,64 @@ func TestSubnetCIDRs(t *testing.T) {
 
 func TestNames(t *testing.T) {
 	c, _ := Defaults(Prod)
-	if c.StackName() != "docmeta-prod" || c.ExportStackName() != "docmeta-prod-exports" || c.TableName() != "docmeta-prod-documents" {
-		t.Errorf("names: %s %s %s", c.StackName(), c.ExportStackName(), c.TableName())
+	if c.StackName() != "docmeta-prod-us-east-1" || c.ExportStackName() != "docmeta-prod-us-east-1-exports" || c.TableName() != "docmeta-prod-documents" ||
+		c.GlobalNamePrefix() != "docmeta-prod-us-east-1" || c.TargetGroupNamePrefix() != "prod-" {
+		t.Errorf("names: %s %s %s %s %s", c.StackName(), c.ExportStackName(), c.TableName(), c.GlobalNamePrefix(), c.TargetGroupNamePrefix())
 	}
 	if c.AMIParameter() != "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" {
 		t.Errorf("ami parameter %s", c.AMIParameter())
+	}
+}
+
+// TestRemoteStateSettings: the state bucket's region is required (it does
+// not follow the deploy region), the retired shared key is refused naming
+// its replacement, and state keys differ per profile and region whatever
+// prefix is set.
+func TestRemoteStateSettings(t *testing.T) {
+	base := map[string]string{"DOCMETA_STATE_BUCKET": "my-state", "DOCMETA_STATE_LOCK_TABLE": "tf-locks"}
+	with := func(extra map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	if _, err := Load(Dev, testenv.Getenv(base)); err == nil || !strings.Contains(err.Error(), "DOCMETA_STATE_REGION") || !strings.Contains(err.Error(), "required") {
+		t.Errorf("state bucket without a region: %v, want required naming DOCMETA_STATE_REGION", err)
+	}
+	if _, err := Load(Dev, testenv.Getenv(with(map[string]string{"DOCMETA_STATE_REGION": "Frankfurt"}))); err == nil || !strings.Contains(err.Error(), "DOCMETA_STATE_REGION") {
+		t.Errorf("state region Frankfurt: %v", err)
+	}
+	if _, err := Load(Dev, testenv.Getenv(with(map[string]string{"DOCMETA_STATE_REGION": "us-east-1", "DOCMETA_STATE_KEY": "docmeta/dev.tfstate"}))); err == nil ||
+		!strings.Contains(err.Error(), "DOCMETA_STATE_KEY is no longer read") || !strings.Contains(err.Error(), "STATE_KEY_PREFIX") {
+		t.Errorf("retired DOCMETA_STATE_KEY: %v, want refused naming STATE_KEY_PREFIX", err)
+	}
+	if _, err := Load(Dev, testenv.Getenv(with(map[string]string{"DOCMETA_STATE_REGION": "us-east-1", "DOCMETA_STATE_KEY_PREFIX": "/abs/"}))); err == nil || !strings.Contains(err.Error(), "DOCMETA_STATE_KEY_PREFIX") {
+		t.Errorf("prefix /abs/: %v", err)
+	}
+	keys := map[string]bool{}
+	for _, region := range []string{"us-east-1", "eu-west-1"} {
+		for _, p := range Profiles() {
+			c, err := Load(p, testenv.Getenv(with(map[string]string{
+				"DOCMETA_REGION": region, "DOCMETA_STATE_REGION": "us-east-1", "DOCMETA_STATE_KEY_PREFIX": "team/docmeta",
+				"DOCMETA_CERTIFICATE_ARN": "arn:aws:acm:" + region + ":123456789012:certificate/abc",
+			})))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, stack := range []string{c.StackName(), c.ExportStackName()} {
+				k := c.StateKey(stack)
+				if keys[k] || !strings.HasPrefix(k, "team/docmeta/") {
+					t.Errorf("state key %s repeated or without the prefix", k)
+				}
+				keys[k] = true
+			}
+		}
+	}
+	if len(keys) != 12 {
+		t.Errorf("%d distinct state keys, want 12 (2 regions x 3 profiles x 2 stacks)", len(keys))
 	}
 }

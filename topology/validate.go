@@ -16,6 +16,8 @@ var (
 	paramNameRe = regexp.MustCompile(`^(/[A-Za-z0-9_.-]+)+$`)
 	bucketRe    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	tableRe     = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
+	// stateKeyPrefixRe: no leading, trailing or doubled slash.
+	stateKeyPrefixRe = regexp.MustCompile(`^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$`)
 )
 
 // KnownInterfaceEndpoints are the services an interface endpoint may be
@@ -84,8 +86,13 @@ func (c Config) Validate() error {
 		if !bucketRe.MatchString(s.Bucket) {
 			bad(KeyStateBucket, "%q is not an S3 bucket name", s.Bucket)
 		}
-		if !regionRe.MatchString(s.Region) {
-			bad(KeyStateRegion, "%q is not an AWS region name", s.Region)
+		if s.Region == "" {
+			bad(KeyStateRegion, "required with a state bucket: the region the bucket %s lives in (it does not follow the deploy region %s; one state bucket serves every region)", s.Bucket, c.Region)
+		} else if !regionRe.MatchString(s.Region) {
+			bad(KeyStateRegion, "%q is not an AWS region name like us-east-1", s.Region)
+		}
+		if s.KeyPrefix != "" && !stateKeyPrefixRe.MatchString(s.KeyPrefix) {
+			bad(KeyStateKeyPrefix, "%q is not a key prefix like docmeta or team/docmeta (letters, digits, . _ - and inner slashes)", s.KeyPrefix)
 		}
 		if !tableRe.MatchString(s.LockTable) {
 			bad(KeyStateLockTable, "%q is not a DynamoDB table name (the S3 backend needs a lock table)", s.LockTable)

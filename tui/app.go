@@ -281,6 +281,3 @@ func (m *Model) View() string {
 	return lipgloss.NewStyle().MaxWidth(m.width).Render(
 		lipgloss.JoinVertical(lipgloss.Left, m.headerView(), body, m.footerView()))
 }
-
-// ActiveTitle names the active view (for tests and the e2e script).
-func (m *Model) ActiveTitle() string { return m.views[m.active].Title() }

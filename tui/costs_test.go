@@ -38,7 +38,7 @@ func (f *fakeNAT) DailyNATBytes(_ context.Context, ids []string, start, end time
 	return f.days, f.err
 }
 
-var testPrices = Prices{NATHour: 0.045, NATPerGB: 0.045, EndpointAZHour: 0.01}
+var testPrices = testPricer{NATHour: 0.045, NATPerGB: 0.045, EndpointAZHour: 0.01}
 
 func TestObservedCostsPricesEachDay(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
@@ -179,6 +179,10 @@ func TestObservedCostsWithoutMetricsOrClock(t *testing.T) {
 	got, err = src.Costs(context.Background())
 	if err != nil || got.Observed == nil || len(got.Observed.Days) != 14 {
 		t.Errorf("without a clock: %v, %+v", err, got.Observed)
+	}
+	got, err = ObservedCosts{Model: sampleReport()}.Costs(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "no prices") || len(got.Profile.Lines) == 0 {
+		t.Errorf("without prices: %v lines, err %v; want the model and an error", len(got.Profile.Lines), err)
 	}
 }
 

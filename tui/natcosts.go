@@ -19,11 +19,13 @@ type NATMetrics interface {
 	DailyNATBytes(ctx context.Context, gatewayIDs []string, start, end time.Time) ([]DayBytes, error)
 }
 
-// StaticCosts is the local-mode CostSource: the model, nothing observed.
-type StaticCosts struct{ Report CostReport }
-
-// Costs returns the model.
-func (s StaticCosts) Costs(context.Context) (CostReport, error) { return s.Report, nil }
+// DayPricer prices one UTC day of a deployed stack: the hours and data of
+// its NAT gateways and the AZ-hours of its interface endpoints. The cost
+// model implements it (ops/cost, wired in tui/costmodel): the console shows
+// what it computes.
+type DayPricer interface {
+	PriceDay(natGateways, endpointAZs int, natBytes float64) (natUSD, endpointUSD float64)
+}
 
 // ObservedCosts is the AWS-mode CostSource: the model plus the last Days
 // complete UTC days of NAT traffic and interface-endpoint hours, priced.
@@ -35,15 +37,14 @@ type ObservedCosts struct {
 	// (nil = unknown); the view warns when their number differs from the
 	// model's.
 	InterfaceEndpointIDs []string
-	Prices               Prices
+	Prices               DayPricer
 	Days                 int
 	Now                  func() time.Time
 }
 
 // Costs fetches the NAT metrics (none when the stack has no NAT gateway) and
-// prices each day: NAT hours and bytes at the NAT prices, endpoint AZ-hours
-// at the endpoint price. On a metrics failure the model is still returned
-// with the error, so the view keeps the line items.
+// has Prices price each day. On a metrics failure the model is still
+// returned with the error, so the view keeps the line items.
 func (o ObservedCosts) Costs(ctx context.Context) (CostReport, error) {
 	days := o.Days
 	if days <= 0 {
@@ -70,16 +71,13 @@ func (o ObservedCosts) Costs(ctx context.Context) (CostReport, error) {
 	}
 	report := o.Model
 	obs := &ObservedSpend{NATGatewayIDs: o.NATGatewayIDs, InterfaceEndpointIDs: o.InterfaceEndpointIDs}
-	endpointPerDay := float64(report.Profile.InterfaceEndpointAZs) * 24 * o.Prices.EndpointAZHour
-	natHoursPerDay := float64(len(o.NATGatewayIDs)) * 24 * o.Prices.NATHour
+	if o.Prices == nil {
+		return o.Model, Errorf(ProblemOther, nil, "no prices for the observed spend: the console was built without the cost model")
+	}
 	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
 		b := byDay[d]
-		obs.Days = append(obs.Days, DailySpend{
-			Day:             d,
-			NATBytes:        b,
-			NATDollars:      natHoursPerDay + b/1e9*o.Prices.NATPerGB,
-			EndpointDollars: endpointPerDay,
-		})
+		nat, ep := o.Prices.PriceDay(len(o.NATGatewayIDs), report.Profile.InterfaceEndpointAZs, b)
+		obs.Days = append(obs.Days, DailySpend{Day: d, NATBytes: b, NATDollars: nat, EndpointDollars: ep})
 	}
 	report.Observed = obs
 	return report, nil

@@ -160,13 +160,6 @@ type CostLine struct {
 	Monthly float64
 }
 
-// Prices are the unit prices the observed spend is converted with.
-type Prices struct {
-	NATHour        float64
-	NATPerGB       float64
-	EndpointAZHour float64
-}
-
 // ObservedSpend is the deployed stack's measured NAT / endpoint spend.
 type ObservedSpend struct {
 	NATGatewayIDs []string

@@ -2,9 +2,9 @@ package dynamo
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // TestClientTakesEndpointOnlyFromConfig: the SDK would also take an
@@ -43,19 +43,10 @@ func TestClientTakesEndpointOnlyFromConfig(t *testing.T) {
 // config profile (the server passes AWS_PROFILE from its own getenv), and
 // its credentials win over the emulator's dummy ones.
 func TestClientUsesConfiguredProfile(t *testing.T) {
-	dir := t.TempDir()
-	creds := filepath.Join(dir, "credentials")
-	if err := os.WriteFile(creds, []byte("[docmeta-test]\naws_access_key_id = AKIDFROMPROFILE\naws_secret_access_key = secret\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	// The file locations and the rest of the credential chain still come
 	// from the SDK's defaults (the process environment); only the profile
 	// is passed in.
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config-absent"))
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_ACCESS_KEY_ID", "")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	testenv.WriteAWSProfile(t, testenv.IsolateAWS(t), "docmeta-test", "AKIDFROMPROFILE")
 
 	cfg := Config{Region: "eu-west-1", Table: "t", Endpoint: "http://127.0.0.1:4567"}
 	for profile, wantKey := range map[string]string{"docmeta-test": "AKIDFROMPROFILE", "": "docmeta-local"} {

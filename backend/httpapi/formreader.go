@@ -24,13 +24,8 @@ var (
 	errPartHeaderTooLarge = backend.Errorf(backend.EINVALID, "the part's headers exceed %d bytes or %d lines", maxPartHeaderBytes, maxPartHeaderLines)
 	errBadBoundaryLine    = backend.Errorf(backend.EINVALID, "malformed multipart body: a boundary line has extra characters")
 	errBadPartHeader      = backend.Errorf(backend.EINVALID, "malformed multipart body: a part header line is not Name: value")
+	errBadPartHeaderName  = backend.Errorf(backend.EINVALID, "malformed multipart body: a part header name holds a space or another character outside an HTTP token; send Name: value with no space before the colon")
 )
-
-// partHeader holds the part headers the upload needs; others are ignored.
-type partHeader struct {
-	disposition string
-	contentType string
-}
 
 // formReader parses a multipart/form-data body (RFC 7578, RFC 2046 section
 // 5.1) as a stream. It replaces mime/multipart on the upload path for
@@ -126,27 +121,26 @@ func (f *formReader) readHeader() (partHeader, error) {
 			line = line[:len(line)-1]
 		}
 		if len(line) == 0 {
-			return h, nil
+			return h, h.check()
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			return h, backend.Errorf(backend.EINVALID, "folded part header lines are not supported")
+			return h, backend.Errorf(backend.EINVALID, "the part has a folded header line (one starting with a space or tab); send each part header on one line")
 		}
 		k, v, ok := bytes.Cut(line, []byte(":"))
-		if !ok || len(k) == 0 || !validHeaderKey(k) {
+		if !ok || len(k) == 0 {
 			return h, errBadPartHeader
+		}
+		if !validHeaderKey(k) {
+			// net/textproto keeps "Content-Disposition " (a space
+			// before the colon) as another header, others trim it.
+			return h, errBadPartHeaderName
 		}
 		v = bytes.Trim(v, " \t")
 		if !validHeaderValue(v) {
 			return h, errBadPartHeader
 		}
-		switch {
-		case bytes.EqualFold(k, []byte("Content-Disposition")):
-			if h.disposition != "" {
-				return h, backend.Errorf(backend.EINVALID, "the part has two Content-Disposition headers")
-			}
-			h.disposition = string(v)
-		case bytes.EqualFold(k, []byte("Content-Type")) && h.contentType == "":
-			h.contentType = string(v)
+		if err := h.add(k, v); err != nil {
+			return h, err
 		}
 	}
 }

@@ -11,13 +11,14 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/docmeta/docmeta/backend"
 	"github.com/docmeta/docmeta/internal/memstore"
 	"github.com/valyala/fasthttp/fasthttputil"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 const testKey = "test-key-0123456789abcdef"
@@ -33,22 +34,11 @@ type testServer struct {
 }
 
 // syncBuffer collects log output written from server goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
+type syncBuffer struct{ testenv.LockedBuffer }
 
 func (s *syncBuffer) lines() []map[string]any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(s.b.String()), "\n") {
+	for _, l := range strings.Split(strings.TrimSpace(s.String()), "\n") {
 		var m map[string]any
 		if json.Unmarshal([]byte(l), &m) == nil {
 			out = append(out, m)

@@ -2,10 +2,10 @@ package awsconf
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 func TestOnlyLoopbackEndpointsCountAsLocal(t *testing.T) {
@@ -34,20 +34,6 @@ func TestOnlyLoopbackEndpointsCountAsLocal(t *testing.T) {
 	}
 }
 
-// isolate points the SDK's shared files at nothing and clears the
-// credential environment, so only what a test sets is found.
-func isolate(t *testing.T) string {
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"), "AWS_CONFIG_FILE": filepath.Join(dir, "config"),
-		"AWS_PROFILE": "", "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "",
-		"AWS_WEB_IDENTITY_TOKEN_FILE": "", "AWS_EC2_METADATA_DISABLED": "true",
-	} {
-		t.Setenv(k, v)
-	}
-	return dir
-}
-
 func accessKey(t *testing.T, s Settings) (string, error) {
 	t.Helper()
 	cfg, err := Load(context.Background(), s)
@@ -59,7 +45,7 @@ func accessKey(t *testing.T, s Settings) (string, error) {
 }
 
 func TestDummyCredentialsOnlyForLoopbackEndpoints(t *testing.T) {
-	dir := isolate(t)
+	dir := testenv.IsolateAWS(t)
 	if key, err := accessKey(t, Settings{Region: "eu-west-1", Endpoints: []string{"http://127.0.0.1:4567"}}); err != nil || key != LocalAccessKey {
 		t.Errorf("loopback endpoint without credentials: key %q (%v), want %q", key, err, LocalAccessKey)
 	}
@@ -69,10 +55,7 @@ func TestDummyCredentialsOnlyForLoopbackEndpoints(t *testing.T) {
 		}
 	}
 	// Credentials the chain finds win over dummy ones.
-	creds := filepath.Join(dir, "credentials")
-	if err := os.WriteFile(creds, []byte("[docmeta-test]\naws_access_key_id = AKIDFROMPROFILE\naws_secret_access_key = secret\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testenv.WriteAWSProfile(t, dir, "docmeta-test", "AKIDFROMPROFILE")
 	if key, err := accessKey(t, Settings{Region: "eu-west-1", Profile: "docmeta-test", Endpoints: []string{"http://127.0.0.1:4567"}}); err != nil || key != "AKIDFROMPROFILE" {
 		t.Errorf("profile: key %q (%v), want AKIDFROMPROFILE", key, err)
 	}
@@ -82,7 +65,7 @@ func TestDummyCredentialsOnlyForLoopbackEndpoints(t *testing.T) {
 }
 
 func TestLoadErrorsNameTheFix(t *testing.T) {
-	isolate(t)
+	testenv.IsolateAWS(t)
 	for _, tc := range []struct {
 		s    Settings
 		want string

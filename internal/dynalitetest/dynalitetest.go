@@ -8,7 +8,6 @@
 package dynalitetest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -44,7 +43,7 @@ type Server struct {
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{} // closed when cmd has been waited for
-	output *lockedBuffer
+	output *testenv.LockedBuffer
 }
 
 // Start runs dynalite on a free 127.0.0.1 port and waits until it answers.
@@ -104,7 +103,7 @@ func (s *Server) Restart() {
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := &lockedBuffer{}
+	out := &testenv.LockedBuffer{}
 	cmd := exec.Command("node", s.script,
 		"--host", "127.0.0.1",
 		"--port", strconv.Itoa(s.port),
@@ -208,23 +207,4 @@ func repoRoot() (string, error) {
 		}
 		dir = parent
 	}
-}
-
-// lockedBuffer collects the process output for failure messages; the exec
-// package writes to it from its own goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -36,3 +36,18 @@ func TempBinary(pkg string) (bin string, cleanup func(), err error) {
 	}
 	return bin, cleanup, nil
 }
+
+// RunWithBinary is a TestMain body: it builds pkg into *bin, runs the
+// tests and exits with their status, removing the binary first. A build
+// failure exits 1 with a line starting with label.
+func RunWithBinary(m interface{ Run() int }, label, pkg string, bin *string) {
+	b, cleanup, err := TempBinary(pkg)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: building %s failed: %v\n", label, path.Base(pkg), err)
+		os.Exit(1)
+	}
+	*bin = b
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
+}

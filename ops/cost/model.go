@@ -175,7 +175,8 @@ func bucketItems(fp topology.Footprint, w Workload, p *pricer) []LineItem {
 	exp, s3 := p.get(PriceDynamoExportGB), p.get(PriceS3StandardGBMonth)
 	gb := w.TableGB()
 	exportGB := gb * float64(w.ExportsPerMonth)
-	artifactGB := w.ArtifactMiB * (1 << 20) / 1e9 * float64(fp.ArtifactBuckets)
+	// Every kept version of the binary is billed storage.
+	artifactGB := w.ArtifactMiB * (1 << 20) / 1e9 * float64(fp.ArtifactBuckets*max(fp.ArtifactVersions, 1))
 	return []LineItem{
 		{Key: ItemTableExport, Name: "Table export to S3 (per teardown)", Count: fp.ExportBuckets, CountUnit: "bucket", IdleBasis: "no export run",
 			WorkloadBasis: fmt.Sprintf("%d × %s GB × %s/GB", w.ExportsPerMonth, num(gb), usd(exp.USD)), WorkloadUSD: exportGB * exp.USD, PriceKeys: []string{PriceDynamoExportGB}},

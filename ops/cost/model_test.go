@@ -169,6 +169,12 @@ func TestSeedLineItemsFollowTheTopologyAndThePrices(t *testing.T) {
 			t.Errorf("seed %s: count %d idle %.4f, want %d and %.4f", key, it.Count, it.IdleUSD, w.count, w.idle)
 		}
 	}
+	// The artifact bucket keeps the current binary and the earlier ones a
+	// refresh rollback needs: every kept version is billed storage.
+	art, _ := seed.Item(ItemArtifactBucket)
+	if want := 20.0 * (1 << 20) / 1e9 * float64(1+topology.KeptEarlierBinaries) * 0.023; !near(art.IdleUSD, want) {
+		t.Errorf("seed artifact storage %.6f, want %.6f (%d versions of 20 MiB)", art.IdleUSD, want, 1+topology.KeptEarlierBinaries)
+	}
 	natData, _ := seed.Item(ItemNATData)
 	if !near(natData.WorkloadUSD, 20*0.045) {
 		t.Errorf("seed NAT data at 20 GB = %.4f, want %.4f", natData.WorkloadUSD, 20*0.045)

@@ -18,7 +18,7 @@ var NotModelled = []string{
 	"free tiers (EC2, DynamoDB's 25 GB, S3) and Savings Plans",
 	"data transfer out to the internet (uploads are inbound and free; responses are small JSON)",
 	"CloudWatch (the target-tracking alarms and default metrics) and CloudWatch Logs (the server logs to a file on the instance)",
-	"burstable CPU credits beyond the baseline (t3/t4g unlimited mode) and the Terraform state bucket/lock table",
+	"the Terraform state bucket/lock table (burstable types launch with standard CPU credits, so no surplus-credit charges arise)",
 }
 
 // Report is the cost of every profile under one price table and workload.

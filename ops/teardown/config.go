@@ -18,7 +18,7 @@ type Config struct {
 	ExportBucket string
 	// ExportPrefix is the key prefix of the export inside the bucket.
 	ExportPrefix string
-	// Stack is the cdktf stack to destroy, e.g. docmeta-dev.
+	// Stack is the cdktf stack to destroy, e.g. docmeta-dev-us-east-1.
 	Stack string
 	// ALBARN is the stack's Application Load Balancer. Terraform cannot
 	// delete a load balancer with deletion protection on (prod has it), so
@@ -95,7 +95,7 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("export prefix %q must be a relative key prefix without empty segments (--export-prefix)", c.ExportPrefix))
 	}
 	if !stackNameRe.MatchString(c.Stack) {
-		errs = append(errs, fmt.Errorf("stack %q is not a cdktf stack name like docmeta-dev: pass --stack", c.Stack))
+		errs = append(errs, fmt.Errorf("stack %q is not a cdktf stack name like docmeta-dev-us-east-1: pass --stack", c.Stack))
 	}
 	if c.ExportARN != "" && !exportARNRe.MatchString(c.ExportARN) {
 		errs = append(errs, fmt.Errorf("export ARN %q is not a DynamoDB export ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/export/<id>) (--export-arn)", c.ExportARN))

@@ -20,7 +20,8 @@ func lintSample(t *testing.T) userdata.Rendered {
 		Table:           "docmeta-dev-documents",
 		APIKeyParameter: "/docmeta/dev/api-keys",
 		ArtifactBucket:  "docmeta-dev-artifacts-20261127070000000000000001",
-		ArtifactKey:     "docmeta-server/linux-arm64/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		ArtifactKey:     "docmeta-server/linux-arm64/docmeta-server",
+		ArtifactVersion: "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY_MTRCxf3vjVBH40Nr8X8gdRQBpU",
 		BinarySHA256:    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 	})
 	if err != nil {
@@ -49,7 +50,10 @@ func TestLogrotatePassesDebugRun(t *testing.T) {
 		t.Fatal("the logrotate policy embedded in user data differs from the rendered one")
 	}
 	out := udlint.LogrotateDebug(t, conf)
-	for _, want := range []string{"rotating pattern: " + userdata.LogFile + "  after 1 days (7 rotations)", "old logs are removed"} {
+	for _, want := range []string{
+		"rotating pattern: " + userdata.LogFile + "  after 1 days (7 rotations)", "old logs are removed",
+		"log files >= 104857600 are rotated earlier",
+	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("logrotate -d output lacks %q:\n%s", want, out)
 		}

@@ -25,6 +25,10 @@ const (
 	ChecksumFile = "/etc/docmeta/docmeta-server.sha256"
 	ListenAddr   = "0.0.0.0:8080"
 	UnitName     = "docmeta.service"
+	// LogMaxSize rotates the service log early once it passes this size
+	// (logrotate runs hourly, see the bootstrap): 7 rotations of it stay far
+	// below the 8 GiB root volume even when a flood of requests is logged.
+	LogMaxSize = "100M"
 )
 
 // Params are the deployment-specific values of the bootstrap. ArtifactBucket
@@ -36,6 +40,10 @@ type Params struct {
 	APIKeyParameter string
 	ArtifactBucket  string
 	ArtifactKey     string
+	// ArtifactVersion is the S3 version ID of the binary (a Terraform
+	// reference): the key is the same for every binary of an arch, and each
+	// launch-template version downloads exactly its own.
+	ArtifactVersion string
 	BinarySHA256    string
 }
 
@@ -65,7 +73,7 @@ func Render(p Params) (Rendered, error) {
 	}
 	for name, v := range map[string]string{
 		"region": p.Region, "table": p.Table, "api key parameter": p.APIKeyParameter,
-		"artifact bucket": p.ArtifactBucket, "artifact key": p.ArtifactKey,
+		"artifact bucket": p.ArtifactBucket, "artifact key": p.ArtifactKey, "artifact version": p.ArtifactVersion,
 	} {
 		if !safeValueRe.MatchString(v) {
 			return Rendered{}, fmt.Errorf("userdata: %s %q is empty or contains characters unsafe in a unit file or shell script", name, v)
@@ -73,9 +81,9 @@ func Render(p Params) (Rendered, error) {
 	}
 	data := map[string]any{
 		"Region": p.Region, "Table": p.Table, "APIKeyParameter": p.APIKeyParameter,
-		"ArtifactBucket": p.ArtifactBucket, "ArtifactKey": p.ArtifactKey, "BinarySHA256": p.BinarySHA256,
+		"ArtifactBucket": p.ArtifactBucket, "ArtifactKey": p.ArtifactKey, "ArtifactVersion": p.ArtifactVersion, "BinarySHA256": p.BinarySHA256,
 		"User": User, "LogDir": LogDir, "LogFile": LogFile, "BinaryPath": BinaryPath,
-		"ChecksumFile": ChecksumFile, "ListenAddr": ListenAddr,
+		"ChecksumFile": ChecksumFile, "ListenAddr": ListenAddr, "LogMaxSize": LogMaxSize,
 	}
 	var r Rendered
 	var err error
@@ -101,7 +109,7 @@ func Render(p Params) (Rendered, error) {
 // (Terraform references such as the bucket name) may contain them.
 func checkTerraformSafe(script string, p Params) error {
 	s := script
-	for _, v := range []string{p.ArtifactBucket, p.ArtifactKey} {
+	for _, v := range []string{p.ArtifactBucket, p.ArtifactKey, p.ArtifactVersion} {
 		s = strings.ReplaceAll(s, v, "")
 	}
 	for _, seq := range []string{"${", "%{"} {

@@ -12,7 +12,8 @@ func sample() Params {
 		Table:           "docmeta-dev-documents",
 		APIKeyParameter: "/docmeta/dev/api-keys",
 		ArtifactBucket:  "docmeta-dev-artifacts-20261127070000000000000001",
-		ArtifactKey:     "docmeta-server/linux-arm64/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		ArtifactKey:     "docmeta-server/linux-arm64/docmeta-server",
+		ArtifactVersion: "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY_MTRCxf3vjVBH40Nr8X8gdRQBpU",
 		BinarySHA256:    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 	}
 }
@@ -51,7 +52,7 @@ func TestLogrotatePolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range []string{"daily", "rotate 7", "compress", "postrotate", "/usr/bin/systemctl kill -s HUP docmeta.service >/dev/null 2>&1 || true", "endscript"} {
+	for _, line := range []string{"su docmeta docmeta", "daily", "maxsize 100M", "rotate 7", "compress", "postrotate", "/usr/bin/systemctl kill -s HUP docmeta.service >/dev/null 2>&1 || true", "endscript"} {
 		if !hasLine(r.Logrotate, line) {
 			t.Errorf("logrotate policy lacks %q", line)
 		}
@@ -75,11 +76,15 @@ func TestBootstrapSteps(t *testing.T) {
 		"set -euo pipefail",
 		`useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$service_user"`,
 		`install -d -o "$service_user" -g "$service_user" -m 0750 "$log_dir"`,
-		`aws s3api get-object --region "$region" --bucket "$artifact_bucket" --key "$artifact_key" "$download"`,
+		`aws s3api get-object --region "$region" --bucket "$artifact_bucket" --key "$artifact_key" --version-id "$artifact_version" "$download"`,
 		`sha256sum --check --strict --status; then`,
 		`install -o root -g root -m 0755 "$download" "$bin_path"`,
 		"cat >/etc/systemd/system/docmeta.service <<'UNIT'",
 		"cat >/etc/logrotate.d/docmeta <<'LOGROTATE'",
+		"cat >/etc/systemd/system/logrotate.timer.d/hourly.conf <<'TIMER'",
+		"OnCalendar=hourly",
+		"systemctl daemon-reload",
+		"systemctl restart logrotate.timer",
 		"systemctl enable --now docmeta.service",
 	}
 	last := -1
@@ -99,7 +104,8 @@ func TestBootstrapSteps(t *testing.T) {
 		!strings.Contains(strings.SplitN(mismatch, "fi\n", 2)[0], "exit 1") {
 		t.Errorf("checksum failure does not stop the bootstrap:\n%s", strings.SplitN(mismatch, "fi\n", 2)[0])
 	}
-	for name, v := range map[string]string{"region": "'us-east-1'", "artifact_bucket": "'" + sample().ArtifactBucket + "'", "want_sha256": "'" + sample().BinarySHA256 + "'"} {
+	for name, v := range map[string]string{"region": "'us-east-1'", "artifact_bucket": "'" + sample().ArtifactBucket + "'", "want_sha256": "'" + sample().BinarySHA256 + "'",
+		"artifact_version": "'" + sample().ArtifactVersion + "'"} {
 		if !hasLine(s, "readonly "+name+"="+v) {
 			t.Errorf("bootstrap does not set %s=%s", name, v)
 		}
@@ -114,6 +120,7 @@ func TestRenderRejectsUnsafeValues(t *testing.T) {
 		"quote in parameter": func(p *Params) { p.APIKeyParameter = "/docmeta/'x" },
 		"newline in region":  func(p *Params) { p.Region = "us-east-1\nExecStart=/bin/sh" },
 		"empty bucket":       func(p *Params) { p.ArtifactBucket = "" },
+		"empty version":      func(p *Params) { p.ArtifactVersion = "" },
 	} {
 		p := sample()
 		mutate(&p)

@@ -12,8 +12,6 @@
 package reliability
 
 import (
-	"fmt"
-	"os"
 	"testing"
 
 	"github.com/docmeta/docmeta/internal/gobuild"
@@ -23,13 +21,5 @@ import (
 var serverBin string
 
 func TestMain(m *testing.M) {
-	bin, cleanup, err := gobuild.TempBinary("github.com/docmeta/docmeta/backend/cmd/docmeta-server")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "reliability: building the server failed: %v\n", err)
-		os.Exit(1)
-	}
-	serverBin = bin
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
+	gobuild.RunWithBinary(m, "reliability", "github.com/docmeta/docmeta/backend/cmd/docmeta-server", &serverBin)
 }

@@ -53,9 +53,9 @@ func (s Source) Costs(ctx context.Context) (tui.CostReport, error) {
 }
 
 // Build estimates profile and seed at idle with the shipped price table of
-// the profile's region and returns the unit prices observed spend is priced
-// with.
-func Build(profile, region string, lookup func(string) string) (tui.CostReport, tui.Prices, error) {
+// the profile's region and returns the prices, from the same table, that
+// the observed spend is priced with.
+func Build(profile, region string, lookup func(string) string) (tui.CostReport, cost.ObservedPrices, error) {
 	if lookup == nil {
 		lookup = func(string) string { return "" }
 	}
@@ -71,22 +71,15 @@ func Build(profile, region string, lookup func(string) string) (tui.CostReport, 
 	}
 	model, table, err := estimate(topology.Profile(profile), lookup)
 	if err != nil {
-		return tui.CostReport{}, tui.Prices{}, err
+		return tui.CostReport{}, cost.ObservedPrices{}, err
 	}
 	seed, _, err := estimate(topology.Seed, lookup)
 	if err != nil {
-		return tui.CostReport{}, tui.Prices{}, err
+		return tui.CostReport{}, cost.ObservedPrices{}, err
 	}
-	prices := tui.Prices{}
-	for _, p := range table.Prices {
-		switch p.Key {
-		case cost.PriceNATHour:
-			prices.NATHour = p.USD
-		case cost.PriceNATGB:
-			prices.NATPerGB = p.USD
-		case cost.PriceInterfaceEndpointAZHour:
-			prices.EndpointAZHour = p.USD
-		}
+	prices, err := table.ObservedPrices()
+	if err != nil {
+		return tui.CostReport{}, cost.ObservedPrices{}, tui.Errorf(tui.ProblemOther, err, "prices for the observed spend")
 	}
 	return tui.CostReport{Profile: model, Seed: seed}, prices, nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -25,15 +24,7 @@ import (
 var serverBin string
 
 func TestMain(m *testing.M) {
-	bin, cleanup, err := gobuild.TempBinary("github.com/docmeta/docmeta/backend/cmd/docmeta-server")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "docmeta-server tests: building the server failed: %v\n", err)
-		os.Exit(1)
-	}
-	serverBin = bin
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
+	gobuild.RunWithBinary(m, "docmeta-server tests", "github.com/docmeta/docmeta/backend/cmd/docmeta-server", &serverBin)
 }
 
 // failFastLimit is the service issue's bound: a configuration mistake stops

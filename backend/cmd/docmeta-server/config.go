@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/docmeta/docmeta/backend/dynamo"
 	"github.com/docmeta/docmeta/backend/httpapi"
+	"github.com/docmeta/docmeta/internal/awsconf"
 )
 
 // config is the server's whole configuration, parsed and validated once at
@@ -254,12 +254,10 @@ func durationInto(field func(*config) *time.Duration) func(*config, string) erro
 	}
 }
 
+// checkURL applies awsconf's endpoint rule at parse time, so a bad
+// endpoint is reported as a configuration mistake naming its setting.
 func checkURL(v string) error {
-	if v == "" {
-		return nil
-	}
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if awsconf.CheckEndpoint(v) != nil {
 		return errors.New("must be an http(s) URL such as http://127.0.0.1:4567")
 	}
 	return nil

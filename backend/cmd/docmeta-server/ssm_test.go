@@ -5,11 +5,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // fakeSSM speaks the GetParameter call of SSM's JSON protocol
@@ -101,17 +101,8 @@ func TestSSMParameterEmptyFailsFast(t *testing.T) {
 // sign the request (the fake records the Authorization header).
 func TestSSMUsesProfileAndEndpointFromGetenv(t *testing.T) {
 	fake, url := startFakeSSM(t, map[string]string{"/docmeta/api-keys": "profile-key"})
-	dir := t.TempDir()
-	creds := filepath.Join(dir, "credentials")
-	if err := os.WriteFile(creds, []byte("[docmeta-test]\naws_access_key_id = AKIDFROMPROFILE\naws_secret_access_key = secret\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	// Credential file locations stay the SDK's (process environment).
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config-absent"))
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_ACCESS_KEY_ID", "")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	testenv.WriteAWSProfile(t, testenv.IsolateAWS(t), "docmeta-test", "AKIDFROMPROFILE")
 	t.Setenv("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:9/decoy-from-process-env")
 
 	s := start(t, env(t, map[string]string{
@@ -149,13 +140,7 @@ func TestSSMClientIgnoresProcessEndpoint(t *testing.T) {
 // One configuration serves the store and SSM, so dummy credentials for a
 // loopback DynamoDB emulator must not reach an SSM call that goes to AWS.
 func TestSharedAWSConfigIsLocalOnlyWhenEveryServiceIs(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none"))
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none"))
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_ACCESS_KEY_ID", "")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	testenv.IsolateAWS(t)
 	c := config{Region: "eu-west-1", Store: storeDynamo, Table: "t", DynamoEndpoint: "http://127.0.0.1:4567", APIKeysSSMParam: "/k"}
 	for ssmEndpoint, wantDummy := range map[string]bool{"http://127.0.0.1:9": true, "": false} {
 		c.SSMEndpoint = ssmEndpoint

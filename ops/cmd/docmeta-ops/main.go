@@ -1,7 +1,7 @@
 // Command docmeta-ops is the operator's tool for a deployed docmeta:
 //
 //	docmeta-ops cost [--json] [--live-prices] [workload flags]
-//	docmeta-ops teardown --stack docmeta-dev --outputs-file outputs.json [--run-destroy]
+//	docmeta-ops teardown --stack docmeta-dev-us-east-1 --outputs-file outputs.json [--run-destroy]
 //
 // `cost` prints the monthly cost of the seed, dev and prod profiles from the
 // same topology the stacks synthesize; `teardown` exports the table to the

@@ -24,7 +24,7 @@ func parseTeardownFlags(args []string, getenv func(string) string, stderr io.Wri
 	c := &f.cfg
 	fs := flag.NewFlagSet("docmeta-ops teardown", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.Stack, "stack", "", "cdktf stack to destroy, e.g. docmeta-dev (required)")
+	fs.StringVar(&c.Stack, "stack", "", "cdktf stack to destroy, e.g. docmeta-dev-us-east-1 (required)")
 	fs.StringVar(&f.outputsFile, "outputs-file", "", "JSON written by `cdktf deploy --outputs-file`; supplies region, table, export bucket and load balancer ARN")
 	fs.StringVar(&c.Region, "region", "", "AWS region (overrides the outputs file)")
 	fs.StringVar(&c.Table, "table", "", "DynamoDB table (overrides the outputs file)")

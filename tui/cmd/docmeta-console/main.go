@@ -3,7 +3,7 @@
 //
 //	docmeta-console                                  # local: http://127.0.0.1:8080
 //	docmeta-console --url http://host:8080 --api-key KEY
-//	docmeta-console --outputs outputs.json --stack docmeta-dev --profile ops
+//	docmeta-console --outputs outputs.json --stack docmeta-dev-us-east-1 --profile ops
 package main
 
 import (
