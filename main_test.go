@@ -31,10 +31,11 @@ func TestRunWritesTheJSONStacks(t *testing.T) {
 	if !strings.Contains(stdout.String(), "synthesized docmeta-dev-us-east-1 and docmeta-dev-us-east-1-exports") {
 		t.Errorf("stdout = %q", stdout.String())
 	}
-	if !strings.Contains(stderr.String(), "warning: docmeta-dev-us-east-1: no certificate ARN") {
-		t.Errorf("stderr lacks the plain-HTTP warning: %q", stderr.String())
+	// dev serves HTTPS through CloudFront: no plain-HTTP warning.
+	if strings.Contains(stderr.String(), "plain HTTP") {
+		t.Errorf("stderr warns of plain HTTP for dev behind CloudFront: %q", stderr.String())
 	}
-	for stack, resource := range map[string]string{"docmeta-dev-us-east-1": "aws_dynamodb_table", "docmeta-dev-us-east-1-exports": "aws_s3_bucket"} {
+	for stack, resource := range map[string]string{"docmeta-dev-us-east-1": "aws_cloudfront_distribution", "docmeta-dev-us-east-1-exports": "aws_s3_bucket"} {
 		path := filepath.Join("cdktf.out", "stacks", stack, "cdk.tf.json")
 		b, err := os.ReadFile(path)
 		if err != nil {

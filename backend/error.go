@@ -8,15 +8,16 @@ import (
 // Error codes. They name what went wrong in terms a caller can act on; the
 // HTTP layer maps each to a status code.
 const (
-	EINVALID      = "invalid"      // the request is malformed (400)
-	EUNAUTHORIZED = "unauthorized" // missing or wrong API key (401)
-	ENOTFOUND     = "not_found"    // no such document or route (404)
-	EMETHOD       = "method"       // method not allowed on the route (405)
-	ECONFLICT     = "conflict"     // the ID already exists (409)
-	ETOOLARGE     = "too_large"    // the upload exceeds the limit (413)
-	EUNSUPPORTED  = "unsupported"  // not multipart/form-data (415)
-	EUNAVAILABLE  = "unavailable"  // the store cannot be reached; retry (503)
-	EINTERNAL     = "internal"     // a bug or an unexpected failure (500)
+	EINVALID      = "invalid"                // the request is malformed (400)
+	EUNAUTHORIZED = "unauthorized"           // missing or wrong API key (401)
+	ENOTFOUND     = "not_found"              // no such document or route (404)
+	EMETHOD       = "method"                 // method not allowed on the route (405)
+	ECONFLICT     = "conflict"               // the ID already exists (409)
+	ETOOLARGE     = "too_large"              // the upload exceeds the limit (413)
+	EKEYREUSED    = "idempotency_key_reused" // same Idempotency-Key, other content (422)
+	EUNSUPPORTED  = "unsupported"            // not multipart/form-data (415)
+	EUNAVAILABLE  = "unavailable"            // the store cannot be reached; retry (503)
+	EINTERNAL     = "internal"               // a bug or an unexpected failure (500)
 )
 
 // Error is an application error with a machine-readable code and a message

@@ -8,7 +8,7 @@
 #   FUZZ_PARALLEL  fuzzing workers per target (default: go's, one per CPU);
 #                  1 keeps the whole run at one busy process per target
 #   FUZZ_MINIMIZE  the budget for minimizing a new input (-fuzzminimizetime,
-#                  default 500x: the go default of 60s stops all fuzzing
+#                  default 100x: the go default of 60s stops all fuzzing
 #                  for up to a minute per input)
 #   FUZZ_CACHE     the corpus root (default the go command's,
 #                  $(go env GOCACHE)/fuzz/<package>); each target keeps its
@@ -20,7 +20,7 @@ set -euo pipefail
 
 fuzztime=${FUZZTIME:-30m}
 parallel=${FUZZ_PARALLEL:-}
-minimize=${FUZZ_MINIMIZE:-500x}
+minimize=${FUZZ_MINIMIZE:-100x}
 logdir=${FUZZ_LOG_DIR:-bin/fuzz}
 mkdir -p "$logdir"
 

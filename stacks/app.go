@@ -15,8 +15,9 @@ const ProfilesKey = "DOCMETA_PROFILES"
 
 // AddProfiles loads, validates and adds the deployments of the selected
 // profiles, reporting every invalid profile at once. When no profile list is
-// given, prod is skipped with a warning if no certificate is configured (it
-// cannot exist without HTTPS); naming prod explicitly makes that an error.
+// given, a prod on the alb edge is skipped with a warning if no certificate
+// is configured (it cannot exist without HTTPS; the cloudfront edge needs
+// none); naming prod explicitly makes that an error.
 // The returned warnings are about skipped profiles; each Deployment carries
 // its own.
 func AddProfiles(app cdktf.App, lookup func(string) string) (deployments []*Deployment, warnings []string, err error) {
@@ -30,11 +31,11 @@ func AddProfiles(app cdktf.App, lookup func(string) string) (deployments []*Depl
 		errs []error
 	)
 	for _, p := range profiles {
-		if p == topology.Prod && !explicit &&
+		if p == topology.Prod && !explicit && topology.EdgeSetting(p, lookup) == topology.EdgeALB &&
 			lookup(topology.EnvName(p, topology.KeyCertificateARN)) == "" && lookup("DOCMETA_"+topology.KeyCertificateARN) == "" {
 			warnings = append(warnings, fmt.Sprintf(
-				"docmeta-prod not synthesized: prod requires HTTPS; set %s to an ACM certificate ARN (or %s=dev,prod,seed to make this an error)",
-				topology.EnvName(p, topology.KeyCertificateARN), ProfilesKey))
+				"docmeta-prod not synthesized: prod requires HTTPS; on the alb edge set %s to an ACM certificate ARN, or unset %s for CloudFront (or %s=dev,prod,seed to make this an error)",
+				topology.EnvName(p, topology.KeyCertificateARN), topology.EnvName(p, topology.KeyEdge), ProfilesKey))
 			continue
 		}
 		cfg, err := topology.Load(p, lookup)

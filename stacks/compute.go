@@ -13,6 +13,10 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
+// ASGGroupMetrics are the group metrics the ASG publishes (at no charge):
+// the in-service alarm compares GroupInServiceInstances with the minimum.
+var ASGGroupMetrics = []string{"GroupInServiceInstances", "GroupDesiredCapacity", "GroupMinSize"}
+
 // ComputeProps are the inputs of the launch template and Auto Scaling Group.
 type ComputeProps struct {
 	Name         string
@@ -95,6 +99,9 @@ func NewCompute(scope constructs.Construct, id string, p ComputeProps) *Compute 
 		HealthCheckType:        str("ELB"),
 		HealthCheckGracePeriod: num(p.Scaling.HealthCheckGraceSeconds),
 		ProtectFromScaleIn:     p.ScaleInProtection,
+		// Group metrics are free; the in-service alarm reads them.
+		EnabledMetrics:     strs(ASGGroupMetrics...),
+		MetricsGranularity: str("1Minute"),
 		// Apply waits until this many instances are healthy in the target
 		// group, so an instance that cannot boot (no route, AccessDenied,
 		// missing key parameter) fails the deploy instead of passing it.

@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -58,6 +59,8 @@ var (
 	costPricedTypes = []string{
 		"aws_nat_gateway", "aws_eip", "aws_vpc_endpoint", "aws_lb", "aws_autoscaling_group",
 		"aws_launch_template", "aws_dynamodb_table", "aws_s3_bucket", "aws_s3_object",
+		"aws_cloudfront_distribution", "aws_cloudfront_vpc_origin", "aws_wafv2_web_acl",
+		"aws_cloudwatch_metric_alarm", "aws_sns_topic", "aws_sns_topic_subscription", "aws_budgets_budget",
 	}
 	costFreeTypes = []string{
 		"aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_route_table", "aws_route", "aws_route_table_association",
@@ -69,6 +72,9 @@ var (
 		"aws_autoscaling_policy",
 		"aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy",
 		"aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning",
+		// Policies of the distribution and the topic: configuration, not billed.
+		"aws_cloudfront_cache_policy", "aws_cloudfront_origin_request_policy", "aws_cloudfront_response_headers_policy",
+		"aws_sns_topic_policy",
 	}
 )
 
@@ -76,11 +82,18 @@ var (
 // stacks with the line items the cost model computes from the same config.
 func checkCostMatch(t *testing.T, cfg topology.Config, app, exports costTF) {
 	t.Helper()
+	// Only counts are compared, and they do not depend on prices: a region
+	// without a shipped table is counted with the us-east-1 one.
+	fp := cfg.Footprint()
 	prices, err := cost.ShippedTable(cfg.Region)
+	if errors.Is(err, cost.ErrNoPriceTable) {
+		prices, err = cost.ShippedTable("us-east-1")
+		fp.Region = prices.Region
+	}
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
-	est, err := cost.EstimateFootprint(cfg.Footprint(), cfg.StackName(), prices, cost.DefaultWorkload())
+	est, err := cost.EstimateFootprint(fp, cfg.StackName(), prices, cost.DefaultWorkload())
 	if err != nil {
 		t.Fatalf("estimate %s: %v", cfg.Profile, err)
 	}
@@ -123,6 +136,27 @@ func checkCostMatch(t *testing.T, cfg topology.Config, app, exports costTF) {
 		}
 	}
 	expect(cost.ItemPublicIPv4, publicIPs, "aws_eip + internet-facing aws_lb subnets")
+	dists := app.of("aws_cloudfront_distribution")
+	for _, key := range []string{cost.ItemCloudFrontRequests, cost.ItemCloudFrontOut, cost.ItemCloudFrontOrigin} {
+		expect(key, len(dists), "aws_cloudfront_distribution")
+	}
+	expect(cost.ItemVPCOrigin, len(app.of("aws_cloudfront_vpc_origin")), "aws_cloudfront_vpc_origin")
+	acls := app.of("aws_wafv2_web_acl")
+	expect(cost.ItemWAFWebACL, len(acls), "aws_wafv2_web_acl")
+	expect(cost.ItemWAFRequests, len(acls), "aws_wafv2_web_acl")
+	rules := 0
+	for _, acl := range acls {
+		rules += len(wafRules(t, acl))
+	}
+	if got := cfg.Footprint().WAFRules; got != rules {
+		t.Errorf("%s: the model prices %d WAF rules, the web ACLs have %d", cfg.Profile, got, rules)
+	}
+	expect(cost.ItemAlarms, len(app.of("aws_cloudwatch_metric_alarm")), "aws_cloudwatch_metric_alarm")
+	expect(cost.ItemAlarmTopic, len(app.of("aws_sns_topic")), "aws_sns_topic")
+	expect(cost.ItemBudget, len(app.of("aws_budgets_budget")), "aws_budgets_budget")
+	if got := cfg.Footprint().EmailSubscriptions; got != len(app.of("aws_sns_topic_subscription"))/max(1, len(app.of("aws_sns_topic"))) {
+		t.Errorf("%s: footprint counts %d e-mail subscriptions, the stack has %d over %d topics", cfg.Profile, got, len(app.of("aws_sns_topic_subscription")), len(app.of("aws_sns_topic")))
+	}
 	expect(cost.ItemLoadBalancer, albs, "aws_lb of type application")
 	expect(cost.ItemLoadBalancerLCU, albs, "aws_lb of type application")
 
@@ -206,5 +240,7 @@ func TestCostModelMatchesSynthesizedResources(t *testing.T) {
 			t.Fatalf("the variant should exercise per-AZ NAT; it has %d gateways", cfg.NATGateways())
 		}
 		checkCostMatch(t, cfg, costTF{app}, costTF{synthesizedVariant(t, cfg.ExportStackName())})
+		d := fixture.domain
+		checkCostMatch(t, d, costTF{synthesizedVariant(t, d.StackName())}, costTF{synthesizedVariant(t, d.ExportStackName())})
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsec2managedprefixlist"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/docmeta/docmeta/stacks/userdata"
@@ -32,6 +33,10 @@ type Deployment struct {
 	// stack annotations), e.g. a load balancer serving plain HTTP.
 	Warnings []string
 }
+
+// CloudFrontOriginFacingPrefixList is the AWS-managed prefix list of the
+// addresses CloudFront reaches origins from, VPC origins included.
+const CloudFrontOriginFacingPrefixList = "com.amazonaws.global.cloudfront.origin-facing"
 
 // BinaryPathFor is where `make synth` puts the server binary of an arch.
 func BinaryPathFor(arch topology.Arch) string {
@@ -69,7 +74,7 @@ func NewDeployment(app cdktf.App, o Options) (*Deployment, error) {
 	if err := buildApp(d.App, cfg, o.BinaryPath, sum); err != nil {
 		return nil, err
 	}
-	if cfg.CertificateARN == "" {
+	if !cfg.HTTPS() {
 		d.Warnings = append(d.Warnings, HTTPOnlyWarning(cfg.StackName()))
 	}
 	return d, nil
@@ -80,10 +85,7 @@ func NewDeployment(app cdktf.App, o Options) (*Deployment, error) {
 func newStack(app cdktf.App, cfg topology.Config, name string) cdktf.TerraformStack {
 	stack := cdktf.NewTerraformStack(app, str(name))
 	provider.NewAwsProvider(stack, str("aws"), &provider.AwsProviderConfig{
-		Region: str(cfg.Region),
-		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: &map[string]*string{
-			"Project": str("docmeta"), "Profile": str(string(cfg.Profile)), "Stack": str(name), "ManagedBy": str("cdktf"),
-		}}},
+		Region: str(cfg.Region), DefaultTags: defaultTags(cfg, name),
 	})
 	if s := cfg.RemoteState; s != nil {
 		cdktf.NewS3Backend(stack, &cdktf.S3BackendConfig{
@@ -93,6 +95,16 @@ func newStack(app cdktf.App, cfg topology.Config, name string) cdktf.TerraformSt
 	}
 	return stack
 }
+
+func defaultTags(cfg topology.Config, stack string) *[]*provider.AwsProviderDefaultTags {
+	return &[]*provider.AwsProviderDefaultTags{{Tags: &map[string]*string{
+		"Project": str("docmeta"), "Profile": str(string(cfg.Profile)), "Stack": str(stack), "ManagedBy": str("cdktf"),
+	}}}
+}
+
+// EdgeProviderAlias is the us-east-1 provider of the cloudfront edge's web
+// ACL and CloudFront alarm.
+const EdgeProviderAlias = "us_east_1"
 
 // buildApp assembles the application stack from the concern constructs.
 func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum string) error {
@@ -110,7 +122,22 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 	if err != nil {
 		return err
 	}
-	net := NewNetwork(stack, "network", NetworkProps{Name: name, CIDR: cfg.VPCCIDR, Subnets: subnets, NATMode: cfg.NATMode})
+	budgetUSD, err := BudgetAmountUSD(cfg)
+	if err != nil {
+		return err
+	}
+	net := NewNetwork(stack, "network", NetworkProps{
+		Name: name, CIDR: cfg.VPCCIDR, Subnets: subnets, NATMode: cfg.NATMode, PublicSubnets: cfg.PublicSubnets(),
+	})
+	var edgeProvider provider.AwsProvider
+	cloudFrontPrefixList := ""
+	if cfg.Edge == topology.EdgeCloudFront {
+		edgeProvider = provider.NewAwsProvider(stack, str("aws_"+EdgeProviderAlias), &provider.AwsProviderConfig{
+			Alias: str(EdgeProviderAlias), Region: str(topology.CloudFrontRegion), DefaultTags: defaultTags(cfg, cfg.StackName()),
+		})
+		cloudFrontPrefixList = *pin(dataawsec2managedprefixlist.NewDataAwsEc2ManagedPrefixList(stack, str("cloudfront_origin_facing"),
+			&dataawsec2managedprefixlist.DataAwsEc2ManagedPrefixListConfig{Name: str(CloudFrontOriginFacingPrefixList)}), "cloudfront_origin_facing").Id()
+	}
 
 	gw := NewGatewayEndpoints(stack, "gateway_endpoints", GatewayEndpointsProps{
 		Region: cfg.Region, VPCID: *net.VPC.Id(), RouteTableIDs: net.PrivateRouteTables,
@@ -131,8 +158,9 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 		}}},
 	})
 	sgs := NewSecurityGroups(stack, "security_groups", SecurityGroupsProps{
-		Name: name, VPCID: *net.VPC.Id(), HTTPS: cfg.CertificateARN != "",
-		S3PrefixList: *gw.S3.PrefixListId(), DynamoDBPrefixList: *gw.DynamoDB.PrefixListId(),
+		Name: name, VPCID: *net.VPC.Id(), HTTPS: cfg.CertificateARN != "" && cfg.InternetFacingLB(),
+		CloudFrontPrefixList: cloudFrontPrefixList,
+		S3PrefixList:         *gw.S3.PrefixListId(), DynamoDBPrefixList: *gw.DynamoDB.PrefixListId(),
 		InternetEgress: cfg.NATMode != topology.NATNone,
 	})
 	interfaces := NewInterfaceEndpoints(stack, "interface_endpoints", InterfaceEndpointsProps{
@@ -153,13 +181,33 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 		InstanceRoleARN: *iam.Role.Arn(), AccountID: *account.AccountId(),
 	})
 
+	lbSubnets := net.PublicSubnetIDs
+	if !cfg.InternetFacingLB() {
+		lbSubnets = net.PrivateSubnetIDs
+	}
 	alb := NewLoadBalancer(stack, "load_balancer", LoadBalancerProps{
-		Name: name, VPCID: *net.VPC.Id(), SubnetIDs: net.PublicSubnetIDs, SecurityGroupID: *sgs.ALB.Id(),
-		CertificateARN: cfg.CertificateARN, DeletionProtection: cfg.ALBDeletionProtection,
+		Name: name, VPCID: *net.VPC.Id(), SubnetIDs: lbSubnets, SecurityGroupID: *sgs.ALB.Id(),
+		CertificateARN: cfg.CertificateARN, Internal: !cfg.InternetFacingLB(), DeletionProtection: cfg.ALBDeletionProtection,
 		DeregistrationDelay:   cfg.Scaling.DeregistrationDelaySeconds,
 		TargetGroupNamePrefix: cfg.TargetGroupNamePrefix(),
 		DependsOn:             net.PublicReady,
 	})
+	serviceURL, distributionID := alb.URL, ""
+	if cfg.Edge == topology.EdgeCloudFront {
+		webACL := ""
+		if cfg.WAF {
+			webACL = *NewWebACL(stack, "waf", WebACLProps{Name: cfg.GlobalNamePrefix(), RateLimit: cfg.WAFRateLimit, Provider: edgeProvider}).Arn()
+		}
+		// CloudFront's names are account-wide: the global prefix carries the
+		// region, so two regions' stacks do not collide.
+		edge := NewCloudFrontEdge(stack, "cloudfront", CloudFrontEdgeProps{
+			Name: cfg.GlobalNamePrefix(), ALBARN: *alb.LB.Arn(), ALBDNSName: *alb.LB.DnsName(),
+			Aliases: cfg.DomainNames, CertificateARN: cfg.CertificateARN, WebACLARN: webACL,
+			// A VPC origin needs the internet gateway attached to the VPC.
+			DependsOn: []cdktf.ITerraformDependable{net.InternetGateway},
+		})
+		serviceURL, distributionID = edge.URL, *edge.Distribution.Id()
+	}
 
 	ud, err := userdata.Render(userdata.Params{
 		Region: cfg.Region, Table: cfg.TableName(), APIKeyParameter: cfg.APIKeyParameter,
@@ -191,13 +239,23 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 	for i, e := range interfaces {
 		endpointIDs[i] = *e.Id()
 	}
+	alarms := NewAlarms(stack, "alarms", AlarmsProps{
+		Name: name, EdgeName: cfg.GlobalNamePrefix(), ALBARNSuffix: *alb.LB.ArnSuffix(), TargetGroupARNSuffix: *alb.TargetGroup.ArnSuffix(),
+		TableName: *table.Name(), ASGName: *compute.Group.Name(), ASGMin: cfg.ASG.Min,
+		DistributionID: distributionID, EdgeProvider: edgeProvider, EdgeInStackRegion: cfg.Region == topology.CloudFrontRegion,
+		AlertEmail: cfg.AlertEmail, AccountID: *account.AccountId(),
+	})
+	NewBudget(stack, "budget", BudgetProps{Name: cfg.GlobalNamePrefix(), AmountUSD: budgetUSD, StackTag: cfg.StackName(), TopicARN: *alarms.Topic.Arn()})
+
 	NewOutputs(stack, OutputsProps{
-		ServiceURL: alb.URL, ALBDNSName: *alb.LB.DnsName(), ALBARN: *alb.LB.Arn(), ALBARNSuffix: *alb.LB.ArnSuffix(),
+		Edge: string(cfg.Edge), DistributionID: distributionID, AlarmTopicARN: *alarms.Topic.Arn(), BudgetUSD: budgetUSD,
+		ServiceURL: serviceURL, ALBDNSName: *alb.LB.DnsName(), ALBARN: *alb.LB.Arn(), ALBARNSuffix: *alb.LB.ArnSuffix(),
 		TableName: *table.Name(), TableARN: *table.Arn(), ASGName: *compute.Group.Name(),
 		TargetGroupARN: *alb.TargetGroup.Arn(), TargetGroupARNSuffix: *alb.TargetGroup.ArnSuffix(),
 		NATGatewayIDs: net.NATGatewayIDs, InterfaceEndpointIDs: endpointIDs, Region: cfg.Region,
 		ArtifactBucket: *artifacts.Bucket.Bucket(), ExportBucket: cfg.ExportBucketName(*account.AccountId()),
 		BinarySHA256: sum, VPCID: *net.VPC.Id(),
+		AlarmNamePrefix: cfg.AlarmNamePrefix(),
 	})
 	return nil
 }

@@ -14,12 +14,17 @@ import (
 func TestLoadBalancer(t *testing.T) {
 	check := func(t *testing.T, doc map[string]any, cfg topology.Config) {
 		alb := resource(t, doc, "aws_lb", "alb")
-		var public []string
-		for i := 0; i < cfg.AZCount; i++ {
-			public = append(public, ref("aws_subnet", fmt.Sprintf("public_%d", i), "id"))
+		// Public subnets for the alb edge; private ones behind CloudFront.
+		kind := "public"
+		if cfg.Edge == topology.EdgeCloudFront {
+			kind = "private"
 		}
-		if alb["internal"] != false || alb["load_balancer_type"] != "application" || !equalSets(stringsOf(alb["subnets"]), public) {
-			t.Errorf("alb = internal %v type %v subnets %v", alb["internal"], alb["load_balancer_type"], alb["subnets"])
+		var subnets []string
+		for i := 0; i < cfg.AZCount; i++ {
+			subnets = append(subnets, ref("aws_subnet", fmt.Sprintf("%s_%d", kind, i), "id"))
+		}
+		if alb["internal"] != (cfg.Edge == topology.EdgeCloudFront) || alb["load_balancer_type"] != "application" || !equalSets(stringsOf(alb["subnets"]), subnets) {
+			t.Errorf("%s alb = internal %v type %v subnets %v, want %s subnets", cfg.Edge, alb["internal"], alb["load_balancer_type"], alb["subnets"], kind)
 		}
 		if alb["drop_invalid_header_fields"] != true {
 			t.Error("alb does not drop invalid header fields")
@@ -41,7 +46,7 @@ func TestLoadBalancer(t *testing.T) {
 
 		listeners := resourcesOf(doc, "aws_lb_listener")
 		var serving string
-		if cfg.CertificateARN != "" {
+		if cfg.CertificateARN != "" && cfg.Edge == topology.EdgeALB {
 			if !equalSets(sortedKeys(listeners), []string{"https", "http_redirect"}) {
 				t.Fatalf("listeners %v, want https and http_redirect", sortedKeys(listeners))
 			}
@@ -59,7 +64,7 @@ func TestLoadBalancer(t *testing.T) {
 			serving = "https"
 		} else {
 			if !equalSets(sortedKeys(listeners), []string{"http"}) {
-				t.Fatalf("listeners %v, want http only without a certificate", sortedKeys(listeners))
+				t.Fatalf("listeners %v, want http only without a certificate or behind CloudFront", sortedKeys(listeners))
 			}
 			serving = "http"
 		}
@@ -84,21 +89,29 @@ func TestLoadBalancer(t *testing.T) {
 			check(t, synthesized(t, cfg.StackName()), cfg)
 		})
 	}
+	t.Run("variants", func(t *testing.T) {
+		ensureFixture(t)
+		check(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
+		check(t, synthesizedVariant(t, fixture.domain.StackName()), fixture.domain)
+	})
 	t.Run("HTTP-only stacks warn at synth time", func(t *testing.T) {
 		for _, p := range topology.Profiles() {
 			cfg := testConfig(t, p)
 			w := fixture.warnings[cfg.StackName()]
-			if cfg.CertificateARN == "" && (len(w) != 1 || !strings.Contains(w[0], "plain HTTP")) {
-				t.Errorf("%s: warnings %q, want the plain-HTTP warning", p, w)
+			if !cfg.HTTPS() && (len(w) != 1 || !strings.Contains(w[0], "plain HTTP") || !strings.Contains(w[0], "DOCMETA_EDGE=cloudfront")) {
+				t.Errorf("%s: warnings %q, want the plain-HTTP warning naming the fixes", p, w)
 			}
-			if cfg.CertificateARN != "" && len(w) != 0 {
+			if cfg.HTTPS() && len(w) != 0 {
 				t.Errorf("%s: unexpected warnings %q", p, w)
 			}
 		}
+		if testConfig(t, topology.Seed).HTTPS() || !testConfig(t, topology.Dev).HTTPS() {
+			t.Error("want seed (alb edge, no certificate) plain HTTP and dev HTTPS through CloudFront")
+		}
 	})
 	t.Run("prod requires HTTPS", func(t *testing.T) {
-		if testConfig(t, topology.Prod).CertificateARN == "" {
-			t.Error("prod synthesized without a certificate")
+		if cfg := testConfig(t, topology.Prod); !cfg.HTTPS() || cfg.Edge != topology.EdgeCloudFront {
+			t.Errorf("prod synthesized with edge %s and HTTPS %v", cfg.Edge, cfg.HTTPS())
 		}
 	})
 }
@@ -129,9 +142,19 @@ func TestSecurityGroups(t *testing.T) {
 			}
 			return out
 		}
-		albIn := []string{"80 0.0.0.0/0"}
-		if cfg.CertificateARN != "" {
-			albIn = append(albIn, "443 0.0.0.0/0")
+		// Behind CloudFront only the origin-facing prefix list reaches the
+		// listener port; nothing from the internet.
+		albIn := []string{"80 " + "${data.aws_ec2_managed_prefix_list.cloudfront_origin_facing.id}"}
+		if cfg.Edge == topology.EdgeALB {
+			albIn = []string{"80 0.0.0.0/0"}
+			if cfg.CertificateARN != "" {
+				albIn = append(albIn, "443 0.0.0.0/0")
+			}
+		} else {
+			pl := doc["data"].(map[string]any)["aws_ec2_managed_prefix_list"].(map[string]any)["cloudfront_origin_facing"].(map[string]any)
+			if pl["name"] != "com.amazonaws.global.cloudfront.origin-facing" {
+				t.Errorf("prefix list = %v, want CloudFront's origin-facing list", pl)
+			}
 		}
 		instSG, albSG, epSG := ref("aws_security_group", "instance_sg", "id"), ref("aws_security_group", "alb_sg", "id"), ref("aws_security_group", "endpoint_sg", "id")
 		instOut := []string{
@@ -180,6 +203,7 @@ func TestSecurityGroups(t *testing.T) {
 	t.Run("variant", func(t *testing.T) {
 		ensureFixture(t)
 		check(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
+		check(t, synthesizedVariant(t, fixture.domain.StackName()), fixture.domain)
 	})
 }
 
@@ -277,12 +301,25 @@ func TestOutputs(t *testing.T) {
 		t.Run(string(p), func(t *testing.T) {
 			cfg := testConfig(t, p)
 			doc := synthesized(t, cfg.StackName())
-			scheme := "http://"
-			if cfg.CertificateARN != "" {
-				scheme = "https://"
+			url := "http://" + ref("aws_lb", "alb", "dns_name")
+			distribution := ""
+			switch {
+			case cfg.Edge == topology.EdgeCloudFront:
+				url = "https://" + ref("aws_cloudfront_distribution", "distribution", "domain_name")
+				distribution = ref("aws_cloudfront_distribution", "distribution", "id")
+			case cfg.CertificateARN != "":
+				url = "https://" + ref("aws_lb", "alb", "dns_name")
+			}
+			budget, err := BudgetAmountUSD(cfg)
+			if err != nil {
+				t.Fatal(err)
 			}
 			want := map[string]any{
-				"service_url":             scheme + ref("aws_lb", "alb", "dns_name"),
+				"service_url":             url,
+				"edge":                    string(cfg.Edge),
+				"distribution_id":         distribution,
+				"alarm_topic_arn":         ref("aws_sns_topic", "alarms_topic", "arn"),
+				"budget_usd":              fmt.Sprint(budget),
 				"alb_dns_name":            ref("aws_lb", "alb", "dns_name"),
 				"alb_arn":                 ref("aws_lb", "alb", "arn"),
 				"alb_arn_suffix":          ref("aws_lb", "alb", "arn_suffix"),
@@ -296,6 +333,7 @@ func TestOutputs(t *testing.T) {
 				"export_bucket":           cfg.ExportBucketName("${data.aws_caller_identity.account.account_id}"),
 				"server_sha256":           fixture.binaries[cfg.Arch()],
 				"vpc_id":                  ref("aws_vpc", "vpc", "id"),
+				"alarm_name_prefix":       cfg.AlarmNamePrefix(),
 			}
 			for name, v := range want {
 				if got := at(doc, "output", name, "value"); got != v {
@@ -394,9 +432,25 @@ func TestProviderPinnedAndTagged(t *testing.T) {
 		if v := at(doc, "terraform", "required_providers", "aws", "version"); v != "5.84.0" {
 			t.Errorf("aws provider version %v", v)
 		}
-		prov := at(doc, "provider", "aws")
-		if at(prov, "region") != cfg.Region || at(prov, "default_tags", "tags", "Profile") != string(p) {
-			t.Errorf("provider = %v", prov)
+		// The default provider, and with the cloudfront edge the us-east-1
+		// alias of the web ACL and the CloudFront alarm, tagged alike.
+		provs, _ := at(doc, "provider", "aws").([]any)
+		want := 1
+		if cfg.Edge == topology.EdgeCloudFront {
+			want = 2
+		}
+		if len(provs) != want {
+			t.Fatalf("%s: %d aws providers, want %d: %v", p, len(provs), want, provs)
+		}
+		for _, prov := range provs {
+			region, alias := cfg.Region, any(nil)
+			if a := at(prov, "alias"); a != nil {
+				region, alias = "us-east-1", "us_east_1"
+			}
+			if at(prov, "region") != region || at(prov, "alias") != alias || at(prov, "default_tags", "tags", "Profile") != string(p) ||
+				at(prov, "default_tags", "tags", "Stack") != cfg.StackName() {
+				t.Errorf("provider = %v", prov)
+			}
 		}
 	}
 }
@@ -419,7 +473,12 @@ func TestAddProfilesSkipsProdWithoutCertificateOnlyByDefault(t *testing.T) {
 	// Run where no server binaries exist: every profile that is attempted
 	// fails naming make synth, before any construct is created.
 	t.Chdir(t.TempDir())
+	// Behind CloudFront prod needs no certificate and is attempted.
 	_, warnings, err := AddProfiles(nil, testenv.Getenv(nil))
+	if len(warnings) != 0 || err == nil || !strings.Contains(err.Error(), "docmeta-prod-us-east-1: server binary") {
+		t.Errorf("cloudfront prod: warnings %q err %v, want prod attempted", warnings, err)
+	}
+	_, warnings, err = AddProfiles(nil, testenv.Getenv(map[string]string{"DOCMETA_PROD_EDGE": "alb", "DOCMETA_PROD_WAF": "false"}))
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "docmeta-prod not synthesized") || !strings.Contains(warnings[0], "DOCMETA_PROD_CERTIFICATE_ARN") {
 		t.Errorf("warnings = %q, want prod skipped with the variable to set", warnings)
 	}
@@ -427,7 +486,7 @@ func TestAddProfilesSkipsProdWithoutCertificateOnlyByDefault(t *testing.T) {
 		strings.Contains(err.Error(), "docmeta-prod") || !strings.Contains(err.Error(), "make synth") {
 		t.Errorf("err = %v, want dev and seed attempted (binary missing) and prod not", err)
 	}
-	_, _, err = AddProfiles(nil, testenv.Getenv(map[string]string{ProfilesKey: "prod"}))
+	_, _, err = AddProfiles(nil, testenv.Getenv(map[string]string{ProfilesKey: "prod", "DOCMETA_PROD_EDGE": "alb", "DOCMETA_PROD_WAF": "false"}))
 	if err == nil || !strings.Contains(err.Error(), "DOCMETA_PROD_CERTIFICATE_ARN") {
 		t.Errorf("explicit prod without certificate: %v", err)
 	}

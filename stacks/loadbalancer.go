@@ -13,11 +13,14 @@ import (
 
 // LoadBalancerProps are the inputs of the ALB.
 type LoadBalancerProps struct {
-	Name                string
-	VPCID               string
-	SubnetIDs           []string
-	SecurityGroupID     string
-	CertificateARN      string
+	Name            string
+	VPCID           string
+	SubnetIDs       []string
+	SecurityGroupID string
+	CertificateARN  string
+	// Internal makes the load balancer internal (behind CloudFront's VPC
+	// origin); its listener is plain HTTP inside the VPC.
+	Internal            bool
 	DeletionProtection  bool
 	DeregistrationDelay int
 	// TargetGroupNamePrefix is at most 6 characters (an AWS limit on
@@ -55,12 +58,13 @@ var ForwardedPaths = []string{"/upload", "/status", "/documents", "/documents/*"
 // notFoundBody matches the service's own error format.
 const notFoundBody = `{"error":{"code":"not_found","message":"no such route"}}`
 
-// NewLoadBalancer creates the internet-facing ALB in the public subnets.
+// NewLoadBalancer creates the ALB: internet-facing in the public subnets,
+// or internal in the private subnets behind CloudFront.
 func NewLoadBalancer(scope constructs.Construct, id string, p LoadBalancerProps) *LoadBalancer {
 	c := constructs.NewConstruct(scope, str(id))
 	r := &LoadBalancer{}
 	r.LB = pin(lb.NewLb(c, str("alb"), &lb.LbConfig{
-		Name: str(p.Name), Internal: false, LoadBalancerType: str("application"),
+		Name: str(p.Name), Internal: p.Internal, LoadBalancerType: str("application"),
 		SecurityGroups: strs(p.SecurityGroupID), Subnets: strs(p.SubnetIDs...),
 		DropInvalidHeaderFields:  true,
 		EnableDeletionProtection: p.DeletionProtection,
@@ -90,7 +94,7 @@ func NewLoadBalancer(scope constructs.Construct, id string, p LoadBalancerProps)
 		},
 	}
 	var serving lblistener.LbListener
-	if p.CertificateARN != "" {
+	if p.CertificateARN != "" && !p.Internal {
 		serving = pin(lblistener.NewLbListener(c, str("https"), &lblistener.LbListenerConfig{
 			LoadBalancerArn: r.LB.Arn(), Port: num(443), Protocol: str("HTTPS"),
 			SslPolicy: str(TLSPolicy), CertificateArn: str(p.CertificateARN),
@@ -107,7 +111,9 @@ func NewLoadBalancer(scope constructs.Construct, id string, p LoadBalancerProps)
 		}), "http_redirect")
 		r.URL = "https://" + *r.LB.DnsName()
 	} else {
-		cdktf.Annotations_Of(scope).AddWarning(str(HTTPOnlyWarning(p.Name)))
+		if !p.Internal {
+			cdktf.Annotations_Of(scope).AddWarning(str(HTTPOnlyWarning(p.Name)))
+		}
 		serving = pin(lblistener.NewLbListener(c, str("http"), &lblistener.LbListenerConfig{
 			LoadBalancerArn: r.LB.Arn(), Port: num(80), Protocol: str("HTTP"),
 			DefaultAction: &[]*lblistener.LbListenerDefaultAction{notFound},
@@ -126,5 +132,5 @@ func NewLoadBalancer(scope constructs.Construct, id string, p LoadBalancerProps)
 
 // HTTPOnlyWarning is the synth-time warning of a stack without a certificate.
 func HTTPOnlyWarning(stack string) string {
-	return fmt.Sprintf("%s: no certificate ARN, so the load balancer serves plain HTTP and API keys cross the internet unencrypted; set DOCMETA_CERTIFICATE_ARN (or DOCMETA_<PROFILE>_CERTIFICATE_ARN) for HTTPS", stack)
+	return fmt.Sprintf("%s: alb edge without a certificate ARN, so the load balancer serves plain HTTP and API keys cross the internet unencrypted; set DOCMETA_EDGE=cloudfront (HTTPS with no domain) or DOCMETA_CERTIFICATE_ARN (or their DOCMETA_<PROFILE>_ forms) for HTTPS", stack)
 }

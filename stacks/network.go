@@ -24,11 +24,19 @@ type NetworkProps struct {
 	CIDR    string
 	Subnets topology.Subnets
 	NATMode topology.NATMode
+	// PublicSubnets creates the public subnets and their route to the
+	// internet gateway (a public load balancer or NAT gateways need them).
+	// Without them the internet gateway stays attached, unrouted: a
+	// CloudFront VPC origin requires the VPC to have one.
+	PublicSubnets bool
 }
 
-// Network is the VPC with a public and a private subnet per AZ.
+// Network is the VPC with a private (and, where needed, a public) subnet
+// per AZ.
 type Network struct {
-	VPC                vpc.Vpc
+	VPC vpc.Vpc
+	// InternetGateway is attached in every mode; see PublicSubnets.
+	InternetGateway    internetgateway.InternetGateway
 	PublicSubnetIDs    []string
 	PrivateSubnetIDs   []string
 	PrivateRouteTables []string
@@ -72,27 +80,24 @@ func NewNetwork(scope constructs.Construct, id string, p NetworkProps) *Network 
 	igw := pin(internetgateway.NewInternetGateway(c, str("igw"), &internetgateway.InternetGatewayConfig{
 		VpcId: n.VPC.Id(), Tags: nameTag(p.Name),
 	}), "igw")
-	publicRT := pin(routetable.NewRouteTable(c, str("public_rt"), &routetable.RouteTableConfig{
-		VpcId: n.VPC.Id(), Tags: nameTag(p.Name + "-public"),
-	}), "public_rt")
-	publicRoute := pin(route.NewRoute(c, str("public_default_route"), &route.RouteConfig{
-		RouteTableId: publicRT.Id(), DestinationCidrBlock: str("0.0.0.0/0"), GatewayId: igw.Id(),
-	}), "public_default_route")
-	n.PublicReady = append(n.PublicReady, igw, publicRoute)
+	n.InternetGateway = igw
+	n.PublicReady = append(n.PublicReady, igw)
+	var publicRT routetable.RouteTable
+	if p.PublicSubnets {
+		publicRT = pin(routetable.NewRouteTable(c, str("public_rt"), &routetable.RouteTableConfig{
+			VpcId: n.VPC.Id(), Tags: nameTag(p.Name + "-public"),
+		}), "public_rt")
+		publicRoute := pin(route.NewRoute(c, str("public_default_route"), &route.RouteConfig{
+			RouteTableId: publicRT.Id(), DestinationCidrBlock: str("0.0.0.0/0"), GatewayId: igw.Id(),
+		}), "public_default_route")
+		n.PublicReady = append(n.PublicReady, publicRoute)
+	}
 
 	for i := range p.Subnets.Public {
 		az := cdktf.Token_AsString(cdktf.Fn_Element(azs.Names(), num(i)), nil)
-		pub := pin(subnet.NewSubnet(c, str(fmt.Sprintf("public_%d", i)), &subnet.SubnetConfig{
-			VpcId: n.VPC.Id(), CidrBlock: str(p.Subnets.Public[i]), AvailabilityZone: az,
-			// The ALB gets its own addresses; nothing launched here needs one.
-			MapPublicIpOnLaunch: false,
-			Tags:                nameTag(fmt.Sprintf("%s-public-%d", p.Name, i)),
-		}), fmt.Sprintf("public_%d", i))
-		n.PublicReady = append(n.PublicReady, pin(routetableassociation.NewRouteTableAssociation(c, str(fmt.Sprintf("public_rta_%d", i)), &routetableassociation.RouteTableAssociationConfig{
-			SubnetId: pub.Id(), RouteTableId: publicRT.Id(),
-		}), fmt.Sprintf("public_rta_%d", i)))
-		n.PublicSubnetIDs = append(n.PublicSubnetIDs, *pub.Id())
-
+		if p.PublicSubnets {
+			n.addPublicSubnet(c, i, az, p, publicRT)
+		}
 		priv := pin(subnet.NewSubnet(c, str(fmt.Sprintf("private_%d", i)), &subnet.SubnetConfig{
 			VpcId: n.VPC.Id(), CidrBlock: str(p.Subnets.Private[i]), AvailabilityZone: az,
 			MapPublicIpOnLaunch: false,
@@ -138,4 +143,19 @@ func NewNetwork(scope constructs.Construct, id string, p NetworkProps) *Network 
 		}), fmt.Sprintf("private_nat_route_%d", i)))
 	}
 	return n
+}
+
+// addPublicSubnet adds the public subnet of AZ i, routed to the internet
+// gateway.
+func (n *Network) addPublicSubnet(c constructs.Construct, i int, az *string, p NetworkProps, rt routetable.RouteTable) {
+	pub := pin(subnet.NewSubnet(c, str(fmt.Sprintf("public_%d", i)), &subnet.SubnetConfig{
+		VpcId: n.VPC.Id(), CidrBlock: str(p.Subnets.Public[i]), AvailabilityZone: az,
+		// The ALB gets its own addresses; nothing launched here needs one.
+		MapPublicIpOnLaunch: false,
+		Tags:                nameTag(fmt.Sprintf("%s-public-%d", p.Name, i)),
+	}), fmt.Sprintf("public_%d", i))
+	n.PublicReady = append(n.PublicReady, pin(routetableassociation.NewRouteTableAssociation(c, str(fmt.Sprintf("public_rta_%d", i)), &routetableassociation.RouteTableAssociationConfig{
+		SubnetId: pub.Id(), RouteTableId: rt.Id(),
+	}), fmt.Sprintf("public_rta_%d", i)))
+	n.PublicSubnetIDs = append(n.PublicSubnetIDs, *pub.Id())
 }

@@ -18,6 +18,7 @@ func TestNetworkSubnetsAndRouting(t *testing.T) {
 	t.Run("variant", func(t *testing.T) {
 		ensureFixture(t)
 		checkNetwork(t, synthesizedVariant(t, fixture.variant.StackName()), fixture.variant)
+		checkNetwork(t, synthesizedVariant(t, fixture.domain.StackName()), fixture.domain)
 	})
 }
 
@@ -29,12 +30,25 @@ func checkNetwork(t *testing.T, doc map[string]any, cfg topology.Config) {
 	}
 	want, _ := cfg.SubnetCIDRs()
 	subnets := resourcesOf(doc, "aws_subnet")
-	if len(subnets) != 2*cfg.AZCount {
-		t.Fatalf("%d subnets, want a public and a private one in each of %d AZs: %v", len(subnets), cfg.AZCount, sortedKeys(subnets))
+	// Public subnets exist only for a public load balancer or NAT gateways:
+	// behind CloudFront without NAT nothing in the VPC is public.
+	kinds := map[int]map[string]string{}
+	perAZ := 1
+	if cfg.PublicSubnets() {
+		perAZ = 2
+	}
+	if len(subnets) != perAZ*cfg.AZCount {
+		t.Fatalf("%d subnets, want %d in each of %d AZs (public subnets: %v): %v", len(subnets), perAZ, cfg.AZCount, cfg.PublicSubnets(), sortedKeys(subnets))
+	}
+	for i := 0; i < cfg.AZCount; i++ {
+		kinds[i] = map[string]string{"private": want.Private[i]}
+		if cfg.PublicSubnets() {
+			kinds[i]["public"] = want.Public[i]
+		}
 	}
 	for i := 0; i < cfg.AZCount; i++ {
 		az := fmt.Sprintf("${element(data.aws_availability_zones.azs.names, %d)}", i)
-		for kind, cidr := range map[string]string{"public": want.Public[i], "private": want.Private[i]} {
+		for kind, cidr := range kinds[i] {
 			s := resource(t, doc, "aws_subnet", fmt.Sprintf("%s_%d", kind, i))
 			if s["cidr_block"] != cidr || s["availability_zone"] != az {
 				t.Errorf("%s subnet %d: cidr %v az %v, want %s %s", kind, i, s["cidr_block"], s["availability_zone"], cidr, az)
@@ -44,21 +58,36 @@ func checkNetwork(t *testing.T, doc map[string]any, cfg topology.Config) {
 				t.Errorf("%s subnet %d maps public IPs: %v", kind, i, s["map_public_ip_on_launch"])
 			}
 		}
-		assoc := resource(t, doc, "aws_route_table_association", fmt.Sprintf("public_rta_%d", i))
-		if assoc["route_table_id"] != ref("aws_route_table", "public_rt", "id") {
-			t.Errorf("public subnet %d not on the public route table: %v", i, assoc)
+		if cfg.PublicSubnets() {
+			assoc := resource(t, doc, "aws_route_table_association", fmt.Sprintf("public_rta_%d", i))
+			if assoc["route_table_id"] != ref("aws_route_table", "public_rt", "id") {
+				t.Errorf("public subnet %d not on the public route table: %v", i, assoc)
+			}
 		}
-		assoc = resource(t, doc, "aws_route_table_association", fmt.Sprintf("private_rta_%d", i))
+		assoc := resource(t, doc, "aws_route_table_association", fmt.Sprintf("private_rta_%d", i))
 		if assoc["route_table_id"] != ref("aws_route_table", fmt.Sprintf("private_rt_%d", i), "id") {
 			t.Errorf("private subnet %d not on its private route table: %v", i, assoc)
 		}
 	}
+	// The internet gateway stays attached in every mode (a VPC origin
+	// requires one) but is routed only when public subnets exist.
 	if igw := resource(t, doc, "aws_internet_gateway", "igw"); igw["vpc_id"] != ref("aws_vpc", "vpc", "id") {
 		t.Errorf("igw = %v", igw)
 	}
-	pub := resource(t, doc, "aws_route", "public_default_route")
-	if pub["destination_cidr_block"] != "0.0.0.0/0" || pub["gateway_id"] != ref("aws_internet_gateway", "igw", "id") {
-		t.Errorf("public default route = %v", pub)
+	if cfg.PublicSubnets() {
+		pub := resource(t, doc, "aws_route", "public_default_route")
+		if pub["destination_cidr_block"] != "0.0.0.0/0" || pub["gateway_id"] != ref("aws_internet_gateway", "igw", "id") {
+			t.Errorf("public default route = %v", pub)
+		}
+	} else {
+		for name, r := range resourcesOf(doc, "aws_route") {
+			if r["gateway_id"] != nil {
+				t.Errorf("no public subnets, yet route %s goes to the internet gateway: %v", name, r)
+			}
+		}
+		if len(resourcesOf(doc, "aws_route_table")) != cfg.AZCount {
+			t.Errorf("route tables %v, want only the private ones", sortedKeys(resourcesOf(doc, "aws_route_table")))
+		}
 	}
 
 	// The default security group is taken over with no rules at all.

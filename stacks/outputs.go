@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"fmt"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -13,6 +15,10 @@ var jsiiTrue = jsii.Bool(true)
 // OutputsProps are the values the operator console, the cost tooling and the
 // teardown command read after a deploy.
 type OutputsProps struct {
+	// Edge is "cloudfront" or "alb"; DistributionID is empty for alb.
+	Edge, DistributionID                 string
+	AlarmTopicARN                        string
+	BudgetUSD                            int
 	ServiceURL, ALBDNSName, ALBARNSuffix string
 	ALBARN                               string
 	TableName, TableARN                  string
@@ -23,13 +29,18 @@ type OutputsProps struct {
 	ArtifactBucket, ExportBucket         string
 	BinarySHA256                         string
 	VPCID                                string
+	AlarmNamePrefix                      string
 }
 
 // NewOutputs adds the stack outputs under the names topology declares, which
 // ParseOutputs reads back.
 func NewOutputs(scope constructs.Construct, p OutputsProps) {
-	output(scope, topology.OutputServiceURL, p.ServiceURL, "where clients send requests")
-	output(scope, topology.OutputALBDNSName, p.ALBDNSName, "load balancer DNS name")
+	output(scope, topology.OutputServiceURL, p.ServiceURL, "where clients send requests (HTTPS through CloudFront with the cloudfront edge)")
+	output(scope, topology.OutputEdge, p.Edge, "what clients connect to: cloudfront (internal load balancer behind a VPC origin) or alb")
+	output(scope, topology.OutputDistributionID, p.DistributionID, "CloudFront distribution (empty with the alb edge)")
+	output(scope, topology.OutputAlarmTopicARN, p.AlarmTopicARN, "SNS topic of the alarms and the budget")
+	output(scope, topology.OutputBudgetUSD, fmt.Sprint(p.BudgetUSD), "monthly cost budget in USD")
+	output(scope, topology.OutputALBDNSName, p.ALBDNSName, "load balancer DNS name (internal with the cloudfront edge)")
 	output(scope, topology.OutputALBARN, p.ALBARN, "load balancer ARN (teardown lifts the prod ALB's deletion protection by it)")
 	output(scope, topology.OutputALBARNSuffix, p.ALBARNSuffix, "load balancer dimension of its CloudWatch metrics")
 	output(scope, topology.OutputTableName, p.TableName, "DynamoDB metadata table")
@@ -44,6 +55,7 @@ func NewOutputs(scope constructs.Construct, p OutputsProps) {
 	output(scope, topology.OutputExportBucket, p.ExportBucket, "bucket of the retained exports stack the teardown writes to")
 	output(scope, topology.OutputServerSHA256, p.BinarySHA256, "SHA-256 of the deployed server binary")
 	output(scope, topology.OutputVPCID, p.VPCID, "VPC")
+	output(scope, topology.OutputAlarmNamePrefix, p.AlarmNamePrefix, "start of the names of the deployment's CloudWatch alarms (docmeta-ops smoke lists them by it)")
 }
 
 func output(scope constructs.Construct, id string, value any, desc string) {

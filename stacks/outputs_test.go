@@ -33,15 +33,22 @@ func TestParseOutputsReadsTheSynthesizedOutputs(t *testing.T) {
 				t.Fatal(err)
 			}
 			app := file[cfg.StackName()]
-			scheme := "http://"
-			if cfg.CertificateARN != "" {
-				scheme = "https://"
+			// The service URL is CloudFront's HTTPS name with the cloudfront
+			// edge, else the load balancer's.
+			url := "http://" + ref("aws_lb", "alb", "dns_name")
+			switch {
+			case cfg.Edge == topology.EdgeCloudFront:
+				url = "https://" + ref("aws_cloudfront_distribution", "distribution", "domain_name")
+			case cfg.CertificateARN != "":
+				url = "https://" + ref("aws_lb", "alb", "dns_name")
 			}
 			want := topology.Outputs{
 				Stack:                cfg.StackName(),
-				ServiceURL:           scheme + ref("aws_lb", "alb", "dns_name"),
+				ServiceURL:           url,
 				ALBDNSName:           ref("aws_lb", "alb", "dns_name"),
 				ALBARN:               ref("aws_lb", "alb", "arn"),
+				ALBARNSuffix:         ref("aws_lb", "alb", "arn_suffix"),
+				TargetGroupARNSuffix: ref("aws_lb_target_group", "app_tg", "arn_suffix"),
 				TableName:            ref("aws_dynamodb_table", "table", "name"),
 				ASGName:              ref("aws_autoscaling_group", "app_asg", "name"),
 				TargetGroupARN:       ref("aws_lb_target_group", "app_tg", "arn"),
@@ -49,6 +56,7 @@ func TestParseOutputsReadsTheSynthesizedOutputs(t *testing.T) {
 				ExportBucket:         cfg.ExportBucketName("${data.aws_caller_identity.account.account_id}"),
 				NATGatewayIDs:        stringsOf(app[topology.OutputNATGatewayIDs]),
 				InterfaceEndpointIDs: stringsOf(app[topology.OutputInterfaceEndpointIDs]),
+				AlarmNamePrefix:      cfg.AlarmNamePrefix(),
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("ParseOutputs of the synthesized outputs:\n got  %+v\n want %+v", got, want)

@@ -72,6 +72,8 @@ func TestTwoRegionsTwoProfilesOneStateBucket(t *testing.T) {
 				"DOCMETA_STATE_BUCKET":     "docmeta-terraform-state",
 				"DOCMETA_STATE_REGION":     testStateRegion,
 				"DOCMETA_STATE_LOCK_TABLE": "docmeta-terraform-locks",
+				// No shipped prices for eu-west-1: the budget is set.
+				"DOCMETA_BUDGET_MONTHLY_USD": "60",
 			}))
 			if err != nil {
 				t.Fatal(err)

@@ -28,6 +28,9 @@ func TestTable(t *testing.T) {
 			if tb["deletion_protection_enabled"] != true {
 				t.Errorf("%s table deletion protection %v, want true", p, tb["deletion_protection_enabled"])
 			}
+			if at(tb, "ttl", "attribute_name") != topology.TableTTLAttribute || at(tb, "ttl", "enabled") != true {
+				t.Errorf("ttl = %v, want %s enabled", tb["ttl"], topology.TableTTLAttribute)
+			}
 			gsi := at(tb, "global_secondary_index")
 			if at(gsi, "name") != topology.ListingIndexName || at(gsi, "hash_key") != topology.ListingIndexHash ||
 				at(gsi, "range_key") != topology.ListingIndexSort || at(gsi, "projection_type") != "ALL" {

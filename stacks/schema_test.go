@@ -15,6 +15,7 @@ func TestTableSchemaMatchesTheStore(t *testing.T) {
 		"index name":     {topology.ListingIndexName, dynamo.IndexName},
 		"index hash key": {topology.ListingIndexHash, dynamo.IndexPartitionKey},
 		"index sort key": {topology.ListingIndexSort, dynamo.IndexSortKey},
+		"TTL attribute":  {topology.TableTTLAttribute, dynamo.TTLAttribute},
 	} {
 		if pair[0] != pair[1] {
 			t.Errorf("%s: stacks create %q, the store expects %q", name, pair[0], pair[1])

@@ -14,6 +14,11 @@ type SecurityGroupsProps struct {
 	VPCID string
 	// HTTPS opens 443 on the load balancer (only when a certificate is set).
 	HTTPS bool
+	// CloudFrontPrefixList, when set, is the only source the load balancer
+	// admits (CloudFront's origin-facing managed prefix list, which covers
+	// VPC-origin traffic), on the HTTP listener port; nothing from the
+	// internet.
+	CloudFrontPrefixList string
 	// S3PrefixList and DynamoDBPrefixList are the gateway endpoints' prefix
 	// lists: the instances' only egress besides the interface endpoints.
 	S3PrefixList, DynamoDBPrefixList string
@@ -52,7 +57,7 @@ func NewSecurityGroups(scope constructs.Construct, id string, p SecurityGroupsPr
 		}), id+"_sg")
 	}
 	g := &SecurityGroups{
-		ALB:      group("alb", "docmeta load balancer: HTTP(S) from the internet, to instances on 8080"),
+		ALB:      group("alb", "docmeta load balancer: from CloudFront or the internet, to instances on 8080"),
 		Instance: group("instance", "docmeta instances: 8080 from the load balancer only"),
 		Endpoint: group("endpoint", "docmeta interface endpoints: HTTPS from the instances only"),
 	}
@@ -71,6 +76,8 @@ func NewSecurityGroups(scope constructs.Construct, id string, p SecurityGroupsPr
 			cfg.CidrIpv4 = str(r.cidr)
 		case r.sg != "":
 			cfg.ReferencedSecurityGroupId = str(r.sg)
+		case r.prefixList != "":
+			cfg.PrefixListId = str(r.prefixList)
 		}
 		return pin(vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, str(r.id), cfg), r.id)
 	}
@@ -90,9 +97,14 @@ func NewSecurityGroups(scope constructs.Construct, id string, p SecurityGroupsPr
 		return pin(vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c, str(r.id), cfg), r.id)
 	}
 
-	ingress(g.ALB, rule{id: "alb_in_http", desc: "HTTP from the internet (redirected to HTTPS when a certificate is set)", port: 80, cidr: "0.0.0.0/0"})
-	if p.HTTPS {
-		ingress(g.ALB, rule{id: "alb_in_https", desc: "HTTPS from the internet", port: 443, cidr: "0.0.0.0/0"})
+	switch {
+	case p.CloudFrontPrefixList != "":
+		ingress(g.ALB, rule{id: "alb_in_cloudfront", desc: "HTTP from CloudFront's VPC origin only (origin-facing prefix list)", port: 80, prefixList: p.CloudFrontPrefixList})
+	default:
+		ingress(g.ALB, rule{id: "alb_in_http", desc: "HTTP from the internet (redirected to HTTPS when a certificate is set)", port: 80, cidr: "0.0.0.0/0"})
+		if p.HTTPS {
+			ingress(g.ALB, rule{id: "alb_in_https", desc: "HTTPS from the internet", port: 443, cidr: "0.0.0.0/0"})
+		}
 	}
 	egress(g.ALB, rule{id: "alb_out_app", desc: "to the instances' service port", port: appPort, sg: *g.Instance.Id()})
 

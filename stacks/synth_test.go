@@ -23,7 +23,8 @@ import (
 //	synthesized(t, "docmeta-dev-us-east-1")         // app stack of a profile
 //	synthesized(t, "docmeta-dev-us-east-1-exports") // its export stack
 //	testConfig(t, topology.Dev)                     // the exact config synthesized
-//	synthesizedVariant(t, fixture.variant.StackName()) // dev with per-AZ NAT, 3 AZs, HTTPS, KMS key, S3 backend
+//	synthesizedVariant(t, fixture.variant.StackName()) // dev on the alb edge with per-AZ NAT, 3 AZs, HTTPS, KMS key, S3 backend
+//	synthesizedVariant(t, fixture.domain.StackName())  // prod behind CloudFront with a custom domain, alert e-mail, eu-west-1
 
 // testCertificateARN is a well-formed ARN; nothing is deployed in tests.
 const testCertificateARN = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
@@ -35,11 +36,14 @@ const testStateRegion = "eu-central-1"
 const testKMSKeyARN = "arn:aws:kms:us-east-1:123456789012:key/11112222-3333-4444-5555-666677778888"
 
 var fixture struct {
-	once     sync.Once
-	dir      string
-	err      error
-	configs  map[topology.Profile]topology.Config
-	variant  topology.Config
+	once    sync.Once
+	dir     string
+	err     error
+	configs map[topology.Profile]topology.Config
+	variant topology.Config
+	// domain is the second variant: prod with a custom domain and
+	// certificate, an alert e-mail and a region other than us-east-1.
+	domain   topology.Config
 	binaries map[topology.Arch]string // arch -> sha256
 	stacks   map[string]map[string]any
 	variants map[string]map[string]any
@@ -55,18 +59,29 @@ func TestMain(m *testing.M) {
 }
 
 // testConfigs are the configurations the fixture synthesizes: the profile
-// defaults, prod with a certificate, and a variant exercising the options.
-func testConfigs() (map[topology.Profile]topology.Config, topology.Config, error) {
+// defaults, and two variants exercising the options.
+func testConfigs() (map[topology.Profile]topology.Config, topology.Config, topology.Config, error) {
 	out := map[topology.Profile]topology.Config{}
-	env := testenv.Getenv(map[string]string{"DOCMETA_PROD_CERTIFICATE_ARN": testCertificateARN})
+	env := testenv.Getenv(nil)
 	for _, p := range topology.Profiles() {
 		c, err := topology.Load(p, env)
 		if err != nil {
-			return nil, topology.Config{}, err
+			return nil, topology.Config{}, topology.Config{}, err
 		}
 		out[p] = c
 	}
+	domain, err := topology.Load(topology.Prod, testenv.Getenv(map[string]string{
+		"DOCMETA_REGION":               "eu-west-1",
+		"DOCMETA_PROD_CERTIFICATE_ARN": testCertificateARN,
+		"DOCMETA_PROD_DOMAIN_NAMES":    "api.example.com,*.docs.example.com",
+		"DOCMETA_ALERT_EMAIL":          "ops@example.com",
+		"DOCMETA_BUDGET_MONTHLY_USD":   "150",
+	}))
+	if err != nil {
+		return nil, topology.Config{}, topology.Config{}, err
+	}
 	variant, err := topology.Load(topology.Dev, testenv.Getenv(map[string]string{
+		"DOCMETA_EDGE":                 "alb",
 		"DOCMETA_NAT_MODE":             "per-az",
 		"DOCMETA_AZ_COUNT":             "3",
 		"DOCMETA_ENDPOINT_AZ_COUNT":    "2",
@@ -81,7 +96,7 @@ func testConfigs() (map[topology.Profile]topology.Config, topology.Config, error
 		"DOCMETA_ASG_MAX":              "6",
 		"DOCMETA_ASG_DESIRED":          "3",
 	}))
-	return out, variant, err
+	return out, variant, domain, err
 }
 
 func synthesizeFixture() (err error) {
@@ -96,7 +111,7 @@ func synthesizeFixture() (err error) {
 		return err
 	}
 	fixture.warnings = map[string][]string{}
-	fixture.configs, fixture.variant, err = testConfigs()
+	fixture.configs, fixture.variant, fixture.domain, err = testConfigs()
 	if err != nil {
 		return err
 	}
@@ -129,8 +144,10 @@ func synthesizeFixture() (err error) {
 	app.Synth()
 	variantDir := filepath.Join(fixture.dir, "variant")
 	vapp := cdktf.NewApp(&cdktf.AppConfig{Outdir: str(variantDir)})
-	if _, err := NewDeployment(vapp, Options{Config: fixture.variant, BinaryPath: binary(fixture.variant.Arch())}); err != nil {
-		return err
+	for _, c := range []topology.Config{fixture.variant, fixture.domain} {
+		if _, err := NewDeployment(vapp, Options{Config: c, BinaryPath: binary(c.Arch())}); err != nil {
+			return err
+		}
 	}
 	vapp.Synth()
 

@@ -13,7 +13,8 @@ type TableProps struct {
 }
 
 // NewTable creates the on-demand metadata table with PITR (which the
-// teardown's export needs), server-side encryption and the listing GSI.
+// teardown's export needs), server-side encryption, the listing GSI and
+// TTL on the idempotency records' expiry.
 // DeletionProtection is on in every profile (topology validates it): the
 // teardown command lifts it only after a verified export.
 func NewTable(scope constructs.Construct, id string, p TableProps) dynamodbtable.DynamodbTable {
@@ -33,6 +34,10 @@ func NewTable(scope constructs.Construct, id string, p TableProps) dynamodbtable
 			RangeKey:       str(topology.ListingIndexSort),
 			ProjectionType: str("ALL"),
 		}},
+		// Idempotency records (Idempotency-Key on uploads) expire after
+		// a day; TTL deletes them at no cost. Documents never carry the
+		// attribute, so TTL never touches them.
+		Ttl:                       &dynamodbtable.DynamodbTableTtl{AttributeName: str(topology.TableTTLAttribute), Enabled: true},
 		PointInTimeRecovery:       &dynamodbtable.DynamodbTablePointInTimeRecovery{Enabled: true},
 		ServerSideEncryption:      &dynamodbtable.DynamodbTableServerSideEncryption{Enabled: true},
 		DeletionProtectionEnabled: p.DeletionProtection,

@@ -60,9 +60,30 @@ type Config struct {
 	// EndpointAZCount is how many AZs each interface endpoint has a network
 	// interface in; each one is billed per hour.
 	EndpointAZCount int
-	// CertificateARN is the ACM certificate of the HTTPS listener; empty
-	// means HTTP only (refused for prod).
+	// Edge is what clients connect to: a CloudFront distribution in front
+	// of an internal load balancer, or an internet-facing load balancer.
+	Edge Edge
+	// CertificateARN is the ACM certificate clients see. With the alb edge
+	// it is the HTTPS listener's (in Region; empty means plain HTTP, refused
+	// for prod); with the cloudfront edge it is the distribution's (in
+	// us-east-1, covering DomainNames; empty means the *.cloudfront.net
+	// name and CloudFront's default certificate).
 	CertificateARN string
+	// DomainNames are the distribution's aliases (cloudfront edge with a
+	// certificate only).
+	DomainNames []string
+	// WAF attaches a web ACL (rate limit per client IP, AWS's common rule
+	// group) to the distribution.
+	WAF bool
+	// WAFRateLimit is the rate-based rule's limit: requests per client IP
+	// in any 5-minute window.
+	WAFRateLimit int
+	// AlertEmail, when set, is subscribed to the alarm topic.
+	AlertEmail string
+	// BudgetMonthlyUSD is the monthly cost budget; 0 means the cost model's
+	// workload projection plus BudgetMarginPercent.
+	BudgetMonthlyUSD    int
+	BudgetMarginPercent int
 	// APIKeyParameter is the SSM parameter name (SecureString) holding the
 	// server's API keys.
 	APIKeyParameter string

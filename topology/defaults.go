@@ -3,8 +3,7 @@ package topology
 import "fmt"
 
 // Defaults returns the built-in configuration of a profile. Every value can
-// be overridden through Load; the result of Defaults always validates,
-// except prod, which needs a certificate ARN nobody can guess.
+// be overridden through Load; the result of Defaults always validates.
 func Defaults(p Profile) (Config, error) {
 	c := Config{
 		Profile:            p,
@@ -17,7 +16,12 @@ func Defaults(p Profile) (Config, error) {
 		InterfaceEndpoints: []string{"ssm", "ssmmessages"},
 		EndpointAZCount:    1,
 		APIKeyParameter:    fmt.Sprintf("/docmeta/%s/api-keys", p),
-		RootVolume:         Volume{SizeGiB: 8, Type: "gp3"},
+		Edge:               EdgeCloudFront,
+		// 2,000 requests per 5 minutes is ~6.7/s per client IP, far above
+		// one operator's tools and far below what hurts a t4g instance.
+		WAFRateLimit:        2000,
+		BudgetMarginPercent: DefaultBudgetMarginPercent,
+		RootVolume:          Volume{SizeGiB: 8, Type: "gp3"},
 		Scaling: Scaling{
 			TargetRequestsPerInstance:  1000,
 			HealthCheckGraceSeconds:    90,
@@ -43,6 +47,7 @@ func Defaults(p Profile) (Config, error) {
 		// An ALB's protection only guards against an accidental destroy of
 		// the entry point; dev and seed stay removable in one step.
 		c.ALBDeletionProtection = true
+		c.WAF = true
 	case Seed:
 		// The original design, kept deployable for comparison: a single NAT
 		// gateway, three SSM endpoints in both AZs, an x86 t3.micro, min =
@@ -53,6 +58,7 @@ func Defaults(p Profile) (Config, error) {
 		c.ASG = ASGSize{Min: 1, Max: 1, Desired: 1}
 		c.InterfaceEndpoints = []string{"ssm", "ssmmessages", "ec2messages"}
 		c.EndpointAZCount = 2
+		c.Edge = EdgeALB
 	default:
 		return Config{}, fmt.Errorf("unknown profile %q: want one of dev, prod, seed", p)
 	}

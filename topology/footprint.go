@@ -33,8 +33,26 @@ type Footprint struct {
 	// LoadBalancers is the number of ALBs.
 	LoadBalancers int
 	// PublicIPv4Addresses counts billed public IPv4 addresses: one Elastic IP
-	// per NAT gateway plus one per AZ for the internet-facing ALB.
+	// per NAT gateway plus one per AZ for an internet-facing ALB.
 	PublicIPv4Addresses int
+
+	// Edge is what clients connect to. Distributions and VPCOrigins are 1
+	// with the cloudfront edge.
+	Edge          Edge
+	Distributions int
+	VPCOrigins    int
+	// WebACLs and WAFRules are the WAF web ACL and its rules.
+	WebACLs  int
+	WAFRules int
+	// Alarms are CloudWatch metric alarms, AlarmTopics their SNS topics (a
+	// second one in us-east-1 for the CloudFront alarm when the stack is
+	// elsewhere: an alarm notifies only a topic in its own region),
+	// EmailSubscriptions the topic's e-mail subscriptions and Budgets the
+	// AWS Budgets cost budgets.
+	Alarms             int
+	AlarmTopics        int
+	EmailSubscriptions int
+	Budgets            int
 
 	// EBSVolumes and EBSVolumeGiB are the root volumes of the desired
 	// instances (one each) and their total size.
@@ -81,8 +99,22 @@ func (c Config) InterfaceEndpointAZs() int {
 	return len(c.InterfaceEndpoints) * c.EndpointAZCount
 }
 
-// PublicIPv4Addresses is NAT Elastic IPs plus the ALB's one per AZ.
-func (c Config) PublicIPv4Addresses() int { return c.NATGateways() + c.AZCount }
+// PublicIPv4Addresses is NAT Elastic IPs plus, for an internet-facing
+// ALB, one per AZ. An internal ALB and CloudFront's VPC origin have none.
+func (c Config) PublicIPv4Addresses() int {
+	if c.InternetFacingLB() {
+		return c.NATGateways() + c.AZCount
+	}
+	return c.NATGateways()
+}
+
+// one is 1 when b holds: a count of an optional resource.
+func one(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // Footprint summarizes the billed resources of a validated config.
 func (c Config) Footprint() Footprint {
@@ -100,6 +132,15 @@ func (c Config) Footprint() Footprint {
 		Arch:                    c.Arch(),
 		LoadBalancers:           1,
 		PublicIPv4Addresses:     c.PublicIPv4Addresses(),
+		Edge:                    c.Edge,
+		Distributions:           one(c.Edge == EdgeCloudFront),
+		VPCOrigins:              one(c.Edge == EdgeCloudFront),
+		WebACLs:                 one(c.WAF),
+		WAFRules:                c.WAFRules(),
+		Alarms:                  c.Alarms(),
+		AlarmTopics:             1 + one(c.Edge == EdgeCloudFront && c.Region != CloudFrontRegion),
+		EmailSubscriptions:      one(c.AlertEmail != ""),
+		Budgets:                 1,
 		EBSVolumes:              c.ASG.Desired,
 		EBSVolumeGiB:            c.ASG.Desired * c.RootVolume.SizeGiB,
 		EBSVolumeType:           c.RootVolume.Type,

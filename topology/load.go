@@ -36,6 +36,13 @@ const (
 	KeyDeregistrationDelay   = "DEREGISTRATION_DELAY_SECONDS"
 	KeyExportIADays          = "EXPORT_TRANSITION_IA_DAYS"
 	KeyExportNoncurrentDays  = "EXPORT_NONCURRENT_EXPIRATION_DAYS"
+	KeyEdge                  = "EDGE"
+	KeyDomainNames           = "DOMAIN_NAMES"
+	KeyWAF                   = "WAF"
+	KeyWAFRateLimit          = "WAF_RATE_LIMIT"
+	KeyAlertEmail            = "ALERT_EMAIL"
+	KeyBudgetMonthlyUSD      = "BUDGET_MONTHLY_USD"
+	KeyBudgetMarginPercent   = "BUDGET_MARGIN_PERCENT"
 )
 
 // keyRefusedDeletionProtection is refused, not ignored: set to "false" it
@@ -54,7 +61,8 @@ var Keys = []string{
 	KeyCertificateARN, KeyAPIKeyParameter, KeyAPIKeyKMSKeyARN, KeyStateBucket, KeyStateKeyPrefix, KeyStateRegion,
 	KeyStateLockTable, KeyALBDeletionProtection, KeyRootVolumeGiB, KeyRootVolumeType,
 	KeyScaleInProtection, KeyTargetRequests, KeyHealthCheckGrace, KeyDeregistrationDelay,
-	KeyExportIADays, KeyExportNoncurrentDays,
+	KeyExportIADays, KeyExportNoncurrentDays, KeyEdge, KeyDomainNames, KeyWAF, KeyWAFRateLimit,
+	KeyAlertEmail, KeyBudgetMonthlyUSD, KeyBudgetMarginPercent,
 }
 
 // EnvName is the profile-specific variable of a setting, e.g.
@@ -71,6 +79,15 @@ func (c Config) hint(key string) string {
 	return strings.ToLower(strings.ReplaceAll(key, "_", " "))
 }
 
+// settingOf is a setting's value and the variable it came from: the
+// profile-specific one first, then the shared one.
+func settingOf(p Profile, lookup func(string) string, key string) (string, string) {
+	if v := strings.TrimSpace(lookup(EnvName(p, key))); v != "" {
+		return v, EnvName(p, key)
+	}
+	return strings.TrimSpace(lookup("DOCMETA_" + key)), "DOCMETA_" + key
+}
+
 // Load builds the configuration of a profile: its Defaults overridden by
 // whatever lookup returns for the setting keys (the environment, cdktf
 // context, or a map in tests), then validated. lookup returns "" for unset.
@@ -79,12 +96,7 @@ func Load(p Profile, lookup func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	get := func(key string) (string, string) {
-		if v := strings.TrimSpace(lookup(EnvName(p, key))); v != "" {
-			return v, EnvName(p, key)
-		}
-		return strings.TrimSpace(lookup("DOCMETA_" + key)), "DOCMETA_" + key
-	}
+	get := func(key string) (string, string) { return settingOf(p, lookup, key) }
 	var errs []error
 	str := func(key string, dst *string) {
 		if v, _ := get(key); v != "" {
@@ -124,14 +136,17 @@ func Load(p Profile, lookup func(string) string) (Config, error) {
 	num(KeyASGMin, &c.ASG.Min)
 	num(KeyASGMax, &c.ASG.Max)
 	num(KeyASGDesired, &c.ASG.Desired)
-	if v, _ := get(KeyInterfaceEndpoints); v != "" {
-		c.InterfaceEndpoints = nil
-		for _, e := range strings.Split(v, ",") {
-			if e = strings.TrimSpace(e); e != "" {
-				c.InterfaceEndpoints = append(c.InterfaceEndpoints, e)
+	list := func(key string, dst *[]string) {
+		if v, _ := get(key); v != "" {
+			*dst = nil
+			for _, e := range strings.Split(v, ",") {
+				if e = strings.TrimSpace(e); e != "" {
+					*dst = append(*dst, e)
+				}
 			}
 		}
 	}
+	list(KeyInterfaceEndpoints, &c.InterfaceEndpoints)
 	num(KeyEndpointAZCount, &c.EndpointAZCount)
 	str(KeyCertificateARN, &c.CertificateARN)
 	str(KeyAPIKeyParameter, &c.APIKeyParameter)
@@ -159,6 +174,17 @@ func Load(p Profile, lookup func(string) string) (Config, error) {
 	num(KeyDeregistrationDelay, &c.Scaling.DeregistrationDelaySeconds)
 	num(KeyExportIADays, &c.Export.TransitionToIADays)
 	num(KeyExportNoncurrentDays, &c.Export.NoncurrentExpirationDays)
+	var edge string
+	str(KeyEdge, &edge)
+	if edge != "" {
+		c.Edge = Edge(edge)
+	}
+	list(KeyDomainNames, &c.DomainNames)
+	flag(KeyWAF, &c.WAF)
+	num(KeyWAFRateLimit, &c.WAFRateLimit)
+	str(KeyAlertEmail, &c.AlertEmail)
+	num(KeyBudgetMonthlyUSD, &c.BudgetMonthlyUSD)
+	num(KeyBudgetMarginPercent, &c.BudgetMarginPercent)
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("invalid %s configuration:\n  %w", c.StackName(), joinIndented(errs))
 	}

@@ -35,6 +35,13 @@ func (c Config) TargetGroupNamePrefix() string {
 	return p[:min(len(p), 4)] + "-"
 }
 
+// AlarmNamePrefix starts the name of every CloudWatch alarm the stacks
+// create for this deployment ("docmeta-dev-"). The stack writes it as the
+// alarm_name_prefix output, by which `docmeta-ops smoke` lists the
+// deployment's alarms; alarms AWS names itself (target tracking's) do not
+// carry it.
+func (c Config) AlarmNamePrefix() string { return c.NamePrefix() + "-" }
+
 // TableName is the DynamoDB table the server is configured with.
 func (c Config) TableName() string { return c.NamePrefix() + "-documents" }
 
@@ -70,4 +77,7 @@ const (
 	ListingIndexName = "by-day"
 	ListingIndexHash = "day"
 	ListingIndexSort = "uploaded_at_id"
+	// TableTTLAttribute is the item expiry (Unix seconds) DynamoDB's TTL
+	// deletes by: set only on idempotency records, never on documents.
+	TableTTLAttribute = "expires_at"
 )

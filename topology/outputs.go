@@ -31,26 +31,38 @@ const (
 	OutputExportBucketARN      = "export_bucket_arn"
 	OutputServerSHA256         = "server_sha256"
 	OutputVPCID                = "vpc_id"
+	OutputEdge                 = "edge"
+	OutputDistributionID       = "distribution_id"
+	OutputAlarmTopicARN        = "alarm_topic_arn"
+	OutputBudgetUSD            = "budget_usd"
+	OutputAlarmNamePrefix      = "alarm_name_prefix"
 )
 
 // Outputs are the values the console and the teardown read from a deployed
 // stack and its exports stack.
 type Outputs struct {
 	// Stack is the application stack the values come from.
-	Stack          string
-	ServiceURL     string
-	ALBDNSName     string
-	ALBARN         string
-	TableName      string
-	ASGName        string
-	TargetGroupARN string
-	Region         string
-	ExportBucket   string
-	NATGatewayIDs  []string
+	Stack      string
+	ServiceURL string
+	ALBDNSName string
+	ALBARN     string
+	// ALBARNSuffix and TargetGroupARNSuffix ("app/name/id",
+	// "targetgroup/name/id") are the LoadBalancer and TargetGroup
+	// dimensions of the AWS/ApplicationELB metrics the console charts.
+	ALBARNSuffix         string
+	TargetGroupARNSuffix string
+	TableName            string
+	ASGName              string
+	TargetGroupARN       string
+	Region               string
+	ExportBucket         string
+	NATGatewayIDs        []string
 	// InterfaceEndpointIDs is nil when the file has no such output (a stack
 	// deployed before it existed) and empty when the stack has none, so a
 	// reader can tell "unknown" from "none".
 	InterfaceEndpointIDs []string
+	// AlarmNamePrefix starts the names of the deployment's alarms.
+	AlarmNamePrefix string
 }
 
 // fields names the output that fills each field; a *string takes a JSON
@@ -60,6 +72,8 @@ func (o *Outputs) fields() map[string]any {
 		OutputServiceURL:           &o.ServiceURL,
 		OutputALBDNSName:           &o.ALBDNSName,
 		OutputALBARN:               &o.ALBARN,
+		OutputALBARNSuffix:         &o.ALBARNSuffix,
+		OutputTargetGroupARNSuffix: &o.TargetGroupARNSuffix,
 		OutputTableName:            &o.TableName,
 		OutputASGName:              &o.ASGName,
 		OutputTargetGroupARN:       &o.TargetGroupARN,
@@ -67,6 +81,7 @@ func (o *Outputs) fields() map[string]any {
 		OutputExportBucket:         &o.ExportBucket,
 		OutputNATGatewayIDs:        &o.NATGatewayIDs,
 		OutputInterfaceEndpointIDs: &o.InterfaceEndpointIDs,
+		OutputAlarmNamePrefix:      &o.AlarmNamePrefix,
 	}
 }
 

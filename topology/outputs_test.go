@@ -8,7 +8,7 @@ import (
 
 // A file as `cdktf deploy --outputs-file` writes it for a dev deploy: the
 // application stack, its exports stack, and look-alike names
-// (target_group_arn_suffix, table_arn) that must not shadow the values read.
+// (table_arn, the ARN suffixes) that must not shadow the values read.
 const deployedOutputs = `{
   "docmeta-dev": {
     "service_url": "http://docmeta-dev-1.us-east-1.elb.amazonaws.com", "alb_dns_name": "docmeta-dev-1.us-east-1.elb.amazonaws.com",
@@ -29,6 +29,7 @@ func TestParseOutputsReadsTheStackAndItsExportsStack(t *testing.T) {
 	}
 	want := Outputs{Stack: "docmeta-dev", ServiceURL: "http://docmeta-dev-1.us-east-1.elb.amazonaws.com",
 		ALBDNSName: "docmeta-dev-1.us-east-1.elb.amazonaws.com", ALBARN: "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/docmeta-dev/1",
+		ALBARNSuffix: "app/docmeta-dev/1", TargetGroupARNSuffix: "targetgroup/docmeta-dev/2",
 		TableName: "docmeta-dev-documents", ASGName: "docmeta-dev-asg",
 		TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/docmeta-dev/2", Region: "us-east-1",
 		ExportBucket: "docmeta-dev-exports-1-us-east-1", NATGatewayIDs: []string{}, InterfaceEndpointIDs: []string{"vpce-1", "vpce-2"}}

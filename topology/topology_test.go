@@ -10,7 +10,7 @@ import (
 const testCert = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 
 func TestDefaultsValidate(t *testing.T) {
-	for _, p := range []Profile{Dev, Seed} {
+	for _, p := range Profiles() {
 		c, err := Load(p, testenv.Getenv(nil))
 		if err != nil {
 			t.Fatalf("%s defaults: %v", p, err)
@@ -19,22 +19,78 @@ func TestDefaultsValidate(t *testing.T) {
 			t.Errorf("profile = %q, want %q", c.Profile, p)
 		}
 	}
-	c, err := Load(Prod, testenv.Getenv(map[string]string{"DOCMETA_PROD_CERTIFICATE_ARN": testCert}))
+	c, err := Load(Prod, testenv.Getenv(nil))
 	if err != nil {
-		t.Fatalf("prod with certificate: %v", err)
+		t.Fatalf("prod: %v", err)
 	}
 	if !c.ALBDeletionProtection || c.ASG.Min < 2 || c.AZCount < 2 {
 		t.Errorf("prod defaults not highly available/protected: %+v", c)
 	}
 }
 
-func TestProdRequiresCertificate(t *testing.T) {
-	_, err := Load(Prod, testenv.Getenv(nil))
-	if err == nil {
-		t.Fatal("prod without a certificate ARN validated")
+// TestProdRequiresHTTPS: prod serves HTTPS through CloudFront without a
+// certificate, but a public load balancer of its own needs one.
+func TestProdRequiresHTTPS(t *testing.T) {
+	c, err := Load(Prod, testenv.Getenv(nil))
+	if err != nil || !c.HTTPS() || c.Edge != EdgeCloudFront {
+		t.Fatalf("prod behind CloudFront: edge %q, https %v, err %v", c.Edge, c.HTTPS(), err)
 	}
-	if !strings.Contains(err.Error(), "DOCMETA_PROD_CERTIFICATE_ARN") {
-		t.Errorf("error does not name the variable to set: %v", err)
+	_, err = Load(Prod, testenv.Getenv(map[string]string{"DOCMETA_PROD_EDGE": "alb", "DOCMETA_PROD_WAF": "false"}))
+	if err == nil {
+		t.Fatal("prod on a public load balancer without a certificate ARN validated")
+	}
+	for _, want := range []string{"DOCMETA_PROD_CERTIFICATE_ARN", "DOCMETA_PROD_EDGE or DOCMETA_EDGE"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s: %v", want, err)
+		}
+	}
+	if _, err := Load(Prod, testenv.Getenv(map[string]string{"DOCMETA_PROD_EDGE": "alb", "DOCMETA_PROD_WAF": "false", "DOCMETA_PROD_CERTIFICATE_ARN": testCert})); err != nil {
+		t.Errorf("prod on a load balancer with a certificate: %v", err)
+	}
+}
+
+func TestEdgeDefaultsAndSettings(t *testing.T) {
+	want := map[Profile]struct {
+		edge          Edge
+		waf, public   bool
+		alarms, rules int
+	}{
+		Dev:  {EdgeCloudFront, false, false, 7, 0},
+		Prod: {EdgeCloudFront, true, false, 7, 2},
+		Seed: {EdgeALB, false, true, 6, 0},
+	}
+	for p, w := range want {
+		c, err := Load(p, testenv.Getenv(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Edge != w.edge || c.WAF != w.waf || c.PublicSubnets() != w.public || c.InternetFacingLB() != w.public ||
+			c.Alarms() != w.alarms || c.WAFRules() != w.rules || !c.HTTPS() && p != Seed {
+			t.Errorf("%s: edge %q waf %v public %v alarms %d rules %d https %v", p, c.Edge, c.WAF, c.PublicSubnets(), c.Alarms(), c.WAFRules(), c.HTTPS())
+		}
+		if got := EdgeSetting(p, testenv.Getenv(nil)); got != w.edge {
+			t.Errorf("%s: EdgeSetting = %q, want %q", p, got, w.edge)
+		}
+	}
+	c, err := Load(Dev, testenv.Getenv(map[string]string{
+		"DOCMETA_DEV_EDGE": "cloudfront", "DOCMETA_CERTIFICATE_ARN": testCert,
+		"DOCMETA_DOMAIN_NAMES": "api.example.com, docs.example.com", "DOCMETA_WAF": "true",
+		"DOCMETA_ALERT_EMAIL": "ops@example.com", "DOCMETA_BUDGET_MONTHLY_USD": "80",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.CustomDomain() || strings.Join(c.DomainNames, ",") != "api.example.com,docs.example.com" || !c.WAF ||
+		c.AlertEmail != "ops@example.com" || c.BudgetMonthlyUSD != 80 {
+		t.Errorf("settings not loaded: %+v", c)
+	}
+	// NAT gateways live in public subnets whatever the edge.
+	c, err = Load(Dev, testenv.Getenv(map[string]string{"DOCMETA_NAT_MODE": "single"}))
+	if err != nil || !c.PublicSubnets() || c.InternetFacingLB() {
+		t.Errorf("cloudfront with NAT: public subnets %v, internet-facing %v, err %v", c.PublicSubnets(), c.InternetFacingLB(), err)
+	}
+	if got := EdgeSetting(Seed, testenv.Getenv(map[string]string{"DOCMETA_SEED_EDGE": "cloudfront"})); got != EdgeCloudFront {
+		t.Errorf("EdgeSetting ignores the profile variable: %q", got)
 	}
 }
 
@@ -101,7 +157,18 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"DOCMETA_INTERFACE_ENDPOINTS": "ssm,ssmmessages,s3"}, `"s3" is not one of`},
 		{map[string]string{"DOCMETA_INTERFACE_ENDPOINTS": "ssm,ssmmessages,ssm"}, "listed twice"},
 		{map[string]string{"DOCMETA_ENDPOINT_AZ_COUNT": "3"}, "outside 1..2"},
-		{map[string]string{"DOCMETA_CERTIFICATE_ARN": "arn:aws:acm:eu-west-1:123456789012:certificate/abc"}, "must be in the ALB's region"},
+		{map[string]string{"DOCMETA_EDGE": "alb", "DOCMETA_CERTIFICATE_ARN": "arn:aws:acm:eu-west-1:123456789012:certificate/abc"}, "must be in the ALB's region"},
+		{map[string]string{"DOCMETA_CERTIFICATE_ARN": "arn:aws:acm:eu-west-1:123456789012:certificate/abc", "DOCMETA_DOMAIN_NAMES": "a.example.com"}, "CloudFront only uses ACM certificates in us-east-1"},
+		{map[string]string{"DOCMETA_CERTIFICATE_ARN": testCert}, "needs the domain names it covers"},
+		{map[string]string{"DOCMETA_DOMAIN_NAMES": "api.example.com"}, "need an ACM certificate in us-east-1"},
+		{map[string]string{"DOCMETA_CERTIFICATE_ARN": testCert, "DOCMETA_DOMAIN_NAMES": "API_example"}, "not a lower-case DNS name"},
+		{map[string]string{"DOCMETA_EDGE": "nlb"}, "not one of cloudfront, alb"},
+		{map[string]string{"DOCMETA_EDGE": "alb", "DOCMETA_WAF": "true"}, "set DOCMETA_DEV_EDGE or DOCMETA_EDGE=cloudfront"},
+		{map[string]string{"DOCMETA_EDGE": "alb", "DOCMETA_DOMAIN_NAMES": "api.example.com"}, "aliases of the CloudFront distribution"},
+		{map[string]string{"DOCMETA_WAF_RATE_LIMIT": "10"}, "outside 100..2000000000"},
+		{map[string]string{"DOCMETA_ALERT_EMAIL": "ops at example"}, "not a plain e-mail address"},
+		{map[string]string{"DOCMETA_BUDGET_MONTHLY_USD": "-5"}, "must not be negative"},
+		{map[string]string{"DOCMETA_BUDGET_MARGIN_PERCENT": "5000"}, "outside 0..1000"},
 		{map[string]string{"DOCMETA_CERTIFICATE_ARN": "cert"}, "not an ACM certificate ARN"},
 		{map[string]string{"DOCMETA_API_KEYS_SSM_PARAMETER": "keys"}, "hierarchical SSM parameter"},
 		{map[string]string{"DOCMETA_STATE_BUCKET": "b"}, "not an S3 bucket name"},
@@ -156,7 +223,6 @@ func TestTableDeletionProtectionInEveryProfile(t *testing.T) {
 		if want := p == Prod; c.ALBDeletionProtection != want {
 			t.Errorf("%s: ALB deletion protection %v, want %v (prod only)", p, c.ALBDeletionProtection, want)
 		}
-		c.CertificateARN = testCert
 		c.Table.DeletionProtection = false
 		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "deletion protection are required") {
 			t.Errorf("%s: unprotected table validated: %v", p, err)
@@ -192,13 +258,20 @@ func TestFootprint(t *testing.T) {
 	}
 	dev, _ := Defaults(Dev)
 	f = dev.Footprint()
-	if f.NATGateways != 0 || f.InterfaceEndpointAZs != 2 || f.PublicIPv4Addresses != 2 || f.Arch != ARM64 {
+	// Behind CloudFront the internal ALB has no public address.
+	if f.NATGateways != 0 || f.InterfaceEndpointAZs != 2 || f.PublicIPv4Addresses != 0 || f.Arch != ARM64 ||
+		f.Distributions != 1 || f.VPCOrigins != 1 || f.WebACLs != 0 || f.Alarms != 7 || f.AlarmTopics != 1 || f.Budgets != 1 {
 		t.Errorf("dev footprint = %+v", f)
+	}
+	if f.Edge != EdgeCloudFront || seed.Footprint().Distributions != 0 || seed.Footprint().Alarms != 6 {
+		t.Errorf("edge footprints: dev %+v, seed %+v", f, seed.Footprint())
 	}
 	prod, _ := Defaults(Prod)
 	prod.NATMode = NATPerAZ
+	prod.AlertEmail = "ops@example.com"
 	f = prod.Footprint()
-	if f.NATGateways != 2 || f.PublicIPv4Addresses != 4 || f.InterfaceEndpointAZs != 4 || f.EBSVolumes != 2 || f.EBSVolumeGiB != 16 {
+	if f.NATGateways != 2 || f.PublicIPv4Addresses != 2 || f.InterfaceEndpointAZs != 4 || f.EBSVolumes != 2 || f.EBSVolumeGiB != 16 ||
+		f.WebACLs != 1 || f.WAFRules != 2 || f.EmailSubscriptions != 1 {
 		t.Errorf("prod per-az footprint = %+v", f)
 	}
 }
@@ -227,6 +300,9 @@ func TestNames(t *testing.T) {
 	if c.StackName() != "docmeta-prod-us-east-1" || c.ExportStackName() != "docmeta-prod-us-east-1-exports" || c.TableName() != "docmeta-prod-documents" ||
 		c.GlobalNamePrefix() != "docmeta-prod-us-east-1" || c.TargetGroupNamePrefix() != "prod-" {
 		t.Errorf("names: %s %s %s %s %s", c.StackName(), c.ExportStackName(), c.TableName(), c.GlobalNamePrefix(), c.TargetGroupNamePrefix())
+	}
+	if c.AlarmNamePrefix() != "docmeta-prod-" {
+		t.Errorf("alarm name prefix %s", c.AlarmNamePrefix())
 	}
 	if c.AMIParameter() != "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" {
 		t.Errorf("ami parameter %s", c.AMIParameter())
@@ -267,7 +343,6 @@ func TestRemoteStateSettings(t *testing.T) {
 		for _, p := range Profiles() {
 			c, err := Load(p, testenv.Getenv(with(map[string]string{
 				"DOCMETA_REGION": region, "DOCMETA_STATE_REGION": "us-east-1", "DOCMETA_STATE_KEY_PREFIX": "team/docmeta",
-				"DOCMETA_CERTIFICATE_ARN": "arn:aws:acm:" + region + ":123456789012:certificate/abc",
 			})))
 			if err != nil {
 				t.Fatal(err)

@@ -64,11 +64,12 @@ func (c Config) Validate() error {
 		bad(KeyASGMin, "sizes min=%d desired=%d max=%d must satisfy 0 <= min <= desired <= max and max >= 1", a.Min, a.Desired, a.Max)
 	}
 	c.validateEndpoints(bad)
+	c.validateEdge(bad)
 	if c.CertificateARN != "" {
 		m := certARNRe.FindStringSubmatch(c.CertificateARN)
 		if m == nil {
 			bad(KeyCertificateARN, "%q is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)", c.CertificateARN)
-		} else if m[1] != c.Region {
+		} else if c.Edge == EdgeALB && m[1] != c.Region {
 			bad(KeyCertificateARN, "certificate is in %s but the load balancer is in %s; ACM certificates must be in the ALB's region", m[1], c.Region)
 		}
 	}
@@ -128,8 +129,8 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("export bucket: abort-incomplete-upload days %d must be at least 1", e.AbortIncompleteUploadDays))
 	}
 	if c.Profile == Prod {
-		if c.CertificateARN == "" {
-			bad(KeyCertificateARN, "prod requires HTTPS: give the ARN of an ACM certificate in %s", c.Region)
+		if !c.HTTPS() {
+			bad(KeyCertificateARN, "prod requires HTTPS: with the alb edge give the ARN of an ACM certificate in %s, or set %s=cloudfront (HTTPS on the *.cloudfront.net name)", c.Region, c.envName(KeyEdge))
 		}
 		if !c.ALBDeletionProtection {
 			bad(KeyALBDeletionProtection, "prod requires deletion protection on the load balancer")

@@ -1,10 +1,14 @@
-// Package tui is docmeta's operator console: a bubbletea program with three
-// views (Documents, Fleet, Costs) over small data-source interfaces. Vendor
+// Package tui is docmeta's operator console: a bubbletea program with four
+// views (Documents, Fleet, Costs and, in AWS mode, Health) over small
+// data-source interfaces. Vendor
 // clients (HTTP, AWS SDK) live in adapter packages under tui/; the views see
 // only the domain types of sources.go.
 package tui
 
 import (
+	"io"
+	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -25,8 +29,9 @@ type Config struct {
 	Credentials string
 	// Model names the topology profile the cost model prices (dev, prod).
 	Model string
-	// Interval between automatic refreshes of the active view; 0 disables.
-	Interval time.Duration
+	// Intervals between automatic refreshes of each view (0 disables); a
+	// view is refreshed when it is on screen and its last answer is older.
+	Intervals Intervals
 	// PageSize is the documents page size (default 50).
 	PageSize int
 	// Now and Location fix the clock and the time zone (tests use fixed ones).
@@ -35,9 +40,24 @@ type Config struct {
 	// RequestTimeout bounds each data-source call (default 10s).
 	RequestTimeout time.Duration
 
+	// Logger, when set, receives every fetch with its duration and error
+	// and full panic stacks (--debug-log).
+	Logger *slog.Logger
+	// Clipboard receives the OSC 52 sequence `y` sends (the terminal);
+	// nil disables copying. ClipboardTmux wraps it for tmux's passthrough.
+	Clipboard     io.Writer
+	ClipboardTmux bool
+
 	Documents DocumentsSource
 	Fleet     FleetSource
 	Costs     CostSource
+	// Health is the AWS-mode service health; nil leaves its tab out.
+	Health HealthSource
+}
+
+// Intervals are the auto-refresh periods by view.
+type Intervals struct {
+	Documents, Fleet, Costs, Health time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -68,6 +88,8 @@ type view interface {
 	Loading() bool
 	Err() error
 	LastRefresh() time.Time
+	Answered() time.Time
+	due(now time.Time, interval time.Duration) bool
 	// Capturing is true while the view takes raw text (the filter), so the
 	// root must not treat keys as global shortcuts.
 	Capturing() bool
@@ -75,11 +97,19 @@ type view interface {
 	FullHelp() [][]key.Binding
 }
 
+// tab binds a view to its key and its auto-refresh interval: the one table
+// the key handler, the tabs line and the help are drawn from.
+type tab struct {
+	key      key.Binding
+	view     view
+	interval time.Duration
+}
+
 // Model is the root of the console.
 type Model struct {
 	cfg     Config
 	keys    globalKeys
-	views   []view
+	tabs    []tab
 	active  int
 	help    help.Model
 	spinner spinner.Model
@@ -88,6 +118,8 @@ type Model struct {
 	width   int
 	height  int
 	quit    bool
+	// notice replaces the status line until the next key (a copy's result).
+	notice string
 	// after schedules the next auto-refresh (tea.Tick; tests replace it).
 	after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }
@@ -103,43 +135,70 @@ func New(cfg Config) *Model {
 		spinner: spinner.New(spinner.WithSpinner(spinner.Line)),
 		after:   tea.Tick,
 	}
-	m.views = []view{
-		newDocumentsView(cfg),
-		newFleetView(cfg),
-		newCostsView(cfg),
+	iv := cfg.Intervals
+	m.addTab("1", "documents", newDocumentsView(cfg), iv.Documents)
+	m.addTab("2", "fleet", newFleetView(cfg), iv.Fleet)
+	m.addTab("3", "costs", newCostsView(cfg), iv.Costs)
+	if cfg.Health != nil {
+		m.addTab("4", "service health", newHealthView(cfg), iv.Health)
 	}
 	return m
 }
 
-// tickMsg triggers an automatic refresh; gen drops ticks of an older schedule.
+func (m *Model) addTab(k, help string, v view, interval time.Duration) {
+	m.tabs = append(m.tabs, tab{key: key.NewBinding(key.WithKeys(k), key.WithHelp(k, help)), view: v, interval: interval})
+}
+
+// clockPeriod is how often the header's data age is redrawn and the active
+// view checked against its interval.
+const clockPeriod = time.Second
+
+// tickMsg is the clock; gen drops ticks of an older schedule.
 type tickMsg struct{ gen int }
 
 func (m *Model) scheduleTick() tea.Cmd {
-	if m.cfg.Interval <= 0 {
-		return nil
-	}
 	m.tickGen++
 	gen := m.tickGen
-	return m.after(m.cfg.Interval, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+	return m.after(clockPeriod, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
 }
 
-// Init loads every view once and starts the auto-refresh clock.
+// Init loads every view once and starts the clock.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.scheduleTick()}
-	for _, v := range m.views {
-		cmds = append(cmds, v.Refresh())
+	for _, t := range m.tabs {
+		cmds = append(cmds, t.view.Refresh())
 	}
 	cmds = append(cmds, m.startSpinner())
 	return tea.Batch(cmds...)
 }
 
 func (m *Model) loading() bool {
-	for _, v := range m.views {
-		if v.Loading() {
+	for _, t := range m.tabs {
+		if t.view.Loading() {
 			return true
 		}
 	}
 	return false
+}
+
+// current is the active view.
+func (m *Model) current() view { return m.tabs[m.active].view }
+
+// refreshIfDue refreshes the active view when its last answer is older than
+// its interval: on every clock tick and on switching to it, so a view is
+// never shown older than its interval without a fetch under way.
+func (m *Model) refreshIfDue() tea.Cmd {
+	t := m.tabs[m.active]
+	if !t.view.due(m.cfg.Now(), t.interval) {
+		return nil
+	}
+	return tea.Batch(t.view.Refresh(), m.startSpinner())
+}
+
+// switchTo makes tab i active and refreshes it if its data is too old.
+func (m *Model) switchTo(i int) tea.Cmd {
+	m.active = i
+	return m.refreshIfDue()
 }
 
 // startSpinner runs the spinner only while something loads, so an idle
@@ -155,6 +214,7 @@ func (m *Model) startSpinner() tea.Cmd {
 // Update routes global keys to the root and everything else to the views,
 // then reflows: a new error or help toggle may change the chrome's height.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	defer m.logPanic("update")
 	cmd := m.update(msg)
 	if _, spin := msg.(spinner.TickMsg); !spin {
 		m.resize()
@@ -179,14 +239,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.gen != m.tickGen {
 			return nil
 		}
-		// A fetch still running is left to answer: replacing it would drop
-		// its answer, and a source slower than the interval would never
-		// show one. `r` still replaces it on purpose.
-		if m.views[m.active].Loading() {
-			return m.scheduleTick()
-		}
-		return tea.Batch(m.views[m.active].Refresh(), m.scheduleTick(), m.startSpinner())
+		// A fetch still running is left to answer (due is false while
+		// loading): replacing it would drop its answer, and a source slower
+		// than the interval would never show one. `r` replaces it on purpose.
+		return tea.Batch(m.refreshIfDue(), m.scheduleTick())
+	case copiedMsg:
+		m.notice = msg.String()
+		return nil
 	case tea.KeyMsg:
+		m.notice = ""
 		// Terminals deliver fast typing (and tmux send-keys) as one message
 		// holding several runes; each is a key press of its own here, so
 		// "1/beta" switches view, opens the filter and types "beta".
@@ -204,12 +265,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if cmd, handled := m.handleKey(msg); handled {
 			return cmd
 		}
-		return m.views[m.active].Update(msg)
+		return m.current().Update(msg)
 	}
 	// Data messages carry their own type; every view ignores the others'.
 	var cmds []tea.Cmd
-	for _, v := range m.views {
-		cmds = append(cmds, v.Update(msg))
+	for _, t := range m.tabs {
+		cmds = append(cmds, t.view.Update(msg))
 	}
 	cmds = append(cmds, m.startSpinner())
 	return tea.Batch(cmds...)
@@ -220,7 +281,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		m.quit = true
 		return tea.Quit, true
 	}
-	if m.views[m.active].Capturing() {
+	if m.current().Capturing() {
 		return nil, false
 	}
 	switch {
@@ -231,23 +292,18 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		m.help.ShowAll = !m.help.ShowAll
 		return nil, true
 	case key.Matches(msg, m.keys.Refresh):
-		return tea.Batch(m.views[m.active].Refresh(), m.startSpinner()), true
+		return tea.Batch(m.current().Refresh(), m.startSpinner()), true
 	case key.Matches(msg, m.keys.Next):
-		m.active = (m.active + 1) % len(m.views)
-		return nil, true
+		return m.switchTo((m.active + 1) % len(m.tabs)), true
 	case key.Matches(msg, m.keys.Prev):
-		m.active = (m.active + len(m.views) - 1) % len(m.views)
-		return nil, true
-	case key.Matches(msg, m.keys.Documents):
-		m.active = 0
-	case key.Matches(msg, m.keys.Fleet):
-		m.active = 1
-	case key.Matches(msg, m.keys.Costs):
-		m.active = 2
-	default:
-		return nil, false
+		return m.switchTo((m.active + len(m.tabs) - 1) % len(m.tabs)), true
 	}
-	return nil, true
+	for i, t := range m.tabs {
+		if key.Matches(msg, t.key) {
+			return m.switchTo(i), true
+		}
+	}
+	return nil, false
 }
 
 // resize gives the active view whatever the header, status line and help
@@ -258,20 +314,21 @@ func (m *Model) resize() {
 	if h < 1 {
 		h = 1
 	}
-	for _, v := range m.views {
-		v.SetSize(m.width, h)
+	for _, t := range m.tabs {
+		t.view.SetSize(m.width, h)
 	}
 }
 
 // View draws header, tabs, the active view, the status line and help.
 func (m *Model) View() string {
+	defer m.logPanic("view")
 	if m.quit {
 		return ""
 	}
 	if m.width == 0 {
 		return "docmeta console: waiting for the terminal size..."
 	}
-	body := m.views[m.active].View()
+	body := m.current().View()
 	bodyHeight := m.height - lipgloss.Height(m.headerView()) - lipgloss.Height(m.footerView())
 	if bodyHeight < 1 {
 		bodyHeight = 1
@@ -280,4 +337,17 @@ func (m *Model) View() string {
 	// MaxWidth is the last guard: no component may wrap the terminal.
 	return lipgloss.NewStyle().MaxWidth(m.width).Render(
 		lipgloss.JoinVertical(lipgloss.Left, m.headerView(), body, m.footerView()))
+}
+
+// logPanic writes a panic's full stack to the debug log, then lets it go on:
+// bubbletea restores the terminal and prints it, and the log keeps it after
+// the screen is gone.
+func (m *Model) logPanic(where string) {
+	if m.cfg.Logger == nil {
+		return
+	}
+	if r := recover(); r != nil {
+		m.cfg.Logger.Error("panic", "in", where, "value", r, "stack", string(debug.Stack()))
+		panic(r)
+	}
 }

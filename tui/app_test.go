@@ -45,36 +45,48 @@ func TestTabsAndHelp(t *testing.T) {
 	mustNotContain(t, m.View(), "shift+tab")
 }
 
-func TestSpinnerWhileLoadingAndAutoRefreshClock(t *testing.T) {
+func TestSpinnerWhileLoadingAndTheClock(t *testing.T) {
 	docs := &fakeDocs{docs: sampleDocs(1)}
-	m := newTestModel(t, Config{Documents: docs, Interval: 30 * time.Second})
+	clock := newTestClock()
+	m := newTestModel(t, Config{Documents: docs, Intervals: Intervals{Documents: 30 * time.Second}, Now: clock.Now})
 	var scheduled []time.Duration
 	m.after = func(d time.Duration, _ func(time.Time) tea.Msg) tea.Cmd {
 		scheduled = append(scheduled, d)
 		return nil
 	}
 	init := m.Init()
-	mustContain(t, m.View(), "auto-refresh 30s · refreshed never", "loading")
+	mustContain(t, m.View(), "no data yet · every 30s", "loading")
 	run(t, m, init)
-	mustContain(t, m.View(), "auto-refresh 30s · refreshed 10:30:00")
+	mustContain(t, m.View(), "updated 10:30:00 (0s ago) · every 30s")
 	mustNotContain(t, m.View(), "loading")
 
-	// A tick of the current schedule refreshes the active view...
+	// The clock redraws the age; before the interval it fetches nothing...
+	clock.advance(29 * time.Second)
 	docs.set(sampleDocs(2), nil)
-	_, cmd := m.Update(tickMsg{gen: m.tickGen})
-	mustContain(t, m.View(), "loading")
-	run(t, m, cmd)
-	mustContain(t, m.View(), "report-02.pdf")
+	if msgs := tick(t, m); len(msgs) != 0 {
+		t.Errorf("a tick before the interval fetched: %v", msgs)
+	}
+	mustContain(t, m.View(), "updated 10:30:00 (29s ago)")
+	// ...at the interval it refreshes the active view.
+	clock.advance(time.Second)
+	tick(t, m)
+	mustContain(t, m.View(), "report-02.pdf", "updated 10:30:30 (0s ago)")
 
-	// ...a tick of an older schedule does nothing.
+	// A tick of an older schedule does nothing.
+	clock.advance(time.Minute)
 	docs.set(sampleDocs(3), nil)
-	_, cmd = m.Update(tickMsg{gen: m.tickGen - 1})
+	_, cmd := m.Update(tickMsg{gen: m.tickGen - 1})
 	if cmd != nil {
 		t.Error("a stale tick started work")
 	}
 	mustNotContain(t, m.View(), "report-03.pdf", "loading")
-	if len(scheduled) != 2 || scheduled[0] != 30*time.Second {
-		t.Errorf("scheduled %v, want two 30s ticks (start, after the tick)", scheduled)
+	for _, d := range scheduled {
+		if d != clockPeriod {
+			t.Errorf("scheduled a %s tick, want every tick at %s", d, clockPeriod)
+		}
+	}
+	if len(scheduled) != 3 {
+		t.Errorf("scheduled %d ticks, want 3 (start, after each current tick)", len(scheduled))
 	}
 }
 
@@ -131,22 +143,25 @@ func TestRunesTypedInOneBurstAreSeparateKeys(t *testing.T) {
 // the interval still gets its answer on screen.
 func TestAutoRefreshWaitsForASlowFetch(t *testing.T) {
 	docs := &hangingDocs{release: make(chan struct{})}
-	m := newTestModel(t, Config{Documents: docs, Interval: time.Second, RequestTimeout: time.Minute})
+	clock := newTestClock()
+	m := newTestModel(t, Config{Documents: docs, Intervals: Intervals{Documents: time.Second}, RequestTimeout: time.Minute, Now: clock.Now})
 	m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
 	first := async(m.Init())
 	for i := 0; i < 3; i++ { // three intervals pass while the server thinks
+		clock.advance(time.Second)
 		_, cmd := m.Update(tickMsg{gen: m.tickGen})
 		deliver(t, m, async(cmd))
 	}
 	mustContain(t, m.View(), "loading")
 	close(docs.release)
 	deliver(t, m, first)
-	mustContain(t, m.View(), "report-02.pdf", "refreshed 10:30:00")
+	mustContain(t, m.View(), "report-02.pdf", "updated 10:30:03")
 	mustNotContain(t, m.View(), "loading")
 	if n := docs.calls(); n != 1 {
 		t.Errorf("%d fetches started, want 1 (ticks must not replace a running fetch)", n)
 	}
 	// Once idle, the next tick refreshes as before.
+	clock.advance(time.Second)
 	_, cmd := m.Update(tickMsg{gen: m.tickGen})
 	deliver(t, m, async(cmd))
 	if n := docs.calls(); n != 2 {

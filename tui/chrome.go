@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -20,7 +21,8 @@ var (
 )
 
 // headerView is always visible: mode, server, stack, profile, region on the
-// first line, the tabs and the refresh clock on the second.
+// first line (wrapped, never cut), the tabs and the active view's freshness
+// on the second.
 func (m *Model) headerView() string {
 	c := m.cfg
 	field := func(label, value string) string {
@@ -40,19 +42,20 @@ func (m *Model) headerView() string {
 	}, "  ")
 
 	var tabs []string
-	for i, v := range m.views {
-		label := fmt.Sprintf("%d %s", i+1, v.Title())
+	for i, t := range m.tabs {
+		label := t.key.Help().Key + " " + t.view.Title()
 		if i == m.active {
 			tabs = append(tabs, activeTabStyle.Render("["+label+"]"))
 		} else {
-			tabs = append(tabs, tabStyle.Render(" "+label+" "))
+			tabs = append(tabs, tabStyle.Render(label))
 		}
 	}
+	line := strings.Join(tabs, " ")
 	// The identity line wraps rather than hiding the region on a narrow
 	// terminal; resize() measures the header, so the body shrinks to match.
 	info = lipgloss.NewStyle().Width(max(m.width, 1)).Render(info)
-	return lipgloss.NewStyle().MaxWidth(max(m.width, 1)).Render(
-		lipgloss.JoinVertical(lipgloss.Left, info, strings.Join(tabs, " ")+"   "+m.clockView()))
+	line += "  " + m.clockView(m.width-lipgloss.Width(line)-2)
+	return lipgloss.NewStyle().MaxWidth(max(m.width, 1)).Render(lipgloss.JoinVertical(lipgloss.Left, info, line))
 }
 
 // credentials names where the AWS credentials come from: the profile, or
@@ -64,20 +67,71 @@ func credentials(c Config) string {
 	return labelStyle.Render("profile ") + orDash(c.Profile)
 }
 
-// clockView shows the auto-refresh interval, the active view's last refresh
+// clockView says how fresh the active view is, in the longest form that
+// fits width: the time of the last successful refresh and its age, STALE
+// (in words, not only colour) after a failed refresh, the view's interval,
 // and a spinner while anything loads.
-func (m *Model) clockView() string {
-	auto := "auto-refresh off"
-	if m.cfg.Interval > 0 {
-		auto = "auto-refresh " + m.cfg.Interval.String()
+func (m *Model) clockView(width int) string {
+	t := m.tabs[m.active]
+	v := t.view
+	now := m.cfg.Now()
+	var state, short string
+	switch last := v.LastRefresh(); {
+	case last.IsZero() && v.Err() != nil:
+		state, short = "STALE: refresh failed, none complete yet", "STALE: none complete"
+	case last.IsZero():
+		state, short = "no data yet", "no data yet"
+	case v.Err() != nil:
+		state = fmt.Sprintf("STALE: refresh failed, data from %s (%s ago)", clock(last, m.cfg.Location), age(now.Sub(last)))
+		short = fmt.Sprintf("STALE %s ago", age(now.Sub(last)))
+	default:
+		state = fmt.Sprintf("updated %s (%s ago)", clock(last, m.cfg.Location), age(now.Sub(last)))
+		short = fmt.Sprintf("updated %s ago", age(now.Sub(last)))
 	}
-	last := "never"
-	if t := m.views[m.active].LastRefresh(); !t.IsZero() {
-		last = t.In(m.cfg.Location).Format("15:04:05")
+	every := " · auto-refresh off"
+	if t.interval > 0 {
+		every = " · every " + age(t.interval)
 	}
-	s := labelStyle.Render(auto + " · refreshed " + last)
+	style := labelStyle
+	if v.Err() != nil {
+		style = warnStyle
+	}
+	spin := ""
 	if m.loading() {
-		s += " " + m.spinner.View() + " loading"
+		spin = " " + m.spinner.View() + " loading"
+	}
+	for _, s := range []string{state + every + spin, state + spin, short + spin, short} {
+		if lipgloss.Width(s) <= width {
+			return style.Render(s)
+		}
+	}
+	return style.Render(truncate(short, width))
+}
+
+func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04:05") }
+
+// age is a duration the way a person reads it at a glance: 42s, 5m, 3h, 2d.
+func age(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0s"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d/time.Second))
+	case d < time.Hour:
+		return trimZero(fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second)))
+	case d < 48*time.Hour:
+		return trimZero(fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute)))
+	}
+	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
+}
+
+// trimZero drops a zero second part ("5m00s" -> "5m").
+func trimZero(s string) string {
+	if strings.HasSuffix(s, "m00s") {
+		return strings.TrimSuffix(s, "00s")
+	}
+	if strings.HasSuffix(s, "h00m") {
+		return strings.TrimSuffix(s, "00m")
 	}
 	return s
 }
@@ -85,14 +139,17 @@ func (m *Model) clockView() string {
 // footerView is the status line (the active view's last error, or ok) and
 // the help.
 func (m *Model) footerView() string {
-	v := m.views[m.active]
+	v := m.current()
 	status := okStyle.Render("ok")
 	if err := v.Err(); err != nil {
 		status = errorStyle.Render(ProblemOf(err).String() + ": " + err.Error())
 	}
+	if n := m.notice; n != "" {
+		status = n
+	}
 	// Errors wrap to two lines so the fix they name stays readable.
 	status = lipgloss.NewStyle().Width(max(m.width, 1)).MaxHeight(2).Render(status)
-	return lipgloss.JoinVertical(lipgloss.Left, status, m.help.View(rootHelp{global: m.keys, view: v}))
+	return lipgloss.JoinVertical(lipgloss.Left, status, m.helpView())
 }
 
 // truncate cuts s to width cells, marking the cut with an ellipsis.
@@ -100,14 +157,7 @@ func truncate(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	if lipgloss.Width(s) <= width {
-		return s
-	}
-	r := []rune(s)
-	for len(r) > 0 && lipgloss.Width(string(r))+1 > width {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
+	return ansi.Truncate(s, width, "…")
 }
 
 // wrap breaks s into lines of at most width cells at spaces, cutting a word

@@ -46,6 +46,8 @@ func (v *costsView) render() string {
 	parts := []string{v.modelContent()}
 	if o := v.value.Observed; o != nil {
 		parts = append(parts, v.observedContent(*o))
+	} else if v.cfg.Mode == "aws" {
+		parts = append(parts, warnStyle.Render(wrap("Observed NAT / endpoint spend: not fetched (see the status line); the model above is current.", v.width)))
 	} else {
 		parts = append(parts, labelStyle.Render("Observed NAT / endpoint spend: AWS mode only (start with --outputs)."))
 	}
@@ -92,8 +94,19 @@ func (v *costsView) modelContent() string {
 		return money(*m)
 	}
 	g := grid{headers: []string{"Line item", p.Name + " qty", p.Name + " $/mo", s.Name + " qty", s.Name + " $/mo"}, flex: 0}
+	// Usage-priced lines cost nothing at idle in both profiles: one row
+	// counts them, so the real model's lines fit beside the chart at 120x40
+	// (`make cost` lists them all).
+	var idle []string
 	for _, r := range rows {
+		if zero(r.pm) && zero(r.sm) {
+			idle = append(idle, r.item)
+			continue
+		}
 		g.rows = append(g.rows, []string{r.item, orDash(r.pq), cell(r.pm), orDash(r.sq), cell(r.sm)})
+	}
+	if len(idle) > 0 {
+		g.rows = append(g.rows, []string{fmt.Sprintf("+%d lines at $0 idle", len(idle)), "usage-priced", money(0), "usage-priced", money(0)})
 	}
 	g.rows = append(g.rows, []string{"Total", "", money(p.Total()), "", money(s.Total())})
 
@@ -103,6 +116,8 @@ func (v *costsView) modelContent() string {
 	b.WriteString(wrap(comparison(p, s), v.width))
 	return b.String()
 }
+
+func zero(m *float64) bool { return m == nil || *m == 0 }
 
 // comparison is the one-line verdict, in the form `make cost` prints.
 func comparison(p, s CostModel) string {

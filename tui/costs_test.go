@@ -135,7 +135,7 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 func TestCostsStaleRefreshIsDropped(t *testing.T) {
 	src := &fakeCosts{report: sampleReport()}
 	m := newTestModel(t, Config{Costs: src})
-	v := m.views[2]
+	v := m.tabs[2].view
 	older := v.Refresh()()
 	newer := sampleReport()
 	newer.Profile.Name = "prod"

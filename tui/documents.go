@@ -58,12 +58,7 @@ type documentsView struct {
 }
 
 func newDocumentsView(cfg Config) *documentsView {
-	t := table.New(table.WithFocused(true))
-	styles := table.DefaultStyles()
-	styles.Header = styles.Header.Bold(true).BorderStyle(lipgloss.NormalBorder()).BorderBottom(true)
-	styles.Selected = styles.Selected.Bold(true).Foreground(lipgloss.Color("229")).Background(lipgloss.Color("57"))
-	t.SetStyles(styles)
-	v := &documentsView{loader: newLoader[pageResult](cfg), cfg: cfg, keys: newDocumentsKeys(), cursors: []string{""}, table: t}
+	v := &documentsView{loader: newLoader[pageResult](cfg, "Documents"), cfg: cfg, keys: newDocumentsKeys(), cursors: []string{""}, table: newSelectTable()}
 	// The table indexes its columns by cell: they must exist before the
 	// first page, which may arrive before the terminal's size does.
 	v.resize()
@@ -80,13 +75,13 @@ func (v *documentsView) ShortHelp() []key.Binding {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
 		}
 	}
-	return []key.Binding{v.keys.Detail, v.keys.NextPage, v.keys.PrevPage, v.keys.Filter}
+	return []key.Binding{v.keys.Detail, v.keys.NextPage, v.keys.PrevPage, v.keys.Filter, copyKey}
 }
 
 func (v *documentsView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{v.keys.Up, v.keys.Down, v.keys.Detail, v.keys.Back},
-		{v.keys.NextPage, v.keys.PrevPage, v.keys.Filter},
+		{v.keys.NextPage, v.keys.PrevPage, v.keys.Filter, copyKey},
 	}
 }
 
@@ -166,6 +161,11 @@ func (v *documentsView) handleKey(msg tea.KeyMsg) tea.Cmd {
 			v.resize()
 		}
 		return nil
+	case key.Matches(msg, copyKey):
+		if c := v.table.Cursor(); c >= 0 && c < len(v.shown) {
+			return copyCmd(v.cfg.Clipboard, v.cfg.ClipboardTmux, v.shown[c].ID)
+		}
+		return nil
 	case key.Matches(msg, v.keys.Filter):
 		v.filtering = true
 		v.detail = false
@@ -194,17 +194,16 @@ func (v *documentsView) handleKey(msg tea.KeyMsg) tea.Cmd {
 func (v *documentsView) rows(cursor int) []table.Row {
 	rows := make([]table.Row, len(v.shown))
 	for i, d := range v.shown {
-		mark := "  "
-		if i == cursor {
-			mark = "▸ "
-		}
-		rows[i] = table.Row{
-			mark + d.Filename,
+		row := table.Row{
+			selectMark(i == cursor) + d.Filename,
 			humanBytes(d.SizeBytes),
 			d.UploadedAt.In(v.cfg.Location).Format("2006-01-02 15:04:05"),
 			d.ContentType,
-			shortHash(d.SHA256),
 		}
+		if v.showHash() {
+			row = append(row, shortHash(d.SHA256))
+		}
+		rows[i] = row
 	}
 	return rows
 }
@@ -262,25 +261,47 @@ func (v *documentsView) SetSize(width, height int) {
 	v.resize()
 }
 
+// hashMinWidth is the narrowest terminal that still gets the short SHA-256
+// column; below it the detail pane (enter) shows the hash, so the filename
+// and type keep readable widths at 80 columns.
+const hashMinWidth = 100
+
+func (v *documentsView) showHash() bool { return v.width >= hashMinWidth }
+
 // resize gives the filename column whatever the fixed columns leave, and the
 // table whatever the info line, filter and detail pane leave.
 func (v *documentsView) resize() {
 	const sizeW, timeW, hashW = 10, 19, 12
-	// Each cell has one cell of padding on both sides. The filename column
-	// takes what is left; below 20 cells the type column gives up room first.
-	rest := v.width - 2*5 - sizeW - timeW - hashW
-	typeW := 26
-	if rest-typeW < 20 {
-		typeW = max(rest-20, 10)
-	}
-	nameW := max(rest-typeW, 8)
-	v.table.SetColumns([]table.Column{
-		{Title: "Filename", Width: nameW},
+	cols := []table.Column{
+		{Title: "Filename"},
 		{Title: "Size", Width: sizeW},
 		{Title: "Uploaded (" + v.cfg.Now().In(v.cfg.Location).Format("MST") + ")", Width: timeW},
-		{Title: "Type", Width: typeW},
-		{Title: "SHA-256", Width: hashW},
-	})
+		{Title: "Type"},
+	}
+	// Each cell has one cell of padding on both sides. The filename column
+	// takes what is left; below 16 cells the type column gives up room first.
+	rest := v.width - sizeW - timeW
+	if v.showHash() {
+		cols = append(cols, table.Column{Title: "SHA-256", Width: hashW})
+		rest -= hashW
+	}
+	rest -= 2 * len(cols)
+	typeW := 26
+	if rest-typeW < 16 {
+		typeW = max(rest-16, 10)
+	}
+	cols[0].Width, cols[3].Width = max(rest-typeW, 8), typeW
+	if len(cols) == len(v.table.Columns()) {
+		v.table.SetColumns(cols)
+	} else {
+		// The table indexes columns by cell: the rows must match the new
+		// columns before it draws them.
+		c := v.table.Cursor()
+		v.table.SetRows(nil)
+		v.table.SetColumns(cols)
+		v.table.SetRows(v.rows(c))
+		v.table.SetCursor(c)
+	}
 	h := v.height - 1 // info line
 	if v.filtering || v.filter.Value() != "" {
 		h--
@@ -341,6 +362,8 @@ func (v *documentsView) detailView() string {
 	if declared == "" {
 		declared = "(none)"
 	}
+	// Every value wraps: at 80 columns the sha256 and the two upload times
+	// do not fit on one line.
 	rows := [][2]string{
 		{"id", d.ID},
 		{"filename", d.Filename},
@@ -350,12 +373,5 @@ func (v *documentsView) detailView() string {
 		{"content type", d.ContentType + " (sniffed)"},
 		{"declared type", declared + " (client's claim, untrusted)"},
 	}
-	var b strings.Builder
-	for i, r := range rows {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(labelStyle.Render(fmt.Sprintf("%-14s", r[0])) + truncate(r[1], max(v.width-20, 10)))
-	}
-	return boxStyle.Width(max(v.width-2, 10)).Render(b.String())
+	return fieldsPane(rows, v.width)
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"bytes"
+	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
@@ -19,7 +21,7 @@ func TestDocumentsListNewestFirstWithHumanSizesAndLocalTime(t *testing.T) {
 	mustContain(t, screen, "report-03.pdf", "report-01.pdf", "4.5 KiB", "1.5 KiB", "application/pdf",
 		"333333333333",        // short sha256: 12 characters
 		"2026-11-27 09:03:00", // 08:03 UTC shown in the fixed UTC+1 zone
-		"Uploaded (CET)", "page 1 · 3 documents · last page", "mode local", "refreshed 10:30:00")
+		"Uploaded (CET)", "page 1 · 3 documents · last page", "mode local", "updated 10:30:00")
 	mustNotContain(t, screen, strings.Repeat("3", 13))
 	if strings.Index(screen, "report-03.pdf") > strings.Index(screen, "report-01.pdf") {
 		t.Errorf("documents not newest first:\n%s", screen)
@@ -105,7 +107,7 @@ func TestDocumentsUnauthorizedFirstLoad(t *testing.T) {
 func TestDocumentsStaleRefreshIsDropped(t *testing.T) {
 	docs := &fakeDocs{docs: sampleDocs(1)}
 	m := newTestModel(t, Config{Documents: docs})
-	v := m.views[0]
+	v := m.tabs[0].view
 
 	older := v.Refresh()
 	olderMsg := older() // answered with the old data...
@@ -175,9 +177,9 @@ func TestResizeReflowsEveryView(t *testing.T) {
 	// The wider terminal gives the filename column the extra room.
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 50})
 	press(t, m, "1")
-	wide := m.views[0].(*documentsView).table.Columns()[0].Width
+	wide := m.tabs[0].view.(*documentsView).table.Columns()[0].Width
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 24})
-	narrow := m.views[0].(*documentsView).table.Columns()[0].Width
+	narrow := m.tabs[0].view.(*documentsView).table.Columns()[0].Width
 	if wide-narrow != 40 {
 		t.Errorf("filename column %d wide at 160 columns, %d at 120: want 40 more", wide, narrow)
 	}
@@ -194,7 +196,7 @@ func TestRefreshKeepsTheSelectedDocument(t *testing.T) {
 	newer := sampleDocs(5)[:2]
 	docs.set(append(newer, sampleDocs(3)...), nil)
 	press(t, m, "r")
-	mustContain(t, m.View(), "report-05.pdf", "filename      report-02.pdf")
+	mustContain(t, m.View(), "report-05.pdf", "filename       report-02.pdf")
 }
 
 func TestLongErrorWrapsAndTheScreenKeepsItsHeight(t *testing.T) {
@@ -220,4 +222,31 @@ func TestDocumentsBeforeTheWindowSize(t *testing.T) {
 	run(t, m, m.Init())
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	mustContain(t, m.View(), "report-03.pdf", "3 documents")
+}
+
+// At 80 columns the detail pane wraps the sha256 and the upload times
+// instead of cutting them, and y copies the selected document's ID.
+func TestDocumentsDetailWrapsAt80AndCopies(t *testing.T) {
+	var clip bytes.Buffer
+	docs := sampleDocs(3)
+	m := newTestModel(t, Config{Documents: &fakeDocs{docs: docs}, Clipboard: &clip, ClipboardTmux: true})
+	m.Update(teaSize(80, 24))
+	run(t, m, m.Init())
+	press(t, m, "down", "enter")
+	screen := m.View()
+	d := docs[1]
+	flat := strings.Join(strings.Fields(strings.NewReplacer("│", " ").Replace(screen)), "")
+	for _, want := range []string{d.SHA256, "2026-11-27T08:02:00.000000Z", d.ID, "(client'sclaim,untrusted)"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("detail pane lost %q at 80 columns:\n%s", want, screen)
+		}
+	}
+	mustFit(t, screen, 80)
+	mustContain(t, screen, "? help", "q quit")
+	press(t, m, "y")
+	// In tmux the sequence goes through its passthrough (DCS tmux; ...).
+	if !strings.Contains(clip.String(), base64.StdEncoding.EncodeToString([]byte(d.ID))) || !strings.HasPrefix(clip.String(), "\x1bPtmux;") {
+		t.Errorf("clipboard got %q", clip.String())
+	}
+	mustContain(t, m.View(), "copied "+d.ID)
 }

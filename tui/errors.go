@@ -73,3 +73,23 @@ func ProblemOf(err error) Problem {
 	}
 	return ProblemOther
 }
+
+// JoinErrors returns nil for none, a single failure as it is (its
+// classification and fix read best alone), and several joined under the
+// first one's classification, so a source that fetched part of its data
+// can report every call that failed.
+func JoinErrors(errs ...error) error {
+	var failed []error
+	for _, err := range errs {
+		if err != nil {
+			failed = append(failed, err)
+		}
+	}
+	switch len(failed) {
+	case 0:
+		return nil
+	case 1:
+		return failed[0]
+	}
+	return Errorf(ProblemOf(failed[0]), errors.Join(failed...), "%d calls failed", len(failed))
+}

@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"bytes"
 	"errors"
+	"log/slog"
 	"testing"
 	"time"
 )
@@ -64,4 +66,13 @@ func TestDocumentsNextPageFailure(t *testing.T) {
 	if got := docs.calls; len(got) != 3 || got[1] != "c10" || got[2] != "c10" {
 		t.Errorf("cursors asked for %q, want \"\", c10, c10", got)
 	}
+}
+
+// The debug log keeps a crashed source's full stack, which the status line
+// has no room for.
+func TestPanicStackGoesToTheDebugLog(t *testing.T) {
+	var log bytes.Buffer
+	m := newTestModel(t, Config{Documents: panickingDocs{}, Logger: slog.New(slog.NewJSONHandler(&log, nil))})
+	run(t, m, m.Init())
+	mustContain(t, log.String(), `"msg":"fetch"`, `"view":"Documents"`, `"error":"the data source crashed`, `"stack":"goroutine `, "panickingDocs.ListDocuments")
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/docmeta/docmeta/backend"
 )
@@ -105,9 +107,11 @@ func sampleGroup() *Group {
 			StartTime: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)},
 		Instances: []Instance{
 			{ID: "i-0aaa1111bbbb2222c", AvailabilityZone: "us-east-1a", LifecycleState: "InService", HealthStatus: "Healthy",
-				LaunchTemplateVersion: "7", Target: Target{ID: "i-0aaa1111bbbb2222c", State: "healthy"}},
+				LaunchTemplateVersion: "7", LaunchTime: time.Date(2026, 11, 20, 14, 5, 0, 0, time.UTC),
+				Target: Target{ID: "i-0aaa1111bbbb2222c", State: "healthy"}},
 			{ID: "i-0ddd3333eeee4444f", AvailabilityZone: "us-east-1b", LifecycleState: "Pending", HealthStatus: "Healthy",
-				LaunchTemplateVersion: "6", Target: Target{ID: "i-0ddd3333eeee4444f", State: "unhealthy",
+				LaunchTemplateVersion: "6", LaunchTime: time.Date(2026, 11, 27, 8, 46, 40, 0, time.UTC),
+				Target: Target{ID: "i-0ddd3333eeee4444f", State: "unhealthy",
 					Reason: "Target.FailedHealthChecks", Description: "Health checks failed with these codes: [502]"}},
 		},
 	}
@@ -132,12 +136,16 @@ func sampleReport() CostReport {
 
 func newTestModel(t *testing.T, cfg Config) *Model {
 	t.Helper()
-	cfg.Now = func() time.Time { return fixedNow }
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return fixedNow }
+	}
 	cfg.Location = testZone
 	if cfg.Mode == "" {
 		cfg.Mode, cfg.Server, cfg.Stack, cfg.Model = "local", "http://127.0.0.1:8080", "local", "dev"
 	}
 	m := New(cfg)
+	// The clock would sleep in run(); tests deliver ticks with tick().
+	m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	return m
 }
@@ -303,6 +311,145 @@ func deliver(t *testing.T, m *Model, ch <-chan tea.Msg) []tea.Msg {
 		case <-deadline:
 			t.Fatalf("commands still running after 10s; delivered %v", msgs)
 			return msgs
+		}
+	}
+}
+
+// testClock is a clock a test moves by hand.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock { return &testClock{now: fixedNow} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// tick delivers one clock tick of the current schedule and runs what it starts.
+func tick(t *testing.T, m *Model) []tea.Msg {
+	t.Helper()
+	_, cmd := m.Update(tickMsg{gen: m.tickGen})
+	return run(t, m, cmd)
+}
+
+// countingFleet answers a reachable local server and counts the calls
+// (tests deliver messages on the test goroutine).
+type countingFleet struct{ calls int }
+
+func (f *countingFleet) Fleet(context.Context) (Fleet, error) {
+	f.calls++
+	return Fleet{Server: &ServerStatus{URL: "u", Reachable: true}}, nil
+}
+
+type countingCosts struct {
+	calls  int
+	report CostReport
+}
+
+func (c *countingCosts) Costs(context.Context) (CostReport, error) {
+	c.calls++
+	return c.report, nil
+}
+
+type fakeHealth struct {
+	mu     sync.Mutex
+	health ServiceHealth
+	err    error
+}
+
+func (f *fakeHealth) Health(context.Context) (ServiceHealth, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.health, f.err
+}
+
+// sampleHealth is three hours at five minutes ending at fixedNow: steady
+// traffic, a burst of target 5xx and an unhealthy host around 08:40 UTC,
+// and three scaling activities.
+func sampleHealth() ServiceHealth {
+	const n = 36
+	start := fixedNow.Add(-3 * time.Hour)
+	series := func(label, unit string, bad bool, f func(i int) float64) Series {
+		s := Series{Label: label, Unit: unit, Bad: bad, Values: make([]float64, n)}
+		for i := range s.Values {
+			s.Values[i] = f(i)
+		}
+		return s
+	}
+	spike := func(i int) bool { return i >= 13 && i <= 15 }
+	return ServiceHealth{
+		Start: start, End: fixedNow, Period: 5 * time.Minute,
+		Series: []Series{
+			series("ALB requests", "req", false, func(i int) float64 { return float64(300 + 40*(i%7)) }),
+			series("ALB 5XX (target)", "err", true, func(i int) float64 {
+				if spike(i) {
+					return float64(12 * (i - 12))
+				}
+				return 0
+			}),
+			series("ALB 5XX (ELB)", "err", true, func(int) float64 { return 0 }),
+			series("Response p50", "ms", false, func(i int) float64 { return 4 + float64(i%3) }),
+			series("Response p99", "ms", false, func(i int) float64 {
+				if spike(i) {
+					return 900
+				}
+				return 40 + float64(i%5)*5
+			}),
+			series("Unhealthy hosts", "hosts", true, func(i int) float64 {
+				if spike(i) {
+					return 1
+				}
+				return 0
+			}),
+			series("DynamoDB throttled", "thr", true, func(int) float64 { return 0 }),
+			series("DynamoDB PutItem", "ms", false, func(i int) float64 { return 3.5 + float64(i%4)/2 }),
+			series("DynamoDB Query", "ms", false, func(i int) float64 {
+				if i < 2 {
+					return math.NaN()
+				}
+				return 6 + float64(i%3)
+			}),
+		},
+		Activities: []ScalingActivity{
+			{Start: fixedNow.Add(-45 * time.Minute), End: fixedNow.Add(-41 * time.Minute), Status: "Successful",
+				Description: "Launching a new EC2 instance: i-0ddd3333eeee4444f",
+				Cause:       "At 2026-11-27T08:45:00Z an instance was started in response to a difference between desired and actual capacity, increasing the capacity from 1 to 2."},
+			{Start: fixedNow.Add(-50 * time.Minute), End: fixedNow.Add(-46 * time.Minute), Status: "Successful",
+				Description: "Terminating EC2 instance: i-0bbb2222cccc3333d",
+				Cause:       "At 2026-11-27T08:40:00Z an instance was taken out of service in response to an ELB system health check failure."},
+			{Start: fixedNow.Add(-2 * time.Hour), Status: "Failed",
+				Description: "Launching a new EC2 instance. Status Reason: We currently do not have sufficient t4g.small capacity in the Availability Zone you requested.",
+				Cause:       "At 2026-11-27T07:30:00Z a user request update of AutoScalingGroup constraints to min: 1, max: 3, desired: 2 changing the desired capacity from 1 to 2."},
+		},
+	}
+}
+
+// goldenNAT is 14 days of NAT traffic, 13 to 26 November.
+func goldenNAT() *fakeNAT {
+	var days []DayBytes
+	for d := 13; d <= 26; d++ {
+		gb := []float64{3, 4, 2, 6, 5, 1, 1, 7, 8, 4, 3, 9, 2, 5}[d-13]
+		days = append(days, DayBytes{Day: time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC), Bytes: gb * 1e9})
+	}
+	return &fakeNAT{days: days}
+}
+
+// mustFit fails for every line of screen wider than width.
+func mustFit(t *testing.T, screen string, width int) {
+	t.Helper()
+	for _, line := range strings.Split(screen, "\n") {
+		if lipgloss.Width(line) > width {
+			t.Errorf("line wider than %d: %q", width, line)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"bytes"
+	"encoding/base64"
 	"testing"
 	"time"
 )
@@ -35,9 +37,9 @@ func TestFleetAWSGroupJoinedWithTargetHealth(t *testing.T) {
 		"mode aws", "stack docmeta-dev", "profile ops", "region us-east-1",
 		"Auto Scaling Group docmeta-dev-asg", "desired 2   min 1   max 3", "launch template docmeta-dev-lt v7",
 		"instance refresh InProgress 50%, 1 to update, started 2026-11-27 10:00",
-		"i-0aaa1111bbbb2222c  us-east-1a  InService     Healthy  7       healthy",
-		"i-0ddd3333eeee4444f  us-east-1b  Pending       Healthy  6       unhealthy  Target.FailedHealthChecks: Health checks fai",
-		"i-0fff5555aaaa6666b  -           not in group", "draining", "Target.DeregistrationInProgress",
+		"▸ i-0aaa1111bbbb2222c  us-east-1a  InService    Healthy  7    healthy",
+		"  i-0ddd3333eeee4444f  us-east-1b  Pending      Healthy  6    unhealthy  Target.FailedHealthChecks",
+		"  i-0fff5555aaaa6666b  -           not in ASG   -        -    draining   Target.DeregistrationInProgress",
 		"1 of 2 instances healthy in the target group")
 }
 
@@ -72,7 +74,7 @@ func TestFleetFirstLoadFailure(t *testing.T) {
 func TestFleetStaleRefreshIsDropped(t *testing.T) {
 	fleet := &fakeFleet{fleet: Fleet{Server: &ServerStatus{URL: "u", Reachable: true, Version: "old"}}}
 	m := newTestModel(t, Config{Fleet: fleet})
-	v := m.views[1]
+	v := m.tabs[1].view
 	older := v.Refresh()()
 	fleet.set(Fleet{Server: &ServerStatus{URL: "u", Reachable: true, Version: "new"}}, nil)
 	newer := v.Refresh()()
@@ -81,4 +83,63 @@ func TestFleetStaleRefreshIsDropped(t *testing.T) {
 	press(t, m, "2")
 	mustContain(t, m.View(), "version    new")
 	mustNotContain(t, m.View(), "version    old")
+}
+
+// enter on an instance opens a pane with every field, the full reason
+// description included, wrapped at 80 columns instead of cut.
+func TestFleetDetailPaneShowsEveryField(t *testing.T) {
+	g := sampleGroup()
+	g.Instances[1].Target.Description = "Health checks failed with these codes: [502]; the target answered with an error to GET /status on port 8080"
+	m := newTestModel(t, Config{Mode: "aws", Fleet: &fakeFleet{fleet: Fleet{Group: g}}})
+	m.Update(teaSize(80, 24))
+	run(t, m, m.Init())
+	press(t, m, "2", "down", "enter")
+	screen := m.View()
+	mustContain(t, screen, "instance       i-0ddd3333eeee4444f", "zone           us-east-1b", "lifecycle      Pending",
+		"ASG health     Healthy", "launch tmpl    docmeta-dev-lt v6", "launched       2026-11-27 09:46:40 CET (43m20s ago)", "target state   unhealthy",
+		"reason code    Target.FailedHealthChecks", "description    Health checks failed with these codes: [502]; the",
+		"GET /status on port 8080", "? help", "q quit")
+	mustFit(t, screen, 80)
+	press(t, m, "esc")
+	mustNotContain(t, m.View(), "reason code")
+}
+
+// When a call fails after the group was read, the instances stay on screen,
+// the missing part says so, and the view is stale with the error named.
+func TestFleetPartialFailureKeepsTheGroup(t *testing.T) {
+	g := sampleGroup()
+	fleet := &fakeFleet{fleet: Fleet{Group: g}}
+	m := newTestModel(t, Config{Mode: "aws", Fleet: fleet})
+	run(t, m, m.Init())
+	press(t, m, "2")
+
+	partial := sampleGroup()
+	partial.Refresh = nil
+	partial.Failed = []string{PartInstanceRefresh, PartTargetHealth, PartLaunchTimes}
+	for i := range partial.Instances {
+		partial.Instances[i].Target = Target{}
+	}
+	fleet.set(Fleet{Group: partial}, Errorf(ProblemThrottled, nil, "autoscaling:DescribeInstanceRefreshes throttled by AWS (Throttling)"))
+	press(t, m, "r")
+	mustContain(t, m.View(), "STALE", "i-0aaa1111bbbb2222c", "i-0ddd3333eeee4444f",
+		"instance refresh unknown: its call failed", "unknown", "Target health unknown: its call failed",
+		"throttled: autoscaling:DescribeInstanceRefreshes throttled")
+	mustNotContain(t, m.View(), "unregistered", "InProgress 50%")
+	press(t, m, "enter")
+	mustContain(t, m.View(), "launched       unknown: ec2:DescribeInstances failed")
+}
+
+// y copies the selected instance's ID with OSC 52 and says so.
+func TestFleetCopiesTheSelectedID(t *testing.T) {
+	var clip bytes.Buffer
+	m := newTestModel(t, Config{Mode: "aws", Fleet: &fakeFleet{fleet: Fleet{Group: sampleGroup()}}, Clipboard: &clip})
+	run(t, m, m.Init())
+	press(t, m, "2", "down", "y")
+	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("i-0ddd3333eeee4444f")) + "\a"
+	if clip.String() != want {
+		t.Errorf("clipboard got %q, want %q", clip.String(), want)
+	}
+	mustContain(t, m.View(), "copied i-0ddd3333eeee4444f (OSC 52")
+	press(t, m, "down")
+	mustNotContain(t, m.View(), "copied")
 }

@@ -1,21 +1,21 @@
 package tui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+)
 
-// globalKeys work in every view (except while a filter takes text).
+// globalKeys work in every view (except while a filter takes text). The
+// view keys (1, 2, ...) live in the Model's tab table.
 type globalKeys struct {
-	Documents, Fleet, Costs key.Binding
-	Next, Prev              key.Binding
-	Refresh                 key.Binding
-	Help                    key.Binding
-	Quit, ForceQuit         key.Binding
+	Next, Prev      key.Binding
+	Refresh         key.Binding
+	Help            key.Binding
+	Quit, ForceQuit key.Binding
 }
 
 func newGlobalKeys() globalKeys {
 	return globalKeys{
-		Documents: key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "documents")),
-		Fleet:     key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "fleet")),
-		Costs:     key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "costs")),
 		Next:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next view")),
 		Prev:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous view")),
 		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
@@ -25,20 +25,33 @@ func newGlobalKeys() globalKeys {
 	}
 }
 
-// rootHelp joins the active view's bindings with the global ones for
-// bubbles/help, which asks for both forms.
-type rootHelp struct {
-	global globalKeys
-	view   view
+// helpView is the bottom line(s). The short form always ends with `? help`
+// and `q quit`: bubbles/help cuts a line that is too long from its end, so
+// the view's keys get the width the global ones leave, and the global ones
+// are drawn after them whatever the width. The full form is the global
+// keys' column, then the view's.
+func (m *Model) helpView() string {
+	v := m.current()
+	if m.help.ShowAll {
+		// The global column comes first: bubbles/help drops the columns
+		// that do not fit from the right.
+		m.help.Width = m.width
+		global := []key.Binding{m.viewKeys(), m.keys.Next, m.keys.Prev, m.keys.Refresh, m.keys.Help, m.keys.Quit, m.keys.ForceQuit}
+		return m.help.FullHelpView(append([][]key.Binding{global}, v.FullHelp()...))
+	}
+	always := m.help.ShortHelpView([]key.Binding{m.keys.Help, m.keys.Quit})
+	sep := m.help.Styles.ShortSeparator.Inline(true).Render(m.help.ShortSeparator)
+	rest := m.width - lipgloss.Width(always) - lipgloss.Width(sep)
+	if rest < 8 {
+		return always
+	}
+	m.help.Width = rest
+	keys := append(v.ShortHelp(), m.keys.Next, m.keys.Refresh)
+	return m.help.ShortHelpView(keys) + sep + always
 }
 
-func (h rootHelp) ShortHelp() []key.Binding {
-	return append(h.view.ShortHelp(), h.global.Next, h.global.Refresh, h.global.Help, h.global.Quit)
-}
-
-func (h rootHelp) FullHelp() [][]key.Binding {
-	g := h.global
-	return append(h.view.FullHelp(),
-		[]key.Binding{g.Documents, g.Fleet, g.Costs, g.Next, g.Prev},
-		[]key.Binding{g.Refresh, g.Help, g.Quit, g.ForceQuit})
+// viewKeys is one help entry for the tab keys ("1-4 switch view").
+func (m *Model) viewKeys() key.Binding {
+	first, last := m.tabs[0].key.Help().Key, m.tabs[len(m.tabs)-1].key.Help().Key
+	return key.NewBinding(key.WithKeys(first, last), key.WithHelp(first+"-"+last, "switch view"))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 	"time"
 
@@ -12,18 +13,24 @@ import (
 
 // loader is the refresh bookkeeping every view shares: a sequence number so
 // only the newest fetch's answer is drawn, the request timeout, and the
-// loading / error / last-refresh state the header and status line show.
-// Views embed it for Loading, Err and LastRefresh.
+// loading / error / freshness state the header and status line show.
+// Views embed it for Loading, Err, LastRefresh and Answered.
 type loader[T any] struct {
+	name    string
 	timeout time.Duration
 	now     func() time.Time
+	log     *slog.Logger
 
 	seq int
 	// cancel ends the running fetch's context when a newer one replaces it.
 	cancel  context.CancelFunc
 	loading bool
 	err     error
-	last    time.Time
+	// last is the last successful answer, answered the last answer of any
+	// outcome: the header shows the first, auto-refresh counts from the
+	// second so a failing source is retried once per interval, not per tick.
+	last     time.Time
+	answered time.Time
 }
 
 // loadedMsg answers one fetch: from and seq let the loader that started it
@@ -36,8 +43,8 @@ type loadedMsg[T any] struct {
 	at   time.Time
 }
 
-func newLoader[T any](cfg Config) *loader[T] {
-	return &loader[T]{timeout: cfg.RequestTimeout, now: cfg.Now}
+func newLoader[T any](cfg Config, name string) *loader[T] {
+	return &loader[T]{name: name, timeout: cfg.RequestTimeout, now: cfg.Now, log: cfg.Logger}
 }
 
 // Loading is true from start until the current fetch answers.
@@ -46,8 +53,11 @@ func (l *loader[T]) Loading() bool { return l.loading }
 // Err is the current fetch's error (nil after a success).
 func (l *loader[T]) Err() error { return l.err }
 
-// LastRefresh is when the current fetch last answered.
+// LastRefresh is when a fetch last succeeded (zero: never).
 func (l *loader[T]) LastRefresh() time.Time { return l.last }
+
+// Answered is when a fetch last answered, successfully or not (zero: never).
+func (l *loader[T]) Answered() time.Time { return l.answered }
 
 // fail records an error that needs no fetch (a source that is not configured).
 func (l *loader[T]) fail(err error) { l.err = err }
@@ -64,14 +74,16 @@ func (l *loader[T]) start(fetch func(context.Context) (T, error)) tea.Cmd {
 	// The timeout runs from now: bubbletea starts a Cmd at once.
 	ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
 	l.cancel = cancel
-	seq, now, timeout := l.seq, l.now, l.timeout
+	seq, now, timeout, name, log := l.seq, l.now, l.timeout, l.name, l.log
 	return func() tea.Msg {
 		defer cancel()
+		began := time.Now()
 		val, err := recovered(ctx, fetch)
 		var classified *SourceError
 		if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.As(err, &classified) {
 			err = Errorf(ProblemUnreachable, err, "no answer within %s (is the server or AWS endpoint up?); the next refresh retries", timeout)
 		}
+		logFetch(log, name, seq, time.Since(began), err)
 		return loadedMsg[T]{from: l, seq: seq, val: val, err: err, at: now()}
 	}
 }
@@ -84,9 +96,40 @@ func (l *loader[T]) accept(msg tea.Msg) (loadedMsg[T], bool) {
 		return m, false
 	}
 	l.loading = false
-	l.last = m.at
+	l.answered = m.at
+	if m.err == nil {
+		l.last = m.at
+	}
 	l.err = m.err
 	return m, true
+}
+
+// due reports whether an automatic refresh should start at now: the view
+// refreshes every interval (0 = never) counted from its last answer, and a
+// running fetch is left to answer.
+func (l *loader[T]) due(now time.Time, interval time.Duration) bool {
+	if interval <= 0 || l.loading {
+		return false
+	}
+	return l.answered.IsZero() || now.Sub(l.answered) >= interval
+}
+
+// logFetch writes one fetch to the debug log: the view, its duration and
+// error, and a panic's full stack.
+func logFetch(log *slog.Logger, view string, seq int, took time.Duration, err error) {
+	if log == nil {
+		return
+	}
+	if err == nil {
+		log.Info("fetch", "view", view, "seq", seq, "duration", took.Round(time.Microsecond).String())
+		return
+	}
+	attrs := []any{"view", view, "seq", seq, "duration", took.Round(time.Microsecond).String(), "problem", ProblemOf(err).String(), "error", err.Error()}
+	var p *panicError
+	if errors.As(err, &p) {
+		attrs = append(attrs, "stack", string(p.stack))
+	}
+	log.Error("fetch", attrs...)
 }
 
 // recovered runs fetch and turns a panic into an error: tea.Cmds run on the
@@ -104,7 +147,7 @@ func recovered[T any](ctx context.Context, fetch func(context.Context) (T, error
 	return fetch(ctx)
 }
 
-// panicError keeps a recovered panic's value and stack for the report.
+// panicError keeps a recovered panic's value and stack for the debug log.
 type panicError struct {
 	value any
 	stack []byte

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/docmeta/docmeta/backend"
@@ -58,7 +59,20 @@ type Group struct {
 	// UnknownTargets are registered targets that are not instances of the
 	// group (for example an instance already terminated by the group).
 	UnknownTargets []Target
+	// Failed names the parts that could not be fetched (PartInstanceRefresh,
+	// PartTargetHealth, PartLaunchTimes); the rest of the group is current.
+	Failed []string
 }
+
+// Parts of a Group fetched by calls of their own.
+const (
+	PartInstanceRefresh = "instance refresh"
+	PartTargetHealth    = "target health"
+	PartLaunchTimes     = "launch times"
+)
+
+// Missing reports whether part could not be fetched.
+func (g Group) Missing(part string) bool { return slices.Contains(g.Failed, part) }
 
 // InstanceRefresh is the state of one rolling replacement of the group.
 type InstanceRefresh struct {
@@ -77,7 +91,9 @@ type Instance struct {
 	LifecycleState        string
 	HealthStatus          string
 	LaunchTemplateVersion string
-	Target                Target
+	// LaunchTime is zero when it could not be read (EC2).
+	LaunchTime time.Time
+	Target     Target
 }
 
 // Target is the load balancer's view of one instance. State is empty when

@@ -9,7 +9,7 @@ type StaticCosts struct{ Report CostReport }
 func (s StaticCosts) Costs(context.Context) (CostReport, error) { return s.Report, nil }
 
 // ActiveTitle names the active view.
-func (m *Model) ActiveTitle() string { return m.views[m.active].Title() }
+func (m *Model) ActiveTitle() string { return m.current().Title() }
 
 // testPricer prices a day at fixed unit prices, as ops/cost does with its
 // table; the views only show what it returns.

@@ -30,7 +30,7 @@ type textView[T any] struct {
 }
 
 func newTextView[T any](cfg Config, title string) textView[T] {
-	return textView[T]{loader: newLoader[T](cfg), scrollPane: newScrollPane(), title: title}
+	return textView[T]{loader: newLoader[T](cfg, title), scrollPane: newScrollPane(), title: title}
 }
 
 func (v *textView[T]) Title() string   { return v.title }

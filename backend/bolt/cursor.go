@@ -35,7 +35,7 @@ func decodeCursor(s string) ([]byte, error) {
 		return nil, invalid
 	}
 	var c cursor
-	if err := json.Unmarshal(raw, &c); err != nil || c.ID == "" || c.encode() != s {
+	if err := json.Unmarshal(raw, &c); err != nil || !backend.ValidID(c.ID) || c.encode() != s {
 		return nil, invalid
 	}
 	t, err := backend.ParseTime(c.UploadedAt)

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	bbolt "go.etcd.io/bbolt"
+
 	"github.com/docmeta/docmeta/backend"
 )
 
@@ -56,4 +58,89 @@ func TestPutGivesUpWhenItsContextEnds(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestReadsGiveUpWhenTheirContextEnds: a commit that grows the file must
+// remap it, which waits for every open read transaction, and new reads
+// queue behind the remap. With a read held open and such a commit waiting,
+// Get and List must return EUNAVAILABLE when their context ends instead of
+// hanging the request.
+func TestReadsGiveUpWhenTheirContextEnds(t *testing.T) {
+	s := openTemp(t)
+	var ids backend.IDGenerator
+	doc := backend.Document{Filename: "a.txt", SHA256: "00", ContentType: "text/plain"}
+	doc.ID, doc.UploadedAt = ids.Next()
+	if err := s.Put(context.Background(), doc); err != nil {
+		t.Fatal(err)
+	}
+	held, err := s.db.Begin(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			_ = held.Rollback()
+		}
+	}
+	defer release()
+	grown := make(chan error, 1)
+	go func() {
+		// 64 MiB in one commit is past the file's mapping: remap.
+		grown <- s.db.Update(func(tx *bbolt.Tx) error {
+			b, err := tx.CreateBucketIfNotExists([]byte("scratch"))
+			if err != nil {
+				return err
+			}
+			return b.Put([]byte("big"), make([]byte, 64<<20))
+		})
+	}()
+	// Wait until the remap is queued: a fresh read then blocks.
+	waitBlocked(t, func() { _ = s.db.View(func(*bbolt.Tx) error { return nil }) })
+
+	for name, read := range map[string]func(context.Context) error{
+		"Get":  func(ctx context.Context) error { _, err := s.Get(ctx, doc.ID); return err },
+		"List": func(ctx context.Context) error { _, err := s.List(ctx, backend.ListOptions{}); return err },
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		done := make(chan error, 1)
+		go func() { done <- read(ctx) }()
+		select {
+		case err = <-done:
+		case <-time.After(10 * time.Second):
+			cancel()
+			release()
+			t.Fatalf("%s still waiting 10 s after its context ended", name)
+		}
+		cancel()
+		if backend.ErrorCode(err) != backend.EUNAVAILABLE {
+			t.Fatalf("%s during a stalled remap returned %v (code %s), want EUNAVAILABLE", name, err, backend.ErrorCode(err))
+		}
+	}
+	release()
+	if err := <-grown; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(context.Background(), doc.ID); err != nil {
+		t.Fatalf("Get after the stall: %v", err)
+	}
+}
+
+// waitBlocked waits until fn, run in a goroutine, has not returned for
+// 100 ms; it fails the test if fn keeps returning for 10 s.
+func waitBlocked(t *testing.T, fn func()) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		done := make(chan struct{})
+		go func() { fn(); close(done) }()
+		select {
+		case <-done:
+			time.Sleep(5 * time.Millisecond)
+		case <-time.After(100 * time.Millisecond):
+			return
+		}
+	}
+	t.Fatal("the read never blocked: the remap did not start")
 }

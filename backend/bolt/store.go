@@ -140,20 +140,25 @@ func (s *Store) Put(ctx context.Context, doc backend.Document) error {
 	return nil
 }
 
-// Get returns the document with the given ID, or ENOTFOUND.
+// Get returns the document with the given ID, or ENOTFOUND; EUNAVAILABLE
+// when ctx ends before the read does.
 func (s *Store) Get(ctx context.Context, id string) (backend.Document, error) {
 	var doc backend.Document
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		v := tx.Bucket(docsBucket).Get([]byte(id))
 		if v == nil {
 			return backend.Errorf(backend.ENOTFOUND, "document %s not found", id)
 		}
 		return decodeDoc(v, &doc)
 	})
-	return doc, err
+	if err != nil {
+		return backend.Document{}, err
+	}
+	return doc, nil
 }
 
-// List returns one page of documents, newest first.
+// List returns one page of documents, newest first; EUNAVAILABLE when ctx
+// ends before the read does.
 func (s *Store) List(ctx context.Context, opts backend.ListOptions) (backend.Page, error) {
 	if err := opts.Validate(); err != nil {
 		return backend.Page{}, err
@@ -167,7 +172,7 @@ func (s *Store) List(ctx context.Context, opts backend.ListOptions) (backend.Pag
 		after = key
 	}
 	page := backend.Page{Documents: make([]backend.Document, 0, min(opts.Limit, 64))}
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		docs := tx.Bucket(docsBucket)
 		c := tx.Bucket(byTimeBucket).Cursor()
 		var k []byte

@@ -173,3 +173,20 @@ func TestCursorRoundTripAndTampering(t *testing.T) {
 	}
 	storetest.RequireDamagedCursorsRefused(t, c, func(s string) error { _, err := decodeCursor(s); return err })
 }
+
+func TestIdempotencyContract(t *testing.T) {
+	storetest.RunIdempotency(t, func(t *testing.T) (storetest.IdempotentStore, func(*testing.T) storetest.IdempotentStore) {
+		path := filepath.Join(t.TempDir(), "docmeta.db")
+		s, err := Open(path)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		return s, func(t *testing.T) storetest.IdempotentStore {
+			r, err := Open(path)
+			if err != nil {
+				t.Fatalf("reopen: %v", err)
+			}
+			return r
+		}
+	})
+}

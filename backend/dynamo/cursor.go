@@ -66,7 +66,7 @@ func decodeCursor(s string) (position, error) {
 		}
 		return p, nil
 	}
-	if p.ID == "" {
+	if !backend.ValidID(p.ID) {
 		return position{}, invalid
 	}
 	t, err := backend.ParseTime(p.UploadedAt)

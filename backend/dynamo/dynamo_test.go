@@ -34,6 +34,19 @@ func TestDynamo(t *testing.T) {
 			return s
 		})
 	})
+	t.Run("IdempotencyContract", func(t *testing.T) {
+		storetest.RunIdempotency(t, func(t *testing.T) (storetest.IdempotentStore, func(*testing.T) storetest.IdempotentStore) {
+			cfg := srv.NewTable(t)
+			open := func(t *testing.T) storetest.IdempotentStore {
+				s, err := dynamo.Open(context.Background(), cfg)
+				if err != nil {
+					t.Fatalf("Open: %v", err)
+				}
+				return s
+			}
+			return open(t), open
+		})
+	})
 	t.Run("ListQueriesOnlyDaysWithDocumentsAndNeverScans", func(t *testing.T) { testNoScan(t, srv) })
 	t.Run("RetriedPutFindsItsOwnItem", func(t *testing.T) { testRetriedPut(t, srv) })
 	t.Run("OddIDsAnsweredInDomainTerms", func(t *testing.T) { testOddIDs(t, srv) })
@@ -58,6 +71,7 @@ func TestSchemaMatchesTheStack(t *testing.T) {
 		{"index name", dynamo.IndexName, topology.ListingIndexName},
 		{"index partition key", dynamo.IndexPartitionKey, topology.ListingIndexHash},
 		{"index sort key", dynamo.IndexSortKey, topology.ListingIndexSort},
+		{"TTL attribute", dynamo.TTLAttribute, topology.TableTTLAttribute},
 	} {
 		if c.store != c.stack {
 			t.Errorf("%s: store uses %q, stack creates %q", c.name, c.store, c.stack)

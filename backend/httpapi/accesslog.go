@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/docmeta/docmeta/backend"
 	"github.com/valyala/fasthttp"
@@ -63,7 +65,7 @@ func (a *API) logAccess(ctx *fasthttp.RequestCtx, reqID string, start time.Time,
 	}
 	attrs := [8]slog.Attr{
 		slog.String("method", string(ctx.Method())),
-		slog.String("path", string(ctx.Path())),
+		slog.String("path", loggedPath(ctx.Path())),
 		slog.Int("status", status),
 		slog.Int("bytes", len(ctx.Response.Body())),
 		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
@@ -71,13 +73,41 @@ func (a *API) logAccess(ctx *fasthttp.RequestCtx, reqID string, start time.Time,
 	}
 	n := 6
 	if err != nil {
-		attrs[n] = slog.String("error", backend.ErrorMessage(err))
+		attrs[n] = slog.String("error", redactIdempotencyKey(ctx, backend.ErrorMessage(err)))
 		n++
 		if backend.ErrorCode(err) == backend.EINTERNAL || backend.ErrorCode(err) == backend.EUNAVAILABLE {
 			// The cause is for operators only; clients got the message.
-			attrs[n] = slog.String("cause", err.Error())
+			attrs[n] = slog.String("cause", RedactSecrets(err.Error()))
 			n++
 		}
 	}
 	a.log.LogAttrs(context.Background(), level, "request", attrs[:n]...)
+}
+
+// redactIdempotencyKey removes the request's Idempotency-Key from a message
+// bound for the log: the client's error message names it (quoted), and the
+// key is as much a secret as the API key it is scoped to.
+func redactIdempotencyKey(ctx *fasthttp.RequestCtx, msg string) string {
+	if k := ctx.Request.Header.Peek(headerIdempotencyKey); len(k) > 0 {
+		msg = strings.ReplaceAll(msg, strconv.Quote(string(k)), redacted)
+	}
+	return msg
+}
+
+// maxLoggedPath bounds the path in an access line: a client may send a
+// path of many KiB (up to the head limit), and the log should not carry or
+// multiply it.
+const maxLoggedPath = 128
+
+// loggedPath returns the path for the access line, truncated to
+// maxLoggedPath bytes (at a character boundary) with its full length noted.
+func loggedPath(p []byte) string {
+	if len(p) <= maxLoggedPath {
+		return string(p)
+	}
+	cut := maxLoggedPath
+	for cut > 0 && !utf8.RuneStart(p[cut]) {
+		cut--
+	}
+	return string(p[:cut]) + "...(" + strconv.Itoa(len(p)) + " bytes)"
 }

@@ -30,6 +30,15 @@ const (
 	// way round the ALB may reuse a connection the server just closed: 502).
 	DefaultIdleTimeout  = 75 * time.Second
 	DefaultStoreTimeout = 5 * time.Second
+	// DefaultMaxConcurrentUploads and DefaultMaxConnections keep the
+	// server's memory within about 400 MiB on a t4g.micro (1 GiB); README
+	// "Memory bounds" gives the arithmetic and the measurement.
+	DefaultMaxConcurrentUploads = 512
+	DefaultMaxConnections       = 4096
+
+	// MinAPIKeyBytes is the shortest API key accepted: a short key can be
+	// guessed by trying.
+	MinAPIKeyBytes = 16
 
 	// FramingAllowance is how many bytes of multipart framing (boundaries
 	// and part headers) a request body may carry on top of MaxUploadBytes
@@ -71,6 +80,16 @@ type Config struct {
 	// StoreTimeout bounds one store call; a store that does not answer in
 	// time is reported as unavailable (503).
 	StoreTimeout time.Duration
+	// IdempotencyTTL is how long an upload's Idempotency-Key is remembered.
+	IdempotencyTTL time.Duration
+	// MaxConcurrentUploads is how many uploads may be received at once;
+	// past it an upload gets 503 with Retry-After at once, its body
+	// unread.
+	MaxConcurrentUploads int
+	// MaxConnections bounds open client connections, idle or not
+	// (fasthttp's Concurrency); past it a new connection gets 503 and is
+	// closed.
+	MaxConnections int
 	// Logger receives one access line per request.
 	Logger *slog.Logger
 	// IDs generates document IDs; nil means a fresh generator.
@@ -86,6 +105,7 @@ type API struct {
 	ids      *backend.IDGenerator
 	reqIDs   requestIDs
 	statusOK []byte
+	uploads  uploadSlots
 }
 
 // New validates cfg, applies defaults and returns the API.
@@ -114,14 +134,26 @@ func New(cfg Config) (*API, error) {
 	if cfg.StoreTimeout <= 0 {
 		cfg.StoreTimeout = DefaultStoreTimeout
 	}
+	if cfg.IdempotencyTTL <= 0 {
+		cfg.IdempotencyTTL = backend.DefaultIdempotencyTTL
+	}
+	if cfg.MaxConcurrentUploads <= 0 {
+		cfg.MaxConcurrentUploads = DefaultMaxConcurrentUploads
+	}
+	if cfg.MaxConnections <= 0 {
+		cfg.MaxConnections = DefaultMaxConnections
+	}
 	ids := cfg.IDs
 	if ids == nil {
 		ids = &backend.IDGenerator{}
 	}
-	a := &API{cfg: cfg, log: cfg.Logger, ids: ids, reqIDs: newRequestIDs()}
+	a := &API{cfg: cfg, log: cfg.Logger, ids: ids, reqIDs: newRequestIDs(), uploads: uploadSlots{max: int64(cfg.MaxConcurrentUploads)}}
 	for _, k := range cfg.APIKeys {
 		if k == "" || strings.ContainsAny(k, " \t\r\n,") {
 			return nil, fmt.Errorf("httpapi: API key %d is empty or contains a space or comma", len(a.keys)+1)
+		}
+		if len(k) < MinAPIKeyBytes {
+			return nil, fmt.Errorf("httpapi: API key %d is %d characters long; keys must have at least %d", len(a.keys)+1, len(k), MinAPIKeyBytes)
 		}
 		a.keys = append(a.keys, sha256.Sum256([]byte(k)))
 	}
@@ -135,9 +167,10 @@ func New(cfg Config) (*API, error) {
 // of any size costs a fixed amount of memory.
 func (a *API) Server() *fasthttp.Server {
 	return &fasthttp.Server{
-		Handler:      a.Handle,
-		ErrorHandler: a.handleServerError,
-		Name:         "docmeta",
+		Handler:       a.Handle,
+		ErrorHandler:  a.handleServerError,
+		ExpectHandler: a.expectContinue,
+		Name:          "docmeta",
 
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
@@ -148,6 +181,10 @@ func (a *API) Server() *fasthttp.Server {
 		// upload handler enforces the real limit.
 		MaxRequestBodySize: 1,
 
+		// Every connection, idle or slow, costs its buffers and a
+		// goroutine; the cap bounds them all.
+		Concurrency: a.cfg.MaxConnections,
+
 		ReadBufferSize: readBufferSize,
 		ReadTimeout:    a.cfg.ReadTimeout,
 		WriteTimeout:   a.cfg.ReadTimeout,
@@ -155,7 +192,11 @@ func (a *API) Server() *fasthttp.Server {
 		// Tell keep-alive clients (and the ALB) to go elsewhere while the
 		// server drains.
 		CloseOnShutdown: true,
-		Logger:          fasthttpLogger{a.log},
+		// fasthttp quotes the request head in its parse errors; the secure
+		// form leaves it out, so an Authorization header never reaches a
+		// log through them (RedactSecrets is the second line of defence).
+		SecureErrorLogMessage: true,
+		Logger:                fasthttpLogger{a.log},
 	}
 }
 
@@ -163,5 +204,5 @@ func (a *API) Server() *fasthttp.Server {
 type fasthttpLogger struct{ l *slog.Logger }
 
 func (f fasthttpLogger) Printf(format string, args ...any) {
-	f.l.Warn("fasthttp", "detail", fmt.Sprintf(format, args...))
+	f.l.Warn("fasthttp", "detail", RedactSecrets(fmt.Sprintf(format, args...)))
 }

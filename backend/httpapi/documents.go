@@ -59,7 +59,8 @@ func (a *API) listDocuments(ctx *fasthttp.RequestCtx) error {
 
 // getDocument serves GET /documents/{id}. Anything that is not an ID this
 // service could have issued is a 404 without a store call.
-func (a *API) getDocument(ctx *fasthttp.RequestCtx, id string) error {
+func (a *API) getDocument(ctx *fasthttp.RequestCtx) error {
+	id := string(ctx.Path()[len(documentsPrefix):])
 	if !backend.ValidID(id) {
 		return backend.Errorf(backend.ENOTFOUND, "no document with that id")
 	}

@@ -29,6 +29,8 @@ func statusOf(code string) int {
 		return fasthttp.StatusConflict
 	case backend.ETOOLARGE:
 		return fasthttp.StatusRequestEntityTooLarge
+	case backend.EKEYREUSED:
+		return fasthttp.StatusUnprocessableEntity
 	case backend.EUNSUPPORTED:
 		return fasthttp.StatusUnsupportedMediaType
 	case backend.EUNAVAILABLE:
@@ -93,6 +95,7 @@ func (a *API) handleServerError(ctx *fasthttp.RequestCtx, err error) {
 		code = backend.ETOOLARGE
 	}
 	ctx.SetConnectionClose()
+	drainOnClose(ctx, true)
 	writeErrorBody(ctx, status, code, msg)
 	reqID := a.requestID(ctx)
 	ctx.Response.Header.Set(headerRequestID, reqID)

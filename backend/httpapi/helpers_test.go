@@ -28,7 +28,8 @@ type testServer struct {
 	t      *testing.T
 	api    *API
 	store  *memstore.Store
-	ln     *fasthttputil.InmemoryListener
+	ln     *fasthttputil.InmemoryListener // in-memory servers only
+	addr   string                         // TCP servers only
 	client *http.Client
 	logs   *syncBuffer
 }
@@ -51,7 +52,36 @@ func (s *syncBuffer) lines() []map[string]any {
 // config (nil keeps the defaults: one API key, 1 MiB uploads).
 func startServer(t *testing.T, edit func(*Config)) *testServer {
 	t.Helper()
-	ts := &testServer{t: t, store: memstore.New(), ln: fasthttputil.NewInmemoryListener(), logs: &syncBuffer{}}
+	ln := fasthttputil.NewInmemoryListener()
+	ts := startServerOn(t, ln, edit)
+	ts.ln = ln
+	ts.client = &http.Client{
+		Timeout: 10 * time.Second,
+		Transport: &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+			return ln.Dial()
+		}},
+	}
+	t.Cleanup(ts.client.CloseIdleConnections)
+	return ts
+}
+
+// startTCPServer serves an API on a loopback TCP port, for tests of what
+// only a real socket shows (half-close, resets); ts.addr is its address.
+func startTCPServer(t *testing.T, edit func(*Config)) *testServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := startServerOn(t, ln, edit)
+	ts.addr = ln.Addr().String()
+	return ts
+}
+
+// startServerOn serves an API on ln until the test ends.
+func startServerOn(t *testing.T, ln net.Listener, edit func(*Config)) *testServer {
+	t.Helper()
+	ts := &testServer{t: t, store: memstore.New(), logs: &syncBuffer{}}
 	cfg := Config{
 		Store: ts.store, StoreName: "memory", Version: "test", APIKeys: []string{testKey},
 		MaxUploadBytes: 1 << 20, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)),
@@ -66,7 +96,7 @@ func startServer(t *testing.T, edit func(*Config)) *testServer {
 	ts.api = api
 	srv := api.Server()
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ts.ln) }()
+	go func() { done <- srv.Serve(api.Listener(ln)) }()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -77,13 +107,6 @@ func startServer(t *testing.T, edit func(*Config)) *testServer {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	ts.client = &http.Client{
-		Timeout: 10 * time.Second,
-		Transport: &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
-			return ts.ln.Dial()
-		}},
-	}
-	t.Cleanup(ts.client.CloseIdleConnections)
 	return ts
 }
 

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/docmeta/docmeta/backend"
 	"github.com/valyala/fasthttp"
@@ -19,9 +18,6 @@ import (
 // fileField is the one form field an upload carries, as in
 // curl -F "file=@test.txt".
 const fileField = "file"
-
-// maxDeclaredTypeBytes bounds the client's Content-Type kept as metadata.
-const maxDeclaredTypeBytes = 255
 
 // upload serves POST /upload. The body is parsed as a stream: the file part
 // goes through the hash, the byte counter and the sniff buffer and is then
@@ -34,12 +30,11 @@ func (a *API) upload(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	if cl := ctx.Request.Header.ContentLength(); int64(cl) > a.maxBody {
-		// Refuse from the header alone; the body is never read, so the
-		// connection cannot be reused (fasthttp would close it as well).
-		ctx.SetConnectionClose()
-		return a.tooLarge()
+	if !a.uploads.tryAcquire() {
+		ctx.SetConnectionClose() // the body stays unread
+		return a.busyError()
 	}
+	defer a.uploads.release()
 
 	st := acquireUploadState()
 	defer releaseUploadState(st)
@@ -56,6 +51,9 @@ func (a *API) upload(ctx *fasthttp.RequestCtx) error {
 	}
 
 	doc.ID, doc.UploadedAt = a.ids.Next()
+	if key, _ := a.idempotencyKey(ctx); key != "" {
+		return a.storeIdempotent(ctx, doc, key)
+	}
 	// Not the request context: fasthttp cancels that one when shutdown
 	// starts, and an upload in flight during a graceful shutdown should
 	// still be stored.
@@ -67,6 +65,29 @@ func (a *API) upload(ctx *fasthttp.RequestCtx) error {
 	}
 	ctx.Response.Header.Set("Location", documentsPrefix+doc.ID)
 	return writeJSON(ctx, fasthttp.StatusCreated, doc)
+}
+
+// checkUploadHead refuses an upload from its head alone: a media type other
+// than multipart/form-data (415, 400 for a bad boundary), a declared
+// Content-Length over the limit (413), a malformed Idempotency-Key (400), or
+// no free upload slot (503).
+func (a *API) checkUploadHead(ctx *fasthttp.RequestCtx) error {
+	if _, err := multipartBoundary(&ctx.Request.Header); err != nil {
+		return err
+	}
+	if cl := ctx.Request.Header.ContentLength(); int64(cl) > a.maxBody {
+		// The body is never read, so the connection cannot be reused.
+		ctx.SetConnectionClose()
+		return a.tooLarge()
+	}
+	if _, err := a.idempotencyKey(ctx); err != nil {
+		return err
+	}
+	if a.uploads.full() {
+		ctx.SetConnectionClose()
+		return a.busyError()
+	}
+	return nil
 }
 
 func (a *API) tooLarge() error {
@@ -97,7 +118,7 @@ func multipartBoundary(h *fasthttp.RequestHeader) (string, error) {
 		return "", backend.Errorf(backend.EUNSUPPORTED, "Content-Encoding %q is not supported; send the body uncompressed", ce)
 	}
 	if err != nil {
-		return "", backend.Errorf(backend.EINVALID, "malformed Content-Type header: %v", err)
+		return "", backend.WrapError(backend.EINVALID, "malformed Content-Type header: its parameters are not name=value pairs (quote a boundary that contains special characters)", err)
 	}
 	b := params["boundary"]
 	if b == "" || len(b) > 70 {
@@ -148,8 +169,8 @@ func (a *API) receiveFile(h partHeader, st *uploadState) (backend.Document, erro
 	if doc.Filename, err = backend.CleanFilename(filename); err != nil {
 		return doc, err
 	}
-	if len(h.contentType) > maxDeclaredTypeBytes || !utf8.ValidString(h.contentType) {
-		return doc, backend.Errorf(backend.EINVALID, "the part's Content-Type must be valid UTF-8 of at most %d bytes", maxDeclaredTypeBytes)
+	if err := backend.CheckDeclaredContentType(h.contentType); err != nil {
+		return doc, err
 	}
 	doc.DeclaredContentType = h.contentType
 
@@ -181,5 +202,11 @@ func (a *API) bodyError(st *uploadState, err error) error {
 		st.body.ctx.SetConnectionClose()
 		return backend.WrapError(backend.EINVALID, st.body.timeoutReason(time.Now()), err)
 	}
-	return backend.WrapError(backend.EINVALID, "malformed multipart body: "+err.Error(), err)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return backend.WrapError(backend.EINVALID, "the body ended before the closing boundary; send the whole multipart body", err)
+	}
+	// Anything else is a failed read (a reset connection, a broken
+	// chunked encoding): its text is for the log, not the client.
+	st.body.ctx.SetConnectionClose()
+	return backend.WrapError(backend.EINVALID, "the upload body could not be read to its end; send it again", err)
 }

@@ -113,8 +113,8 @@ func TestUploadWithoutKeysIsAnonymous(t *testing.T) {
 }
 
 func TestUploadAcceptsAnyConfiguredKey(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.APIKeys = []string{"first-key", "second-key"} })
-	for _, k := range []string{"first-key", "second-key"} {
+	ts := startServer(t, func(c *Config) { c.APIKeys = []string{"first-key-0123456789", "second-key-0123456789"} })
+	for _, k := range []string{"first-key-0123456789", "second-key-0123456789"} {
 		ct, body := multipartBody(t, [3]string{"file", "a.txt", "hello"})
 		if resp := ts.do("POST", "/upload", ct, body, "bearer "+k); resp.StatusCode != http.StatusCreated {
 			t.Fatalf("key %s: status %d", k, resp.StatusCode)

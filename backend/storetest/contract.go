@@ -2,7 +2,10 @@ package storetest
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -224,6 +227,11 @@ func testBadCursor(t *testing.T, s backend.Store) {
 		good[:len(good)/2],
 		"00000000-0000-7000-8000-000000000000",
 		" ",
+		// Both stores' cursor form with a valid time and an ID the
+		// server never issues.
+		forgedCursor("../../etc/passwd"),
+		forgedCursor("#day#DOCS#2026-11-20"),
+		forgedCursor(strings.ToUpper(page.Documents[0].ID)),
 	} {
 		_, err := s.List(ctx, backend.ListOptions{Limit: 1, Cursor: cursor})
 		requireCode(t, fmt.Sprintf("List(cursor=%q)", cursor), err, backend.EINVALID)
@@ -263,4 +271,15 @@ func testConcurrentPuts(t *testing.T, s backend.Store) {
 	}
 	RequireIDs(t, "List after concurrent Puts", ids(listAll(t, s, backend.MaxListLimit)), NewestFirst(docs))
 	RequireIDs(t, "List after concurrent Puts in pages of 100", ids(listAll(t, s, 100)), NewestFirst(docs))
+}
+
+// forgedCursor builds a cursor in the form both stores issue (base64url
+// JSON of the last document's time and ID) with an ID of the caller's
+// choosing: a store must refuse an ID that is not one it could hold.
+func forgedCursor(id string) string {
+	b, _ := json.Marshal(struct {
+		T string `json:"t"`
+		I string `json:"i"`
+	}{day0.Format(backend.TimeLayout), id})
+	return base64.RawURLEncoding.EncodeToString(b)
 }

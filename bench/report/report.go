@@ -1,6 +1,6 @@
 // Package report holds the numbers `make bench` measures, checks them
-// against the targets of the benchmark issue, and renders them as the
-// printed table and bench/out/results.json.
+// against the project's benchmark targets (the README's table), and
+// renders them as the printed table and bench/out/results.json.
 package report
 
 import (
@@ -16,7 +16,7 @@ import (
 )
 
 // Metric keys written to results.json. The first ten are the ones the
-// benchmark issue names; the rest give context to read them by.
+// targets judge; the rest give context to read them by.
 const (
 	UploadsPerSBolt        = "uploads_per_s_bolt"
 	P50MsBolt              = "p50_ms_bolt"
@@ -54,7 +54,7 @@ func (r Run) Clean() bool {
 	return r.Non2xx == 0 && r.TransportErrors == 0 && r.FirstError == "" && r.Sent == r.OK
 }
 
-// Target is one goal of the benchmark issue and whether the run met it.
+// Target is one benchmark goal and whether the run met it.
 type Target struct {
 	Name   string  `json:"name"`
 	Value  float64 `json:"value"`
@@ -106,7 +106,7 @@ func (r *Results) HadErrors() bool {
 	return false
 }
 
-// Targets judges the metrics against the goals of the benchmark issue. A
+// Targets judges the metrics against the benchmark goals. A
 // target whose metric is missing is reported as missed with the reason.
 func (r *Results) Targets() []Target {
 	m := r.Metrics
@@ -228,8 +228,8 @@ func format(v float64) string {
 	}
 }
 
-// JSON is the results.json document: the metrics at the top level, as the
-// issue asks, plus the phases, targets and errors under their own keys.
+// JSON is the results.json document: the metrics at the top level, where
+// tools read them, plus the phases, targets and errors under their own keys.
 func (r *Results) JSON() ([]byte, error) {
 	targets := r.Targets()
 	doc := map[string]any{}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/docmeta/docmeta/backend"
 )
@@ -18,10 +19,34 @@ type Store struct {
 	calls int
 	// putErr, when set, is returned by Put instead of storing.
 	putErr error
+	idem   map[string]backend.IdempotencyRecord
 }
 
 // New returns an empty store.
-func New() *Store { return &Store{docs: map[string]backend.Document{}} }
+func New() *Store {
+	return &Store{docs: map[string]backend.Document{}, idem: map[string]backend.IdempotencyRecord{}}
+}
+
+// Claim keeps idempotency records in memory with the rules of
+// backend.IdempotencyStore.
+func (s *Store) Claim(_ context.Context, rec backend.IdempotencyRecord, now time.Time) (backend.IdempotencyRecord, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	if old, ok := s.idem[rec.Key]; ok && old.ExpiresAt.After(now) {
+		return old, old.DocumentID == rec.DocumentID, nil
+	}
+	s.idem[rec.Key] = rec
+	return rec, true, nil
+}
+
+// Record returns the idempotency record of a scoped key, if any.
+func (s *Store) Record(key string) (backend.IdempotencyRecord, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.idem[key]
+	return r, ok
+}
 
 // SetPutErr makes every later Put return err instead of storing (nil
 // restores storing).

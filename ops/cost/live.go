@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/docmeta/docmeta/internal/awsconf"
+	"github.com/docmeta/docmeta/topology"
 )
 
 // PriceListRegion is where the AWS Price List API is served from; it answers
@@ -77,6 +78,7 @@ func baseQueries() []liveQuery {
 		{key: PriceDynamoStorageGBMonth, serviceCode: "AmazonDynamoDB", filters: map[string]string{}, usageType: "TimedStorage-ByteHrs", unit: "GB-Mo", ourUnit: "GB-month stored (Standard)", page: "Amazon DynamoDB pricing, data storage"},
 		{key: PriceDynamoPITRGBMonth, serviceCode: "AmazonDynamoDB", filters: map[string]string{}, usageType: "TimedPITRStorage-ByteHrs", unit: "GB-Mo", ourUnit: "GB-month with point-in-time recovery", page: "Amazon DynamoDB pricing, continuous backups"},
 		{key: PriceDynamoExportGB, serviceCode: "AmazonDynamoDB", filters: map[string]string{}, usageType: "ExportDataSize-Bytes", unit: "GB", ourUnit: "GB exported to S3", page: "Amazon DynamoDB pricing, export to S3"},
+		{key: PriceAlarmMonth, serviceCode: "AmazonCloudWatch", filters: map[string]string{}, usageType: "CW:AlarmMonitorUsage", unit: "Alarms", ourUnit: "standard-resolution metric alarm-month", page: "Amazon CloudWatch pricing, alarms"},
 		{key: PriceS3StandardGBMonth, serviceCode: "AmazonS3", filters: map[string]string{"productFamily": "Storage", "volumeType": "Standard"}, usageType: "TimedStorage-ByteHrs", unit: "GB-Mo", ourUnit: "GB-month (S3 Standard, first tier)", page: "Amazon S3 pricing, S3 Standard"},
 	}
 }
@@ -96,7 +98,9 @@ func instanceQuery(instanceType string) liveQuery {
 // FetchLive asks the Price List API for every price the model uses in region
 // (including the given instance types) and returns a table of them. Gateway
 // endpoints are not in the Price List (they carry no charge) and keep a zero
-// price citing that. now stamps the table's Recorded date.
+// price citing that. The EdgePriceKeys (CloudFront, its web ACL, Budgets)
+// are not regional: they come from the shipped us-east-1 table, with a
+// source that says so. now stamps the table's Recorded date.
 func FetchLive(ctx context.Context, api ProductsAPI, region string, instanceTypes []string, now time.Time) (PriceTable, error) {
 	if region == "" {
 		return PriceTable{}, errors.New("live prices: region is empty; pass --region (e.g. us-east-1)")
@@ -125,6 +129,19 @@ func FetchLive(ctx context.Context, api ProductsAPI, region string, instanceType
 		Key: PriceGatewayEndpointMonth, USD: 0, Unit: "gateway endpoint-month (no charge)", Region: region,
 		Date: t.Recorded, Source: "Amazon VPC documentation: gateway endpoints (S3, DynamoDB) carry no additional charge; not listed in the Price List API",
 	})
+	edge, err := ShippedTable(topology.CloudFrontRegion)
+	if err != nil {
+		return PriceTable{}, fmt.Errorf("live prices: the global CloudFront/WAF/Budgets prices: %w", err)
+	}
+	for _, key := range EdgePriceKeys {
+		p, err := edge.Lookup(key)
+		if err != nil {
+			return PriceTable{}, fmt.Errorf("live prices: %w", err)
+		}
+		p.Region, p.Date = region, t.Recorded
+		p.Source = "shipped " + topology.CloudFrontRegion + " table (global or " + topology.CloudFrontRegion + "-billed service, not regional in the Price List API): " + p.Source
+		t.Prices = append(t.Prices, p)
+	}
 	return t, t.Validate()
 }
 

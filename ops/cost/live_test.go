@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,9 @@ func TestFetchLiveReadsEveryPriceFromThePriceListAPI(t *testing.T) {
 		PriceALBHour: 0.0225, PriceALBLCUHour: 0.008, PriceEBSgp3GBMonth: 0.08,
 		PriceDynamoWriteMillion: 0.625, PriceDynamoReadMillion: 0.125, PriceDynamoStorageGBMonth: 0.25,
 		PriceDynamoPITRGBMonth: 0.20, PriceDynamoExportGB: 0.10, PriceS3StandardGBMonth: 0.023,
-		InstanceHourKey("t4g.micro"): 0.0084, InstanceHourKey("t3.micro"): 0.0104,
+		InstanceHourKey("t4g.micro"): 0.0084, InstanceHourKey("t3.micro"): 0.0104, PriceAlarmMonth: 0.10,
+		PriceCloudFrontRequest10k: 0.01, PriceCloudFrontOutGB: 0.085, PriceCloudFrontOriginGB: 0.02, PriceVPCOriginMonth: 0,
+		PriceWAFWebACLMonth: 5, PriceWAFRuleMonth: 1, PriceWAFRequestMillion: 0.6, PriceBudgetMonth: 0,
 	}
 	if len(got.Prices) != len(want) {
 		t.Errorf("got %d prices, want %d: %+v", len(got.Prices), len(want), got.Prices)
@@ -55,6 +58,12 @@ func TestFetchLiveReadsEveryPriceFromThePriceListAPI(t *testing.T) {
 		}
 		if p.Date != "2026-11-27" {
 			t.Errorf("%s: date %q, want the day it was fetched", key, p.Date)
+		}
+		if slices.Contains(EdgePriceKeys, key) {
+			if !strings.HasPrefix(p.Source, "shipped us-east-1 table") {
+				t.Errorf("%s: source %q, want it named as the shipped table's", key, p.Source)
+			}
+			continue
 		}
 		if key != PriceGatewayEndpointMonth && (p.Published != "2026-11-01" || !strings.Contains(p.Source, "Price List API")) {
 			t.Errorf("%s: published %q source %q, want the offer's effective date and the API as source", key, p.Published, p.Source)

@@ -30,6 +30,15 @@ const (
 	ItemTableExport        = "table_export"
 	ItemExportBucket       = "export_bucket"
 	ItemArtifactBucket     = "artifact_bucket"
+	ItemCloudFrontRequests = "cloudfront_requests"
+	ItemCloudFrontOut      = "cloudfront_data_out"
+	ItemCloudFrontOrigin   = "cloudfront_to_origin"
+	ItemVPCOrigin          = "cloudfront_vpc_origin"
+	ItemWAFWebACL          = "waf_web_acl"
+	ItemWAFRequests        = "waf_requests"
+	ItemAlarms             = "alarms"
+	ItemAlarmTopic         = "alarm_topic"
+	ItemBudget             = "budget"
 )
 
 // LineItem is one billed component of a deployment.
@@ -98,7 +107,7 @@ func EstimateFootprint(fp topology.Footprint, stack string, prices PriceTable, w
 	}
 	add(natData)
 
-	add(fixed(ItemPublicIPv4, "Public IPv4 addresses (NAT EIPs + ALB per AZ)", fp.PublicIPv4Addresses, "address", p.get(PricePublicIPv4Hour), hours))
+	add(fixed(ItemPublicIPv4, "Public IPv4 addresses (NAT EIPs + public ALB per AZ)", fp.PublicIPv4Addresses, "address", p.get(PricePublicIPv4Hour), hours))
 	add(fixed(ItemInterfaceEndpoints, fmt.Sprintf("Interface endpoints (%d services × AZs)", fp.InterfaceEndpoints), fp.InterfaceEndpointAZs, "endpoint-AZ", p.get(PriceInterfaceEndpointAZHour), hours))
 	epGB := p.get(PriceInterfaceEndpointGB)
 	epData := LineItem{Key: ItemEndpointData, Name: "Interface endpoint data processing", Count: fp.InterfaceEndpoints, CountUnit: "endpoint",
@@ -132,6 +141,8 @@ func EstimateFootprint(fp topology.Footprint, stack string, prices PriceTable, w
 
 	e.Items = append(e.Items, tableItems(fp, w, &p)...)
 	e.Items = append(e.Items, bucketItems(fp, w, &p)...)
+	e.Items = append(e.Items, edgeItems(fp, w, &p)...)
+	e.Items = append(e.Items, monitoringItems(fp, &p)...)
 
 	if err := errors.Join(p.errs...); err != nil {
 		return Estimate{}, fmt.Errorf("estimate %s: %w", fp.Profile, err)

@@ -68,10 +68,12 @@ func TestShippedTableHasTheDesignReferencePrices(t *testing.T) {
 		}
 	}
 	// Every shipped price carries the real day it was recorded in the
-	// repository, and the period AWS published it in.
+	// repository (lines were added on two days; the table's recorded day is
+	// the latest), and the period AWS published it in.
+	recorded := map[string]bool{"2026-11-27": true, tbl.Recorded: true}
 	for _, p := range tbl.Prices {
-		if _, err := time.Parse(time.DateOnly, p.Date); err != nil || p.Date != tbl.Recorded {
-			t.Errorf("%s: date %q; want the YYYY-MM-DD day the table was recorded (%s)", p.Key, p.Date, tbl.Recorded)
+		if _, err := time.Parse(time.DateOnly, p.Date); err != nil || !recorded[p.Date] {
+			t.Errorf("%s: date %q; want a YYYY-MM-DD day a line was recorded (%v)", p.Key, p.Date, recorded)
 		}
 		if p.Published != "2025-2026" {
 			t.Errorf("%s: published %q, want 2025-2026", p.Key, p.Published)
@@ -310,5 +312,53 @@ func TestWorkloadValidation(t *testing.T) {
 	w.UploadsPerMonth = -5
 	if err := w.Validate(); err == nil {
 		t.Error("negative uploads accepted")
+	}
+}
+
+// TestEdgeAndMonitoringLines: the CloudFront, WAF, alarm, topic and budget
+// lines follow each profile's footprint and the shipped prices.
+func TestEdgeAndMonitoringLines(t *testing.T) {
+	r := defaultReport(t)
+	w := DefaultWorkload()
+	requests := float64(w.UploadsPerMonth + w.ReadsPerMonth)
+	type want struct{ distributions, acls, alarms int }
+	wants := map[topology.Profile]want{topology.Seed: {0, 0, 6}, topology.Dev: {1, 0, 7}, topology.Prod: {1, 1, 7}}
+	for _, e := range r.Estimates {
+		wt := wants[e.Profile]
+		item := func(key string) LineItem {
+			it, ok := e.Item(key)
+			if !ok {
+				t.Fatalf("%s: no %s line", e.Profile, key)
+			}
+			return it
+		}
+		cf := item(ItemCloudFrontRequests)
+		if cf.Count != wt.distributions || cf.IdleUSD != 0 || !near(cf.WorkloadUSD, float64(wt.distributions)*requests/1e4*0.01) {
+			t.Errorf("%s: CloudFront requests %+v", e.Profile, cf)
+		}
+		origin := item(ItemCloudFrontOrigin)
+		if !near(origin.WorkloadUSD, float64(wt.distributions)*w.UploadGB()*0.02) {
+			t.Errorf("%s: CloudFront to origin %+v", e.Profile, origin)
+		}
+		if v := item(ItemVPCOrigin); v.Count != wt.distributions || v.IdleUSD != 0 {
+			t.Errorf("%s: VPC origin %+v, want free", e.Profile, v)
+		}
+		acl := item(ItemWAFWebACL)
+		if acl.Count != wt.acls || !near(acl.IdleUSD, float64(wt.acls)*(5+2*1)) {
+			t.Errorf("%s: web ACL %+v, want %d × ($5 + 2 rules × $1)", e.Profile, acl, wt.acls)
+		}
+		if waf := item(ItemWAFRequests); !near(waf.WorkloadUSD, float64(wt.acls)*requests/1e6*0.6) {
+			t.Errorf("%s: WAF requests %+v", e.Profile, waf)
+		}
+		if a := item(ItemAlarms); a.Count != wt.alarms || !near(a.IdleUSD, float64(wt.alarms)*0.10) {
+			t.Errorf("%s: alarms %+v, want %d × $0.10", e.Profile, a, wt.alarms)
+		}
+		if b, topic := item(ItemBudget), item(ItemAlarmTopic); b.Count != 1 || b.IdleUSD != 0 || topic.Count != 1 || topic.IdleUSD != 0 {
+			t.Errorf("%s: budget %+v topic %+v, want one each at no charge", e.Profile, b, topic)
+		}
+		pub := item(ItemPublicIPv4)
+		if wt.distributions == 1 && pub.Count != 0 {
+			t.Errorf("%s behind CloudFront has %d public IPv4 addresses, want 0 (internal ALB, no NAT)", e.Profile, pub.Count)
+		}
 	}
 }

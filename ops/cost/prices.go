@@ -36,7 +36,25 @@ const (
 	PriceDynamoPITRGBMonth       = "dynamodb_pitr_gb_month"
 	PriceDynamoExportGB          = "dynamodb_export_gb"
 	PriceS3StandardGBMonth       = "s3_standard_gb_month"
+	PriceCloudFrontRequest10k    = "cloudfront_https_request_10k"
+	PriceCloudFrontOutGB         = "cloudfront_out_gb"
+	PriceCloudFrontOriginGB      = "cloudfront_origin_gb"
+	PriceVPCOriginMonth          = "cloudfront_vpc_origin_month"
+	PriceWAFWebACLMonth          = "waf_web_acl_month"
+	PriceWAFRuleMonth            = "waf_rule_month"
+	PriceWAFRequestMillion       = "waf_request_million"
+	PriceAlarmMonth              = "cloudwatch_alarm_month"
+	PriceBudgetMonth             = "budget_month"
 )
+
+// EdgePriceKeys are the prices of CloudFront, of its web ACL and of AWS
+// Budgets: global services, or billed in us-east-1 whatever region the
+// stack is in (a CloudFront web ACL lives there). The Price List API has no regionCode for them, so a live table
+// takes them from the shipped us-east-1 table and says so in their source.
+var EdgePriceKeys = []string{
+	PriceCloudFrontRequest10k, PriceCloudFrontOutGB, PriceCloudFrontOriginGB, PriceVPCOriginMonth,
+	PriceWAFWebACLMonth, PriceWAFRuleMonth, PriceWAFRequestMillion, PriceBudgetMonth,
+}
 
 // instanceHourPrefix starts the key of an EC2 on-demand instance-hour price.
 const instanceHourPrefix = "ec2_hour:"

@@ -15,9 +15,10 @@ var ReportProfiles = []topology.Profile{topology.Seed, topology.Dev, topology.Pr
 // NotModelled lists what the estimates leave out, so nobody mistakes them
 // for a bill.
 var NotModelled = []string{
-	"free tiers (EC2, DynamoDB's 25 GB, S3) and Savings Plans",
-	"data transfer out to the internet (uploads are inbound and free; responses are small JSON)",
-	"CloudWatch (the target-tracking alarms and default metrics) and CloudWatch Logs (the server logs to a file on the instance)",
+	"free tiers (EC2, DynamoDB's 25 GB, S3, CloudFront's 1 TB and 10 M requests, CloudWatch's 10 alarms) and Savings Plans",
+	"data transfer out of a public load balancer (alb edge; uploads are inbound and free, responses are small JSON); behind CloudFront it is priced as CloudFront data out",
+	"the target-tracking policy's own CloudWatch alarms, default metrics and CloudWatch Logs (the server logs to a file on the instance)",
+	"SNS e-mail beyond the first 1,000 a month (alarm notifications are a handful)",
 	"the Terraform state bucket/lock table (burstable types launch with standard CPU credits, so no surplus-credit charges arise)",
 }
 
@@ -135,13 +136,14 @@ func (c Comparison) String() string {
 }
 
 // ProfileConfig loads a profile's configuration the way the stacks do
-// (topology.Load over lookup). prod refuses to validate without a
-// certificate ARN; the certificate does not change the cost, so when none is
-// set a syntactically valid placeholder stands in for the estimate only.
+// (topology.Load over lookup). prod on the alb edge refuses to validate
+// without a certificate ARN; the certificate does not change the cost, so
+// when none is set a syntactically valid placeholder stands in for the
+// estimate only.
 func ProfileConfig(p topology.Profile, lookup func(string) string) (topology.Config, error) {
 	certSet := strings.TrimSpace(lookup(topology.EnvName(p, topology.KeyCertificateARN))) != "" ||
 		strings.TrimSpace(lookup("DOCMETA_"+topology.KeyCertificateARN)) != ""
-	if p != topology.Prod || certSet {
+	if p != topology.Prod || certSet || topology.EdgeSetting(p, lookup) != topology.EdgeALB {
 		return topology.Load(p, lookup)
 	}
 	region := strings.TrimSpace(lookup(topology.EnvName(p, topology.KeyRegion)))

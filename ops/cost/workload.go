@@ -38,6 +38,9 @@ type Workload struct {
 	ExportsPerMonth int `json:"exports_per_month"`
 	// ArtifactMiB is the server binary stored in the artifact bucket.
 	ArtifactMiB float64 `json:"artifact_mib"`
+	// ResponseKiB is the mean response size (JSON metadata), which
+	// CloudFront bills as data out.
+	ResponseKiB float64 `json:"response_kib"`
 }
 
 // DefaultWorkload is the workload `make cost` states: a small team's
@@ -54,6 +57,7 @@ func DefaultWorkload() Workload {
 		EndpointGBPerMonth:   1,
 		ExportsPerMonth:      1,
 		ArtifactMiB:          20,
+		ResponseKiB:          2,
 	}
 }
 
@@ -67,7 +71,7 @@ func (w Workload) Validate() error {
 	for name, v := range map[string]float64{
 		"avg upload MiB": w.AvgUploadMiB, "read units per read": w.ReadUnitsPerRead,
 		"write units per upload": w.WriteUnitsPerUpload, "stored bytes per upload": w.StoredBytesPerUpload,
-		"NAT GB per month": w.NATGBPerMonth, "endpoint GB per month": w.EndpointGBPerMonth, "artifact MiB": w.ArtifactMiB,
+		"NAT GB per month": w.NATGBPerMonth, "endpoint GB per month": w.EndpointGBPerMonth, "artifact MiB": w.ArtifactMiB, "response KiB": w.ResponseKiB,
 	} {
 		if v < 0 || v != v {
 			errs = append(errs, fmt.Errorf("workload: %s = %v must be a non-negative number", name, v))

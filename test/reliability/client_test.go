@@ -26,10 +26,11 @@ import (
 // batch is a set of prebuilt uploads with distinct contents and the
 // metadata each must produce.
 type batch struct {
-	reqs  [][]byte
-	names []string
-	sums  []string
-	sizes []int64
+	reqs     [][]byte
+	names    []string
+	contents [][]byte
+	sums     []string
+	sizes    []int64
 }
 
 // newBatch builds n uploads for addr, named prefix-00000.bin and so on. Each
@@ -47,6 +48,7 @@ func newBatch(addr, prefix string, n int) *batch {
 		sum := sha256.Sum256(content)
 		b.reqs = append(b.reqs, loadgen.Upload{Host: addr, APIKey: apiKey, Filename: name, Content: content}.Raw())
 		b.names = append(b.names, name)
+		b.contents = append(b.contents, content)
 		b.sums = append(b.sums, hex.EncodeToString(sum[:]))
 		b.sizes = append(b.sizes, int64(len(content)))
 	}

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -318,6 +319,11 @@ func malformed(addr string) [][]byte {
 		{"header no colon", []byte("--" + loadgen.Boundary + "\r\nnot a header\r\n\r\nc\r\n" + end)},
 		{"preamble only", []byte("just a preamble with no boundary at all")},
 		{"no blank after hdr", []byte("--" + loadgen.Boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n" + end)},
+		{"right-to-left override filename", []byte(part("form-data; name=\"file\"; filename=\"invoice\u202egpj.exe\"") + end)},
+		{"zero-width filename", []byte(part("form-data; name=\"file\"; filename=\"a\u200db.txt\"") + end)},
+		{"line separator filename", []byte(part("form-data; name=\"file\"; filename=\"a\u2028b.txt\"") + end)},
+		{"control in declared type", []byte("--" + loadgen.Boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\nContent-Type: text/plain\x1b[2J\r\n\r\nc\r\n" + end)},
+		{"override in declared type", []byte("--" + loadgen.Boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\nContent-Type: text/\u202eplain\r\n\r\nc\r\n" + end)},
 	}
 	var reqs [][]byte
 	for _, b := range bodies {
@@ -329,6 +335,9 @@ func malformed(addr string) [][]byte {
 		withBody("text/plain", []byte("not multipart")),                                                         // 415
 		withBody("multipart/form-data; boundary="+strings.Repeat("b", 80), []byte(end)),                         // overlong boundary
 		withBody("multipart/mixed; boundary="+loadgen.Boundary, append(append(head, good.Content...), tail...)), // wrong subtype
+		// An Idempotency-Key that is not printable ASCII (refused from the head).
+		bytes.Replace(withBody(mp, append(append(append([]byte{}, head...), good.Content...), tail...)),
+			[]byte("\r\n\r\n"), []byte("\r\nIdempotency-Key: caf\xc3\xa9\r\n\r\n"), 1),
 	)
 	return reqs
 }
@@ -352,4 +361,62 @@ func isJSONError(body []byte, code string) bool {
 		return false
 	}
 	return e.Error.Code != "" && e.Error.Message != "" && (code == "" || e.Error.Code == code)
+}
+
+// TestHostileRequestsOfTheAbuseReview sends the requests of the upload
+// service's abuse review to the real binary: a keyless and an oversized
+// upload with Expect: 100-continue (refused without 100 Continue), a
+// 1 MiB body of 10,000 parts (its 400 read after the whole body was sent),
+// and a listing cursor with a forged ID (400).
+func TestHostileRequestsOfTheAbuseReview(t *testing.T) {
+	srv := startServer(t, boltEnv(t)...)
+	addr := srv.Addr()
+	dial := func() net.Conn {
+		c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = c.SetDeadline(time.Now().Add(time.Minute))
+		return c
+	}
+	mp := "multipart/form-data; boundary=" + loadgen.Boundary
+	for _, tc := range []struct {
+		name, auth string
+		length     int64
+		status     int
+	}{
+		{"keyless", "", 100, http.StatusUnauthorized},
+		{"oversized", "Authorization: Bearer " + apiKey + "\r\n", 1 << 40, http.StatusRequestEntityTooLarge},
+	} {
+		c := dial()
+		fmt.Fprintf(c, "POST /upload HTTP/1.1\r\nHost: x\r\n%sContent-Type: %s\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", tc.auth, mp, tc.length)
+		resp := readResponse(t, c)
+		if resp.StatusCode() != tc.status || !isJSONError(resp.Body(), "") {
+			t.Errorf("%s with Expect: 100-continue: status %d %q; want %d and no 100 Continue", tc.name, resp.StatusCode(), resp.Body(), tc.status)
+		}
+		c.Close()
+	}
+
+	var body bytes.Buffer
+	for i := 0; body.Len() < 1<<20; i++ {
+		fmt.Fprintf(&body, "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p%d\"\r\n\r\n%s\r\n", loadgen.Boundary, i, strings.Repeat("x", 20))
+	}
+	fmt.Fprintf(&body, "--%s--\r\n", loadgen.Boundary)
+	for run := 0; run < 5; run++ {
+		c := dial()
+		up := loadgen.Upload{Host: addr, APIKey: apiKey}
+		if _, err := c.Write(append(up.Header(int64(body.Len())), body.Bytes()...)); err != nil {
+			t.Fatalf("run %d: sending the many-part body failed (%v): the server reset instead of draining", run, err)
+		}
+		resp := readResponse(t, c)
+		if resp.StatusCode() != http.StatusBadRequest || !isJSONError(resp.Body(), "invalid") {
+			t.Errorf("run %d: many-part body answered %d %q; want 400", run, resp.StatusCode(), resp.Body())
+		}
+		c.Close()
+	}
+
+	forged := base64.RawURLEncoding.EncodeToString([]byte(`{"t":"2026-11-20T21:30:00.000000Z","i":"../../etc/passwd"}`))
+	if code, err := apiGet(addr, "/documents?cursor="+forged, nil); err != nil || code != http.StatusBadRequest {
+		t.Errorf("forged cursor: status %d (%v); want 400", code, err)
+	}
 }

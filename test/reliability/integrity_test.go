@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// integrityUploads and integrityClients are the numbers; both
-// stores get the full count.
+// integrityUploads and integrityClients are the load the integrity claim is
+// made at: many more uploads than clients, so every connection is reused
+// hundreds of times; both stores get the full count.
 const (
 	integrityUploads = 20000
 	integrityClients = 64

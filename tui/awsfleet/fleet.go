@@ -5,9 +5,11 @@ package awsfleet
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/docmeta/docmeta/tui"
@@ -18,17 +20,23 @@ import (
 type Source struct {
 	asg            *autoscaling.Client
 	elb            *elbv2.Client
+	ec2            *ec2.Client
 	groupName      string
 	targetGroupARN string
 }
 
 // New returns a source for the named group. targetGroupARN may be empty to
-// use the group's first attached target group.
-func New(asg *autoscaling.Client, elb *elbv2.Client, groupName, targetGroupARN string) *Source {
-	return &Source{asg: asg, elb: elb, groupName: groupName, targetGroupARN: targetGroupARN}
+// use the group's first attached target group. ec2 reads the instances'
+// launch times (Auto Scaling does not report them); nil leaves them out.
+func New(asg *autoscaling.Client, elb *elbv2.Client, ec2 *ec2.Client, groupName, targetGroupARN string) *Source {
+	return &Source{asg: asg, elb: elb, ec2: ec2, groupName: groupName, targetGroupARN: targetGroupARN}
 }
 
 // Fleet describes the group, its latest instance refresh and target health.
+// Once the group is read, a failure of the other calls keeps what was
+// fetched: the group comes back with Failed naming the missing parts and
+// the errors joined, so the view shows the instances and says what is
+// missing instead of dropping everything.
 func (s *Source) Fleet(ctx context.Context) (tui.Fleet, error) {
 	out, err := s.asg.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{
 		AutoScalingGroupNames: []string{s.groupName},
@@ -56,14 +64,15 @@ func (s *Source) Fleet(ctx context.Context) (tui.Fleet, error) {
 		group.TargetGroupARN = g.TargetGroupARNs[0]
 	}
 
+	var errs []error
 	refreshes, err := s.asg.DescribeInstanceRefreshes(ctx, &autoscaling.DescribeInstanceRefreshesInput{
 		AutoScalingGroupName: aws.String(s.groupName),
 		MaxRecords:           aws.Int32(1),
 	})
 	if err != nil {
-		return tui.Fleet{}, awserr.Classify(err, "autoscaling:DescribeInstanceRefreshes")
-	}
-	if len(refreshes.InstanceRefreshes) > 0 {
+		group.Failed = append(group.Failed, tui.PartInstanceRefresh)
+		errs = append(errs, awserr.Classify(err, "autoscaling:DescribeInstanceRefreshes"))
+	} else if len(refreshes.InstanceRefreshes) > 0 {
 		r := refreshes.InstanceRefreshes[0] // AWS lists the newest first
 		group.Refresh = &tui.InstanceRefresh{
 			ID:                aws.ToString(r.InstanceRefreshId),
@@ -81,7 +90,9 @@ func (s *Source) Fleet(ctx context.Context) (tui.Fleet, error) {
 			TargetGroupArn: aws.String(group.TargetGroupARN),
 		})
 		if err != nil {
-			return tui.Fleet{}, awserr.Classify(err, "elasticloadbalancing:DescribeTargetHealth")
+			group.Failed = append(group.Failed, tui.PartTargetHealth)
+			errs = append(errs, awserr.Classify(err, "elasticloadbalancing:DescribeTargetHealth"))
+			th = &elbv2.DescribeTargetHealthOutput{}
 		}
 		for _, d := range th.TargetHealthDescriptions {
 			// Every field of the response is optional in the API model; a
@@ -112,6 +123,10 @@ func (s *Source) Fleet(ctx context.Context) (tui.Fleet, error) {
 		delete(targets, id)
 		group.Instances = append(group.Instances, inst)
 	}
+	if err := s.launchTimes(ctx, group.Instances); err != nil {
+		group.Failed = append(group.Failed, tui.PartLaunchTimes)
+		errs = append(errs, err)
+	}
 	sort.Slice(group.Instances, func(i, j int) bool {
 		a, b := group.Instances[i], group.Instances[j]
 		if a.AvailabilityZone != b.AvailabilityZone {
@@ -123,7 +138,33 @@ func (s *Source) Fleet(ctx context.Context) (tui.Fleet, error) {
 		group.UnknownTargets = append(group.UnknownTargets, t)
 	}
 	sort.Slice(group.UnknownTargets, func(i, j int) bool { return group.UnknownTargets[i].ID < group.UnknownTargets[j].ID })
-	return tui.Fleet{Group: &group}, nil
+	return tui.Fleet{Group: &group}, tui.JoinErrors(errs...)
+}
+
+// launchTimes fills each instance's LaunchTime with one DescribeInstances
+// call (a group holds at most a few dozen instances: one page).
+func (s *Source) launchTimes(ctx context.Context, instances []tui.Instance) error {
+	if s.ec2 == nil || len(instances) == 0 {
+		return nil
+	}
+	ids := make([]string, len(instances))
+	for i, in := range instances {
+		ids[i] = in.ID
+	}
+	out, err := s.ec2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: ids})
+	if err != nil {
+		return awserr.Classify(err, "ec2:DescribeInstances")
+	}
+	launched := map[string]time.Time{}
+	for _, r := range out.Reservations {
+		for _, in := range r.Instances {
+			launched[aws.ToString(in.InstanceId)] = aws.ToTime(in.LaunchTime)
+		}
+	}
+	for i := range instances {
+		instances[i].LaunchTime = launched[instances[i].ID]
+	}
+	return nil
 }
 
 func firstNonEmpty(s ...string) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/docmeta/docmeta/tui"
@@ -123,6 +124,23 @@ func queryError(code, message string) string {
 </ErrorResponse>`, code, message)
 }
 
+// EC2 answers in its own XML dialect (ec2query: lower-camel names, item).
+const describeInstances = `<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+  <requestId>8e6a1c3f-0000-4000-8000-000000000077</requestId>
+  <reservationSet>
+    <item>
+      <reservationId>r-0123</reservationId>
+      <ownerId>123456789012</ownerId>
+      <instancesSet>
+        <item><instanceId>i-0aaa</instanceId><instanceType>t4g.micro</instanceType><launchTime>2026-11-26T07:15:00.000Z</launchTime>
+          <instanceState><code>16</code><name>running</name></instanceState></item>
+        <item><instanceId>i-0bbb</instanceId><instanceType>t4g.micro</instanceType><launchTime>2026-11-27T09:20:00.000Z</launchTime>
+          <instanceState><code>0</code><name>pending</name></instanceState></item>
+      </instancesSet>
+    </item>
+  </reservationSet>
+</DescribeInstancesResponse>`
+
 // fakeAWS answers the query-protocol actions the adapter uses and records
 // the forms it received.
 type fakeAWS struct {
@@ -151,6 +169,10 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status := 400
 		fmt.Sscanf(fail[0], "%d", &status)
 		w.WriteHeader(status)
+		if action == "DescribeInstances" { // EC2's own error document
+			fmt.Fprintf(w, `<Response><Errors><Error><Code>%s</Code><Message>recorded failure</Message></Error></Errors><RequestID>r-1</RequestID></Response>`, fail[1])
+			return
+		}
 		w.Write([]byte(queryError(fail[1], "recorded failure")))
 		return
 	}
@@ -165,6 +187,8 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(describeRefreshes))
 	case "DescribeTargetHealth":
 		w.Write([]byte(describeTargetHealth))
+	case "DescribeInstances":
+		w.Write([]byte(describeInstances))
 	default:
 		w.WriteHeader(400)
 		w.Write([]byte(queryError("InvalidAction", "unexpected action "+action)))
@@ -183,7 +207,8 @@ func newSource(t *testing.T, tg string) (*Source, *fakeAWS) {
 	}
 	asg := autoscaling.NewFromConfig(cfg, func(o *autoscaling.Options) { o.BaseEndpoint = aws.String(srv.URL) })
 	elb := elbv2.NewFromConfig(cfg, func(o *elbv2.Options) { o.BaseEndpoint = aws.String(srv.URL) })
-	return New(asg, elb, "docmeta-dev-asg", tg), fake
+	ec2c := ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.BaseEndpoint = aws.String(srv.URL) })
+	return New(asg, elb, ec2c, "docmeta-dev-asg", tg), fake
 }
 
 func TestFleetJoinsGroupRefreshAndTargetHealth(t *testing.T) {
@@ -207,9 +232,10 @@ func TestFleetJoinsGroupRefreshAndTargetHealth(t *testing.T) {
 	}
 	want := []tui.Instance{
 		{ID: "i-0aaa", AvailabilityZone: "us-east-1a", LifecycleState: "InService", HealthStatus: "Healthy", LaunchTemplateVersion: "6",
-			Target: tui.Target{ID: "i-0aaa", State: "healthy"}},
+			LaunchTime: time.Date(2026, 11, 26, 7, 15, 0, 0, time.UTC), Target: tui.Target{ID: "i-0aaa", State: "healthy"}},
 		{ID: "i-0bbb", AvailabilityZone: "us-east-1b", LifecycleState: "Pending", HealthStatus: "Healthy", LaunchTemplateVersion: "7",
-			Target: tui.Target{ID: "i-0bbb", State: "initial", Reason: "Elb.RegistrationInProgress", Description: "Target registration is in progress"}},
+			LaunchTime: time.Date(2026, 11, 27, 9, 20, 0, 0, time.UTC),
+			Target:     tui.Target{ID: "i-0bbb", State: "initial", Reason: "Elb.RegistrationInProgress", Description: "Target registration is in progress"}},
 	}
 	if fmt.Sprint(g.Instances) != fmt.Sprint(want) {
 		t.Errorf("instances = %+v\nwant        %+v", g.Instances, want)
@@ -227,6 +253,9 @@ func TestFleetJoinsGroupRefreshAndTargetHealth(t *testing.T) {
 	}
 	if v := fake.forms["DescribeTargetHealth"].Get("TargetGroupArn"); v != tgARN {
 		t.Errorf("TargetGroupArn = %q", v)
+	}
+	if v := fake.forms["DescribeInstances"]; v.Get("InstanceId.1") != "i-0bbb" || v.Get("InstanceId.2") != "i-0aaa" {
+		t.Errorf("DescribeInstances form = %v", v)
 	}
 }
 
@@ -287,7 +316,7 @@ func TestFleetGroupMissing(t *testing.T) {
 	defer srv.Close()
 	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""), RetryMaxAttempts: 1}
 	src := New(autoscaling.NewFromConfig(cfg, func(o *autoscaling.Options) { o.BaseEndpoint = aws.String(srv.URL) }),
-		elbv2.NewFromConfig(cfg, func(o *elbv2.Options) { o.BaseEndpoint = aws.String(srv.URL) }), "gone", "")
+		elbv2.NewFromConfig(cfg, func(o *elbv2.Options) { o.BaseEndpoint = aws.String(srv.URL) }), nil, "gone", "")
 	_, err := src.Fleet(context.Background())
 	if tui.ProblemOf(err) != tui.ProblemNotFound || !strings.Contains(err.Error(), `"gone" not found`) {
 		t.Errorf("got %v", err)
@@ -315,5 +344,44 @@ func TestFleetToleratesPartialTargetHealth(t *testing.T) {
 	}
 	if len(f.Group.UnknownTargets) != 0 {
 		t.Errorf("a description without a target became %+v", f.Group.UnknownTargets)
+	}
+}
+
+// When DescribeInstanceRefreshes or DescribeTargetHealth fails, the group
+// already read comes back with the failed parts named, and the error.
+func TestFleetKeepsWhatItFetchedWhenACallFails(t *testing.T) {
+	src, fake := newSource(t, "")
+	fake.failWith["DescribeInstanceRefreshes"] = [2]string{"400", "Throttling"}
+	f, err := src.Fleet(context.Background())
+	if tui.ProblemOf(err) != tui.ProblemThrottled || !strings.Contains(err.Error(), "autoscaling:DescribeInstanceRefreshes throttled") {
+		t.Errorf("error = %v", err)
+	}
+	g := f.Group
+	if g == nil || len(g.Instances) != 2 || g.Instances[0].Target.State != "healthy" || g.Refresh != nil ||
+		!g.Missing(tui.PartInstanceRefresh) || g.Missing(tui.PartTargetHealth) {
+		t.Fatalf("group = %+v", g)
+	}
+
+	fake.failWith["DescribeTargetHealth"] = [2]string{"403", "AccessDenied"}
+	f, err = src.Fleet(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "2 calls failed") || !strings.Contains(err.Error(), "DescribeTargetHealth refused") {
+		t.Errorf("error = %v", err)
+	}
+	if g := f.Group; g == nil || len(g.Instances) != 2 || g.Instances[0].Target.State != "" ||
+		!g.Missing(tui.PartInstanceRefresh) || !g.Missing(tui.PartTargetHealth) {
+		t.Errorf("group = %+v", g)
+	}
+}
+
+// EC2 failing leaves the launch times out and names them.
+func TestFleetLaunchTimesFailing(t *testing.T) {
+	src, fake := newSource(t, "")
+	fake.failWith["DescribeInstances"] = [2]string{"403", "UnauthorizedOperation"}
+	f, err := src.Fleet(context.Background())
+	if tui.ProblemOf(err) != tui.ProblemUnauthorized || !strings.Contains(err.Error(), "ec2:DescribeInstances refused") {
+		t.Errorf("error = %v", err)
+	}
+	if g := f.Group; g == nil || len(g.Instances) != 2 || !g.Missing(tui.PartLaunchTimes) || !g.Instances[0].LaunchTime.IsZero() {
+		t.Errorf("group = %+v", g)
 	}
 }

@@ -27,8 +27,8 @@ func TestMain(m *testing.M) {
 	gobuild.RunWithBinary(m, "docmeta-server tests", "github.com/docmeta/docmeta/backend/cmd/docmeta-server", &serverBin)
 }
 
-// failFastLimit is the service issue's bound: a configuration mistake stops
-// the process within 2 s. Like `timeout 2`, it is a bound on a process that
+// failFastLimit is the promise of docs/CONFIGURATION.md: a configuration
+// mistake stops the process within 2 s. Like `timeout 2`, it is a bound on a process that
 // must end, not a speed measurement: the mistakes below are found without
 // waiting on the network, in milliseconds.
 const failFastLimit = 2 * time.Second
@@ -85,8 +85,8 @@ func checkFailsFast(t *testing.T, kv map[string]string, want ...string) {
 	}
 }
 
-// TestBinaryFailsFast runs the real binary for each start-up mistake of the
-// service issue.
+// TestBinaryFailsFast runs the real binary for each start-up mistake an
+// operator can make: a missing or wrong setting, an unusable file or port.
 //
 // The unwritable cases must fail for root too (CI runs as root, and root
 // ignores file modes, so a chmod 0500 directory would not fail): a path

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docmeta/docmeta/backend"
 	"github.com/docmeta/docmeta/backend/dynamo"
 	"github.com/docmeta/docmeta/backend/httpapi"
 	"github.com/docmeta/docmeta/internal/awsconf"
@@ -38,6 +39,9 @@ type config struct {
 	MinUploadRate   int64 // bytes per ReadTimeout
 	IdleTimeout     time.Duration
 	StoreTimeout    time.Duration
+	IdempotencyTTL  time.Duration
+	MaxUploads      int
+	MaxConnections  int
 	CreateTable     bool
 	PrintVersion    bool
 }
@@ -115,13 +119,7 @@ var settings = []setting{
 	{
 		flag: "dynamodb-endpoint", env: "AWS_ENDPOINT_URL_DYNAMODB",
 		usage: "DynamoDB endpoint override for local emulators, e.g. http://127.0.0.1:4567",
-		parse: func(c *config, v string) error {
-			if err := checkURL(v); err != nil {
-				return err
-			}
-			c.DynamoEndpoint = v
-			return nil
-		},
+		parse: endpointInto(func(c *config) *string { return &c.DynamoEndpoint }),
 	},
 	{
 		flag: "listing-shards", env: "DOCMETA_LISTING_SHARDS", def: strconv.Itoa(dynamo.DefaultListingShards),
@@ -156,13 +154,7 @@ var settings = []setting{
 	{
 		flag: "ssm-endpoint", env: "AWS_ENDPOINT_URL_SSM",
 		usage: "SSM endpoint override (tests, VPC endpoints with custom DNS)",
-		parse: func(c *config, v string) error {
-			if err := checkURL(v); err != nil {
-				return err
-			}
-			c.SSMEndpoint = v
-			return nil
-		},
+		parse: endpointInto(func(c *config) *string { return &c.SSMEndpoint }),
 	},
 	{
 		flag: "allow-anonymous", env: "DOCMETA_ALLOW_ANONYMOUS", def: "false",
@@ -225,6 +217,21 @@ var settings = []setting{
 		parse: durationInto(func(c *config) *time.Duration { return &c.StoreTimeout }),
 	},
 	{
+		flag: "idempotency-ttl", env: "DOCMETA_IDEMPOTENCY_TTL", def: backend.DefaultIdempotencyTTL.String(),
+		usage: "how long an upload's Idempotency-Key is remembered",
+		parse: durationInto(func(c *config) *time.Duration { return &c.IdempotencyTTL }),
+	},
+	{
+		flag: "max-concurrent-uploads", env: "DOCMETA_MAX_CONCURRENT_UPLOADS", def: strconv.Itoa(httpapi.DefaultMaxConcurrentUploads),
+		usage: "uploads received at once; past it an upload gets 503 with Retry-After, its body unread",
+		parse: intInto(func(c *config) *int { return &c.MaxUploads }, 1<<20, "512"),
+	},
+	{
+		flag: "max-connections", env: "DOCMETA_MAX_CONNECTIONS", def: strconv.Itoa(httpapi.DefaultMaxConnections),
+		usage: "open client connections, idle or busy; past it a new connection gets 503 and is closed",
+		parse: intInto(func(c *config) *int { return &c.MaxConnections }, 1<<22, "4096"),
+	},
+	{
 		flag: "create-table", env: "DOCMETA_CREATE_TABLE", def: "false",
 		usage:    "create the DynamoDB table if missing (local emulators only; in AWS the stack owns it)",
 		boolFlag: true,
@@ -254,13 +261,28 @@ func durationInto(field func(*config) *time.Duration) func(*config, string) erro
 	}
 }
 
-// checkURL applies awsconf's endpoint rule at parse time, so a bad
-// endpoint is reported as a configuration mistake naming its setting.
-func checkURL(v string) error {
-	if awsconf.CheckEndpoint(v) != nil {
-		return errors.New("must be an http(s) URL such as http://127.0.0.1:4567")
+// intInto parses a whole number from 1 to max into a config field.
+func intInto(field func(*config) *int, max int, example string) func(*config, string) error {
+	return func(c *config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > max {
+			return fmt.Errorf("must be a whole number from 1 to %d, e.g. %s", max, example)
+		}
+		*field(c) = n
+		return nil
 	}
-	return nil
+}
+
+// endpointInto applies awsconf's endpoint rule at parse time, so a bad
+// endpoint is reported as a configuration mistake naming its setting.
+func endpointInto(field func(*config) *string) func(*config, string) error {
+	return func(c *config, v string) error {
+		if awsconf.CheckEndpoint(v) != nil {
+			return errors.New("must be an http(s) URL such as http://127.0.0.1:4567")
+		}
+		*field(c) = v
+		return nil
+	}
 }
 
 // splitKeys reads a comma- or newline-separated key list.
@@ -273,6 +295,9 @@ func splitKeys(v string) ([]string, error) {
 		}
 		if strings.ContainsAny(k, " \t") {
 			return nil, errors.New("a key contains a space; separate keys with commas only")
+		}
+		if len(k) < httpapi.MinAPIKeyBytes {
+			return nil, fmt.Errorf("key %d is %d characters long; keys must have at least %d (generate one with: openssl rand -hex 24)", len(keys)+1, len(k), httpapi.MinAPIKeyBytes)
 		}
 		keys = append(keys, k)
 	}
@@ -328,6 +353,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 			}
 			return c, &usageError{fmt.Sprintf("%s=%s (from %s) is invalid: %v; fix %s or -%s", s.env, shown, from, err, s.env, s.flag)}
 		}
+		if s.flag == "api-keys" && from != "default" && len(c.APIKeys) == 0 {
+			// "," or " " would otherwise mean "no keys", silently.
+			return c, &usageError{fmt.Sprintf("%s (from %s) is set but holds no key; set comma-separated keys of at least %d characters, or unset it", s.env, from, httpapi.MinAPIKeyBytes)}
+		}
 	}
 	return c, c.validate()
 }
@@ -347,6 +376,9 @@ func (c *config) validate() error {
 	}
 	if c.CreateTable && c.Store != storeDynamo {
 		return &usageError{"-create-table (DOCMETA_CREATE_TABLE) only applies to DOCMETA_STORE=dynamodb"}
+	}
+	if c.MaxConnections < c.MaxUploads {
+		return &usageError{fmt.Sprintf("DOCMETA_MAX_CONNECTIONS (%d) is below DOCMETA_MAX_CONCURRENT_UPLOADS (%d): every upload needs a connection; raise DOCMETA_MAX_CONNECTIONS", c.MaxConnections, c.MaxUploads)}
 	}
 	if c.UploadTimeout < c.ReadTimeout {
 		return &usageError{fmt.Sprintf("DOCMETA_UPLOAD_TIMEOUT (%s) is shorter than DOCMETA_READ_TIMEOUT (%s); raise DOCMETA_UPLOAD_TIMEOUT", c.UploadTimeout, c.ReadTimeout)}

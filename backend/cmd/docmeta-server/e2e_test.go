@@ -63,7 +63,7 @@ func exercise(t *testing.T, s *server, storeName string) {
 }
 
 func TestEndToEndBolt(t *testing.T) {
-	s := start(t, env(t, map[string]string{"DOCMETA_API_KEYS": "e2e-key-1,e2e-key-2"}))
+	s := start(t, env(t, map[string]string{"DOCMETA_API_KEYS": "e2e-key-1-0123456789,e2e-key-2-0123456789"}))
 	exercise(t, s, "bolt")
 	s.stop()
 	out := s.out.String()
@@ -79,7 +79,7 @@ func TestEndToEndDynamoDB(t *testing.T) {
 	cfg := dl.NewTable(t)
 	s := start(t, env(t, map[string]string{
 		"DOCMETA_STORE": "dynamodb", "AWS_REGION": cfg.Region, "DOCMETA_TABLE": cfg.Table,
-		"AWS_ENDPOINT_URL_DYNAMODB": cfg.Endpoint, "DOCMETA_API_KEYS": "dynamo-key",
+		"AWS_ENDPOINT_URL_DYNAMODB": cfg.Endpoint, "DOCMETA_API_KEYS": "dynamo-key-0123456789",
 	}))
 	exercise(t, s, "dynamodb")
 }

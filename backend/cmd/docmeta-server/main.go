@@ -10,8 +10,9 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
+
+	"github.com/docmeta/docmeta/internal/buildinfo"
 )
 
 // buildVersion is set at link time: -ldflags "-X main.buildVersion=v1.2.3".
@@ -31,31 +32,4 @@ func main() {
 }
 
 // version is buildVersion, or the VCS revision Go stamped into the binary.
-func version() string {
-	if buildVersion != "" {
-		return buildVersion
-	}
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "dev"
-	}
-	rev, dirty := "", false
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	if rev == "" {
-		return "dev"
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if dirty {
-		rev += "-dirty"
-	}
-	return rev
-}
+func version() string { return buildinfo.Version(buildVersion) }

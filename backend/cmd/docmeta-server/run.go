@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer sink.Close()
-	logger := slog.New(slog.NewJSONHandler(sink, nil))
+	logger := slog.New(slog.NewJSONHandler(sink, &slog.HandlerOptions{ReplaceAttr: httpapi.ReplaceSecretAttr}))
 	stopHUP := reopenOnSIGHUP(sink, logger)
 	defer stopHUP()
 
@@ -84,7 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	api, err := httpapi.New(httpapi.Config{
 		Store: store, StoreName: cfg.Store, Version: version(), APIKeys: keys,
 		MaxUploadBytes: cfg.MaxUploadBytes, ReadTimeout: cfg.ReadTimeout, UploadTimeout: cfg.UploadTimeout,
-		MinUploadRate: cfg.MinUploadRate, IdleTimeout: cfg.IdleTimeout, StoreTimeout: cfg.StoreTimeout, Logger: logger,
+		MinUploadRate: cfg.MinUploadRate, IdleTimeout: cfg.IdleTimeout, StoreTimeout: cfg.StoreTimeout,
+		IdempotencyTTL: cfg.IdempotencyTTL, MaxConcurrentUploads: cfg.MaxUploads, MaxConnections: cfg.MaxConnections, Logger: logger,
 	})
 	if err != nil {
 		return err
@@ -101,7 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	_ = sink.Flush()
 
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	go func() { serveErr <- srv.Serve(api.Listener(ln)) }()
 	select {
 	case err := <-serveErr:
 		return fmt.Errorf("serving on %s stopped: %w", ln.Addr(), err)

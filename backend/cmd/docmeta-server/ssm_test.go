@@ -57,15 +57,15 @@ func (f *fakeSSM) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestAPIKeysFromSSM(t *testing.T) {
-	fake, url := startFakeSSM(t, map[string]string{"/docmeta/api-keys": "ssm-key-one, ssm-key-two\n"})
+	fake, url := startFakeSSM(t, map[string]string{"/docmeta/api-keys": "ssm-key-one-0123456789, ssm-key-two-0123456789\n"})
 	s := start(t, env(t, map[string]string{
 		"DOCMETA_ADDR": "0.0.0.0:0", // keys from SSM satisfy the rule for public addresses
 		"AWS_REGION":   "eu-west-1", "AWS_ENDPOINT_URL_SSM": url,
 		"DOCMETA_API_KEYS_SSM_PARAMETER": "/docmeta/api-keys",
-		"DOCMETA_API_KEYS":               "env-key",
+		"DOCMETA_API_KEYS":               "env-key-0123456789",
 	}))
 	s.url = strings.Replace(s.url, "0.0.0.0", "127.0.0.1", 1)
-	for _, k := range []string{"ssm-key-one", "ssm-key-two", "env-key"} {
+	for _, k := range []string{"ssm-key-one-0123456789", "ssm-key-two-0123456789", "env-key-0123456789"} {
 		s.key = k
 		s.upload("k.txt", k)
 	}
@@ -100,7 +100,7 @@ func TestSSMParameterEmptyFailsFast(t *testing.T) {
 // decoy endpoint and no profile; getenv names the profile whose key must
 // sign the request (the fake records the Authorization header).
 func TestSSMUsesProfileAndEndpointFromGetenv(t *testing.T) {
-	fake, url := startFakeSSM(t, map[string]string{"/docmeta/api-keys": "profile-key"})
+	fake, url := startFakeSSM(t, map[string]string{"/docmeta/api-keys": "profile-key-0123456789"})
 	// Credential file locations stay the SDK's (process environment).
 	testenv.WriteAWSProfile(t, testenv.IsolateAWS(t), "docmeta-test", "AKIDFROMPROFILE")
 	t.Setenv("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:9/decoy-from-process-env")
@@ -109,7 +109,7 @@ func TestSSMUsesProfileAndEndpointFromGetenv(t *testing.T) {
 		"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_SSM": url, "AWS_PROFILE": "docmeta-test",
 		"DOCMETA_API_KEYS_SSM_PARAMETER": "/docmeta/api-keys",
 	}))
-	s.key = "profile-key"
+	s.key = "profile-key-0123456789"
 	s.upload("p.txt", "signed with the profile's key")
 	fake.mu.Lock()
 	defer fake.mu.Unlock()

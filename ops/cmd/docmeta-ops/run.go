@@ -17,6 +17,7 @@ import (
 const usage = `usage:
   docmeta-ops cost [flags]       monthly cost of seed, dev and prod (docmeta-ops cost -h)
   docmeta-ops teardown [flags]   export, verify, then destroy safely (docmeta-ops teardown -h)
+  docmeta-ops smoke [flags]      prove a deployment works end to end (docmeta-ops smoke -h)
 `
 
 // run dispatches to a subcommand. Everything it needs from the process comes
@@ -24,19 +25,21 @@ const usage = `usage:
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("missing subcommand: cost or teardown")
+		return errors.New("missing subcommand: cost, teardown or smoke")
 	}
 	switch args[0] {
 	case "cost":
 		return runCost(ctx, args[1:], getenv, stdout, stderr)
 	case "teardown":
 		return runTeardown(ctx, args[1:], getenv, stdout, stderr)
+	case "smoke":
+		return runSmoke(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown subcommand %q: want cost or teardown", args[0])
+	return fmt.Errorf("unknown subcommand %q: want cost, teardown or smoke", args[0])
 }
 
 // parseFlags parses and turns -h into a clean exit.

@@ -127,7 +127,7 @@ func TestCostRejectsBadFlags(t *testing.T) {
 	if _, _, err := runCmd(t, nil, "cost", "extra"); err == nil {
 		t.Error("stray argument accepted")
 	}
-	if _, _, err := runCmd(t, nil, "bogus"); err == nil || !strings.Contains(err.Error(), "cost or teardown") {
+	if _, _, err := runCmd(t, nil, "bogus"); err == nil || !strings.Contains(err.Error(), "cost, teardown or smoke") {
 		t.Errorf("unknown subcommand: %v", err)
 	}
 }

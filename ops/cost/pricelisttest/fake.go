@@ -158,6 +158,8 @@ func RecordedUSEast1() *Server {
 	f.Add("AmazonDynamoDB", "Database Storage", r(map[string]string{"usagetype": "USE1-IA-TimedStorage-ByteHrs"}), "GB-Mo", "0.1000000000", eff)
 	f.Add("AmazonDynamoDB", "Amazon DynamoDB PITR Backup", r(map[string]string{"usagetype": "USE1-TimedPITRStorage-ByteHrs"}), "GB-Mo", "0.2000000000", eff)
 	f.Add("AmazonDynamoDB", "Amazon DynamoDB Export To S3", r(map[string]string{"usagetype": "USE1-ExportDataSize-Bytes"}), "GB", "0.1000000000", eff)
+	f.Add("AmazonCloudWatch", "Alarm", r(map[string]string{"usagetype": "CW:AlarmMonitorUsage"}), "Alarms", "0.1000000000", eff)
+	f.Add("AmazonCloudWatch", "Alarm", r(map[string]string{"usagetype": "CW:HighResAlarmMonitorUsage"}), "Alarms", "0.3000000000", eff)
 	f.Add("AmazonS3", "Storage", r(map[string]string{"usagetype": "TimedStorage-ByteHrs", "volumeType": "Standard", "storageClass": "General Purpose"}), "GB-Mo", "0.0230000000", eff)
 	f.Add("AmazonS3", "Storage", r(map[string]string{"usagetype": "TimedStorage-INT-FA-ByteHrs", "volumeType": "Intelligent-Tiering Frequent Access"}), "GB-Mo", "0.0230000000", eff)
 	for _, it := range []struct{ typ, usd string }{{"t4g.micro", "0.0084000000"}, {"t4g.small", "0.0168000000"}, {"t3.micro", "0.0104000000"}} {

@@ -14,12 +14,20 @@ import (
 
 // config is every setting, parsed and checked before anything starts.
 type config struct {
-	mode     string // "local" or "aws"
-	url      string
-	apiKey   string
-	interval time.Duration
-	pageSize int
-	model    string // topology profile the cost model prices
+	mode   string // "local" or "aws"
+	url    string
+	apiKey string
+	// interval refreshes Documents and Fleet; costsInterval and
+	// healthInterval their views (0 = off).
+	interval       time.Duration
+	costsInterval  time.Duration
+	healthInterval time.Duration
+	pageSize       int
+	// debugLog is the file every fetch and panic stack is logged to.
+	debugLog string
+	// version asks for the build and an exit.
+	version bool
+	model   string // topology profile the cost model prices
 
 	// AWS mode.
 	outputsFile string
@@ -32,7 +40,7 @@ type config struct {
 	endpoints endpoints
 }
 
-type endpoints struct{ autoscaling, elbv2, cloudwatch string }
+type endpoints struct{ autoscaling, elbv2, cloudwatch, ec2 string }
 
 // configError marks a configuration mistake (exit code 2).
 type configError struct{ msg string }
@@ -54,9 +62,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	var natIDs, asg, tgARN string
 	fs := flag.NewFlagSet("docmeta-console", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(fs) }
 	fs.StringVar(&c.url, "url", env("DOCMETA_URL", ""), "docmeta server URL (env DOCMETA_URL; default http://127.0.0.1:8080, or the stack's service URL in AWS mode)")
 	fs.StringVar(&c.apiKey, "api-key", env("DOCMETA_API_KEY", ""), "API key sent as a Bearer token (env DOCMETA_API_KEY)")
-	fs.DurationVar(&c.interval, "interval", 15*time.Second, "auto-refresh interval of the active view (0 disables)")
+	fs.DurationVar(&c.interval, "interval", 15*time.Second, "auto-refresh of Documents and Fleet while on screen (0 disables)")
+	fs.DurationVar(&c.costsInterval, "costs-interval", time.Hour, "auto-refresh of Costs (daily CloudWatch data; 0 disables)")
+	fs.DurationVar(&c.healthInterval, "health-interval", time.Minute, "auto-refresh of Health (AWS mode; 0 disables)")
+	fs.StringVar(&c.debugLog, "debug-log", env("DOCMETA_CONSOLE_DEBUG_LOG", ""), "append every fetch (duration, error) and full panic stacks to `FILE` as JSON lines (env DOCMETA_CONSOLE_DEBUG_LOG)")
+	fs.BoolVar(&c.version, "version", false, "print the build and exit")
 	fs.IntVar(&c.pageSize, "page-size", 50, "documents per page (1-1000)")
 	fs.StringVar(&c.model, "model", env("DOCMETA_PROFILE", ""), "topology profile priced by the Costs view: dev or prod (default: from the stack name, else dev)")
 	fs.StringVar(&c.outputsFile, "outputs", env("DOCMETA_OUTPUTS", ""), "AWS mode: `cdktf deploy --outputs-file` JSON (env DOCMETA_OUTPUTS)")
@@ -78,8 +91,16 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if c.pageSize < 1 || c.pageSize > 1000 {
 		return c, configErrorf("--page-size %d must be between 1 and 1000", c.pageSize)
 	}
-	if c.interval < 0 || (c.interval > 0 && c.interval < time.Second) {
-		return c, configErrorf("--interval %s must be 0 (off) or at least 1s", c.interval)
+	for _, iv := range []struct {
+		flag string
+		d    time.Duration
+	}{{"interval", c.interval}, {"costs-interval", c.costsInterval}, {"health-interval", c.healthInterval}} {
+		if iv.d < 0 || (iv.d > 0 && iv.d < time.Second) {
+			return c, configErrorf("--%s %s must be 0 (off) or at least 1s", iv.flag, iv.d)
+		}
+	}
+	if c.version {
+		return c, nil
 	}
 
 	c.mode = "local"
@@ -92,6 +113,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 			autoscaling: env("AWS_ENDPOINT_URL_AUTO_SCALING", getenv("AWS_ENDPOINT_URL")),
 			elbv2:       env("AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2", getenv("AWS_ENDPOINT_URL")),
 			cloudwatch:  env("AWS_ENDPOINT_URL_CLOUDWATCH", getenv("AWS_ENDPOINT_URL")),
+			ec2:         env("AWS_ENDPOINT_URL_EC2", getenv("AWS_ENDPOINT_URL")),
 		}
 	}
 	if c.url == "" {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -13,16 +12,18 @@ import (
 
 	"github.com/docmeta/docmeta/internal/gobuild"
 
+	"github.com/docmeta/docmeta/internal/serverproc"
 	"github.com/docmeta/docmeta/internal/testenv"
 )
 
-const e2eAPIKey = "e2e-secret-key"
+const e2eAPIKey = "e2e-secret-key-0123456789"
 
 // TestConsoleInTmuxAgainstRealServer drives the real binaries: it starts
 // docmeta-server on a free loopback port with a temporary bolt directory,
 // uploads files with curl, runs docmeta-console in a detached tmux session,
 // reads the screen with capture-pane, switches views, filters, presses q and
-// checks the console's exit code is 0.
+// checks the console's exit code is 0. It runs at 80x24, the smallest
+// terminal the console is made for: `? help` and `q quit` must be on screen.
 func TestConsoleInTmuxAgainstRealServer(t *testing.T) {
 	dir, server, console := e2eBinaries(t)
 	base := startServer(t, dir, server)
@@ -30,17 +31,20 @@ func TestConsoleInTmuxAgainstRealServer(t *testing.T) {
 		upload(t, dir, base, name, body)
 	}
 
-	s := startTmux(t, dir, "", console, "--url", base, "--api-key", e2eAPIKey, "--interval", "2s")
+	s := startTmux(t, dir, size{80, 24}, "", console, "--url", base, "--api-key", e2eAPIKey, "--interval", "2s")
 	s.expect("Documents view", "[1 Documents]", "mode local", "server "+base, "alpha-notes.txt", "beta-report.pdf", "gamma.csv",
-		"application/pdf", "3 documents", "auto-refresh 2s")
+		"application/pdf", "3 documents", "updated ", "every 2s", "? help", "q quit")
 	s.send("2")
-	s.expect("Fleet view", "[2 Fleet]", "Local server", "reachable  yes", "store      bolt")
+	s.expect("Fleet view", "[2 Fleet]", "Local server", "reachable  yes", "store      bolt", "? help", "q quit")
 	s.send("3")
-	s.expect("Costs view", "[3 Costs]", "Cost model", "NAT gateways", "dev vs seed:")
+	s.expect("Costs view", "[3 Costs]", "Cost model", "NAT gateway", "? help", "q quit")
+	s.send("?")
+	s.expect("Costs full help", "page up", "previous view", "ctrl+c")
+	s.send("?")
 	s.send("1", "/", "beta", "Enter")
 	s.expect("Documents filtered", `1 match "beta"`, "beta-report.pdf")
 	s.send("Enter")
-	s.expect("Document detail", "declared type", "(sniffed)", "sha256")
+	s.expect("Document detail", "declared type", "(sniffed)", "sha256", "? help", "q quit")
 
 	// A file uploaded while the console runs appears on the next auto-refresh.
 	upload(t, dir, base, "delta-late.txt", "late\n")
@@ -56,7 +60,7 @@ func TestConsoleInTmuxAgainstRealServer(t *testing.T) {
 // TestConsoleInTmuxAWSMode runs the real console binary in AWS mode: the
 // outputs file names the real local server as the service URL, and the
 // AWS_ENDPOINT_URL_* overrides point autoscaling, elbv2 and CloudWatch at a
-// loopback fake speaking their wire protocols, with credentials from the
+// loopback fake (120x40: the size the README's AWS screens are captured at) speaking their wire protocols, with credentials from the
 // environment (the standard chain).
 func TestConsoleInTmuxAWSMode(t *testing.T) {
 	dir, server, console := e2eBinaries(t)
@@ -69,26 +73,36 @@ func TestConsoleInTmuxAWSMode(t *testing.T) {
 	outputs := filepath.Join(dir, "outputs.json")
 	os.WriteFile(outputs, []byte(fmt.Sprintf(`{"docmeta-dev":{"service_url":%q,"asg_name":"docmeta-prod-asg",
 	  "target_group_arn":"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/docmeta-dev/0123456789abcdef",
-	  "nat_gateway_ids":["nat-0e2e"],"interface_endpoint_ids":["vpce-0e2e1","vpce-0e2e2","vpce-0e2e3"],"region":"us-east-1"}}`, base)), 0o600)
+	  "nat_gateway_ids":["nat-0e2e"],"interface_endpoint_ids":["vpce-0e2e1","vpce-0e2e2","vpce-0e2e3"],"region":"us-east-1",
+	  "alb_arn_suffix":"app/docmeta-dev/1","target_group_arn_suffix":"targetgroup/docmeta-dev/2","table_name":"docmeta-dev-documents"}}`, base)), 0o600)
 	env := strings.Join([]string{
 		"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret", "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_CONFIG_FILE=" + filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "none"),
 		"AWS_ENDPOINT_URL_AUTO_SCALING=" + aws.URL, "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2=" + aws.URL,
-		"AWS_ENDPOINT_URL_CLOUDWATCH=" + aws.URL,
+		"AWS_ENDPOINT_URL_CLOUDWATCH=" + aws.URL, "AWS_ENDPOINT_URL_EC2=" + aws.URL,
 	}, " ")
-	s := startTmux(t, dir, env, console, "--outputs", outputs, "--api-key", e2eAPIKey, "--interval", "0")
+	s := startTmux(t, dir, size{120, 40}, env, console, "--outputs", outputs, "--api-key", e2eAPIKey, "--interval", "0")
 	s.expect("AWS Documents view", "mode aws", "stack docmeta-dev", "credentials env  region us-east-1", "contract.pdf", "auto-refresh off")
 	s.send("2")
 	s.expect("AWS Fleet view", "Auto Scaling Group docmeta-prod-asg", "desired 2   min 2   max 4",
 		"i-1", "eu-west-1a", "InService", "healthy", "1 of 1 instances healthy")
+	s.send("Enter")
+	s.expect("AWS Fleet instance detail", "instance       i-1", "launched       2026-11-27 08:46:40 UTC", "target state   healthy")
+	// The next key waits for the list: ESC and a key sent at once read as
+	// alt+key.
+	s.send("Escape")
+	s.expect("AWS Fleet list again", "1 of 1 instances healthy")
 	s.send("3")
 	s.expect("AWS Costs view", "Cost model", "dev vs seed:", "NAT gateways: nat-0e2e", "the stack reports 1",
-		"Interface endpoints: vpce-0e2e1, vpce-0e2e2, vpce-0e2e3", "interface endpoint(s) but the stack reports 3")
-	s.send("f") // page down to the month's projection
+		"Interface endpoints: vpce-0e2e1, vpce-0e2e2, vpce-0e2e3")
+	s.send("f") // page down to the endpoint warning and the month's projection
 	// The fake serves the 14 days before today; those of this month count
 	// as observed, so early in a month fewer than 14 do.
 	observed := fmt.Sprintf("observed on %d days", min(14, time.Now().UTC().Day()-1))
-	s.expect("AWS Costs view, paged down", "██ NAT", "Mean:", "projected", observed)
+	s.expect("AWS Costs view, paged down", "interface endpoint(s) but the stack reports 3", "██ NAT", "Mean:", "projected", observed)
+	s.send("4")
+	s.expect("AWS Health view", "[4 Health]", "ALB requests", "ALB 5XX (target)", "Response p99", "Unhealthy hosts",
+		"DynamoDB throttled", "Scaling activities", "Launching a new EC2 instance: i-1")
 	s.send("q")
 	s.exitCode(0)
 }
@@ -114,35 +128,22 @@ func startServer(t *testing.T, dir, server string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := "http://" + addr
-	srv := exec.Command(server, "--addr", addr, "--store", "bolt", "--data-dir", filepath.Join(dir, "data"), "--api-keys", e2eAPIKey)
-	srv.Env = append(os.Environ(), "DOCMETA_LOG_FILE=")
-	logPath := filepath.Join(dir, "server.log")
-	srvLog, err := os.Create(logPath)
+	p, err := serverproc.Start(serverproc.Config{
+		Name: "docmeta-server", Bin: server, Addr: addr, LogPath: filepath.Join(dir, "server.log"), StartTimeout: 30 * time.Second,
+		Args: []string{"--addr", addr, "--store", "bolt", "--data-dir", filepath.Join(dir, "data"), "--api-keys", e2eAPIKey},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Stdout, srv.Stderr = srvLog, srvLog
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		srv.Process.Signal(os.Interrupt)
-		srv.Wait()
+		if err := p.Stop(); err != nil {
+			t.Errorf("stop the server: %v", err)
+		}
 		if t.Failed() {
-			b, _ := os.ReadFile(logPath)
-			t.Logf("server log:\n%s", b)
+			t.Logf("server log (last lines):\n%s", p.Tail())
 		}
 	})
-	waitFor(t, "server /status", func() (bool, string) {
-		resp, err := http.Get(base + "/status")
-		if err != nil {
-			return false, err.Error()
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200, resp.Status
-	})
-	return base
+	return "http://" + addr
 }
 
 func upload(t *testing.T, dir, base, name, body string) {
@@ -158,15 +159,18 @@ func upload(t *testing.T, dir, base, name, body string) {
 	}
 }
 
-// tmuxSession is the console running in a detached 120x40 tmux session on
-// its own server socket.
+// tmuxSession is the console running in a detached tmux session of a fixed
+// size on its own server socket.
 type tmuxSession struct {
 	t        *testing.T
 	socket   string
 	exitFile string
 }
 
-func startTmux(t *testing.T, dir, env, console string, args ...string) *tmuxSession {
+// size is a terminal's columns and rows.
+type size struct{ cols, rows int }
+
+func startTmux(t *testing.T, dir string, sz size, env, console string, args ...string) *tmuxSession {
 	t.Helper()
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("docmeta-e2e-%d-%s", os.Getpid(), filepath.Base(dir)), exitFile: filepath.Join(dir, "exit")}
 	errFile := filepath.Join(dir, "console.stderr")
@@ -179,7 +183,7 @@ func startTmux(t *testing.T, dir, env, console string, args ...string) *tmuxSess
 			t.Logf("console exit code %q, stderr:\n%s", code, stderr)
 		}
 	})
-	s.tmux("new-session", "-d", "-s", "console", "-x", "120", "-y", "40", "sh", "-c", script)
+	s.tmux("new-session", "-d", "-s", "console", "-x", fmt.Sprint(sz.cols), "-y", fmt.Sprint(sz.rows), "sh", "-c", script)
 	return s
 }
 

@@ -6,18 +6,23 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/docmeta/docmeta/internal/awsconf"
+	"github.com/docmeta/docmeta/internal/buildinfo"
 	"github.com/docmeta/docmeta/tui"
 	"github.com/docmeta/docmeta/tui/apiclient"
 	"github.com/docmeta/docmeta/tui/awsfleet"
+	"github.com/docmeta/docmeta/tui/awshealth"
 	"github.com/docmeta/docmeta/tui/awsnat"
 	"github.com/docmeta/docmeta/tui/costmodel"
 )
@@ -32,9 +37,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
+	if cfg.version {
+		_, err := fmt.Fprintf(stdout, "docmeta-console %s\n", buildinfo.Version(buildVersion))
+		return err
+	}
 	tcfg, err := buildConsole(ctx, cfg, getenv)
 	if err != nil {
 		return err
+	}
+	tcfg.Clipboard, tcfg.ClipboardTmux = stdout, getenv("TMUX") != ""
+	if cfg.debugLog != "" {
+		f, err := os.OpenFile(cfg.debugLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			return configErrorf("--debug-log: %v (name a writable file)", err)
+		}
+		defer f.Close()
+		tcfg.Logger = slog.New(slog.NewJSONHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		tcfg.Logger.Info("start", "version", buildinfo.Version(buildVersion), "mode", tcfg.Mode, "server", tcfg.Server, "stack", tcfg.Stack)
 	}
 	p := tea.NewProgram(tui.New(tcfg),
 		tea.WithContext(ctx), tea.WithInput(stdin), tea.WithOutput(stdout), tea.WithAltScreen())
@@ -61,7 +80,7 @@ func buildConsole(ctx context.Context, cfg config, getenv func(string) string) (
 		Stack:     cfg.stack,
 		Model:     cfg.model,
 		Region:    cfg.region,
-		Interval:  cfg.interval,
+		Intervals: tui.Intervals{Documents: cfg.interval, Fleet: cfg.interval, Costs: cfg.costsInterval, Health: cfg.healthInterval},
 		PageSize:  cfg.pageSize,
 		Documents: api,
 	}
@@ -76,7 +95,7 @@ func buildConsole(ctx context.Context, cfg config, getenv func(string) string) (
 	awsCfg, err := awsconf.Load(ctx, awsconf.Settings{
 		Region:    cfg.region,
 		Profile:   cfg.awsProfile,
-		Endpoints: []string{cfg.endpoints.autoscaling, cfg.endpoints.elbv2, cfg.endpoints.cloudwatch},
+		Endpoints: []string{cfg.endpoints.autoscaling, cfg.endpoints.elbv2, cfg.endpoints.cloudwatch, cfg.endpoints.ec2},
 		// Two attempts: a throttled or failed call shows in the status
 		// line within the request timeout, and the next refresh is the retry.
 		RetryMaxAttempts: 2,
@@ -87,7 +106,12 @@ func buildConsole(ctx context.Context, cfg config, getenv func(string) string) (
 	asg := autoscaling.NewFromConfig(awsCfg, func(o *autoscaling.Options) { o.BaseEndpoint = awsconf.Endpoint(cfg.endpoints.autoscaling) })
 	elb := elbv2.NewFromConfig(awsCfg, func(o *elbv2.Options) { o.BaseEndpoint = awsconf.Endpoint(cfg.endpoints.elbv2) })
 	cw := cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) { o.BaseEndpoint = awsconf.Endpoint(cfg.endpoints.cloudwatch) })
-	t.Fleet = awsfleet.New(asg, elb, cfg.outputs.ASGName, cfg.outputs.TargetGroupARN)
+	ec2c := ec2.NewFromConfig(awsCfg, func(o *ec2.Options) { o.BaseEndpoint = awsconf.Endpoint(cfg.endpoints.ec2) })
+	t.Fleet = awsfleet.New(asg, elb, ec2c, cfg.outputs.ASGName, cfg.outputs.TargetGroupARN)
+	t.Health = awshealth.New(cw, asg, awshealth.Config{
+		LoadBalancer: cfg.outputs.ALBARNSuffix, TargetGroup: cfg.outputs.TargetGroupARNSuffix,
+		Table: cfg.outputs.TableName, Group: cfg.outputs.ASGName,
+	})
 	costs.Region = cfg.region
 	costs.Observe = true
 	costs.Metrics = awsnat.New(cw)

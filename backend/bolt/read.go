@@ -1,0 +1,29 @@
+package bolt
+
+import (
+	"context"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/docmeta/docmeta/backend"
+)
+
+// view runs fn in a read transaction and waits for it at most until ctx
+// ends, then returns EUNAVAILABLE. A read can stall: a commit that grows
+// the file remaps it and waits for open reads, and new reads queue behind
+// that remap (or behind a stalled disk's page faults). fn keeps running in
+// its goroutine after view gave up, so the caller must not use what fn
+// writes unless view returned nil.
+func (s *Store) view(ctx context.Context, fn func(*bbolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return backend.WrapError(backend.EUNAVAILABLE, "request cancelled before the store was read", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.db.View(fn) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return backend.WrapError(backend.EUNAVAILABLE, "the store did not answer in time (disk stalled or overloaded); retry later", ctx.Err())
+	}
+}
