@@ -35,9 +35,15 @@ type groupCommit struct {
 	transactions atomic.Int64 // write transactions started, for tests
 }
 
-// pendingWrite is one document waiting for its commit.
+// pendingWrite is one document, or one other write (fn), waiting for its
+// commit.
 type pendingWrite struct {
 	id, value, timeKey []byte
+	// fn, when set, is the write instead of a document: it runs inside the
+	// shared transaction and, as with db.Batch, may run more than once
+	// (again alone when its batch's transaction failed), so it must set
+	// its results afresh on every run.
+	fn func(*bbolt.Tx) error
 	// done receives the outcome once; buffered so the committer never
 	// blocks on a Put that stopped waiting (its context ended).
 	done chan writeResult
@@ -113,6 +119,12 @@ func (g *groupCommit) commit(batch []*pendingWrite) {
 	err := g.db.Update(func(tx *bbolt.Tx) error {
 		docs, byTime := tx.Bucket(docsBucket), tx.Bucket(byTimeBucket)
 		for i, w := range batch {
+			if w.fn != nil {
+				if err := w.fn(tx); err != nil {
+					return err
+				}
+				continue
+			}
 			// Reported per write, not as the transaction's error,
 			// which would roll back every other write of the batch.
 			// A duplicate within the batch sees the first one here.
@@ -142,6 +154,14 @@ func (g *groupCommit) commit(batch []*pendingWrite) {
 	for _, w := range batch {
 		g.commit([]*pendingWrite{w})
 	}
+}
+
+// do runs fn in the next group commit and returns its outcome once that
+// commit is durable; see pendingWrite.fn.
+func (g *groupCommit) do(fn func(*bbolt.Tx) error) error {
+	w := &pendingWrite{fn: fn, done: make(chan writeResult, 1)}
+	g.submit(w)
+	return (<-w.done).err
 }
 
 // close refuses new writes and waits until the queued ones are committed.

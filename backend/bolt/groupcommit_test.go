@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -199,4 +200,48 @@ func TestCloseDuringPutsKeepsEveryAcknowledgedWrite(t *testing.T) {
 		}
 	}
 	t.Logf("%d writes acknowledged before and during Close, all present after reopening", len(acked))
+}
+
+// TestClaimSharesTheGroupCommit: an idempotency claim queued while a
+// commit runs goes into the same next transaction as the queued Put, with
+// no batch timer of its own.
+func TestClaimSharesTheGroupCommit(t *testing.T) {
+	s := openTemp(t)
+	defer s.Close()
+	ctx := context.Background()
+	gen := &backend.IDGenerator{}
+	stall, err := s.db.Begin(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id1, at1 := gen.Next()
+	id2, at2 := gen.Next()
+	errs := make(chan error, 3)
+	go func() { errs <- s.Put(ctx, backend.Document{ID: id1, Filename: "a.txt", UploadedAt: at1}) }()
+	waitFor(t, "the first commit to start", func() bool { return s.commits.transactions.Load() == 1 })
+	go func() { errs <- s.Put(ctx, backend.Document{ID: id2, Filename: "b.txt", UploadedAt: at2}) }()
+	go func() {
+		rec := backend.IdempotencyRecord{Key: "k#1", DocumentID: id2, UploadedAt: at2, SHA256: "00", Filename: "b.txt", ExpiresAt: at2.Add(time.Hour)}
+		_, claimed, err := s.Claim(ctx, rec, at2)
+		if err == nil && !claimed {
+			err = errors.New("claim of a new key not claimed")
+		}
+		errs <- err
+	}()
+	waitFor(t, "the Put and the claim to queue", func() bool {
+		s.commits.mu.Lock()
+		defer s.commits.mu.Unlock()
+		return len(s.commits.pending) == 2
+	})
+	if err := stall.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := s.commits.transactions.Load(); got != 2 {
+		t.Fatalf("%d transactions, want 2 (the first Put, then the queued Put and claim together)", got)
+	}
 }
