@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	bbolt "go.etcd.io/bbolt"
+
 	"github.com/docmeta/docmeta/backend"
 )
 
@@ -35,15 +37,10 @@ func TestLonePutsCommitOneByOne(t *testing.T) {
 // transaction. A write bbolt refuses (a key over its size limit) fails
 // alone and the rest of its batch is stored.
 func TestWritesArrivingDuringACommitShareTheNext(t *testing.T) {
-	s := openTemp(t)
+	s, stall := stalledStore(t)
 	defer s.Close()
 	ctx := context.Background()
 	gen := &backend.IDGenerator{}
-
-	stall, err := s.db.Begin(true)
-	if err != nil {
-		t.Fatal(err)
-	}
 	id, at := gen.Next()
 	first := make(chan error, 1)
 	go func() { first <- s.Put(ctx, backend.Document{ID: id, Filename: "first.txt", UploadedAt: at}) }()
@@ -95,14 +92,10 @@ func TestWritesArrivingDuringACommitShareTheNext(t *testing.T) {
 // TestQueuedWritesShareOneTransaction: the same queueing without a failing
 // write costs exactly one more transaction for the whole queue.
 func TestQueuedWritesShareOneTransaction(t *testing.T) {
-	s := openTemp(t)
+	s, stall := stalledStore(t)
 	defer s.Close()
 	ctx := context.Background()
 	gen := &backend.IDGenerator{}
-	stall, err := s.db.Begin(true)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const n = 33
 	var wg sync.WaitGroup
 	errs := make([]error, n)
@@ -143,6 +136,19 @@ func TestPutAfterCloseFails(t *testing.T) {
 	if err := s.Put(context.Background(), backend.Document{ID: id, UploadedAt: at}); err == nil {
 		t.Fatal("Put after Close succeeded")
 	}
+}
+
+// stalledStore opens a store whose commits cannot proceed: a write
+// transaction held open stands in for a slow fsync until the test rolls
+// it back.
+func stalledStore(t *testing.T) (*Store, *bbolt.Tx) {
+	t.Helper()
+	s := openTemp(t)
+	stall, err := s.db.Begin(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, stall
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -206,14 +212,10 @@ func TestCloseDuringPutsKeepsEveryAcknowledgedWrite(t *testing.T) {
 // commit runs goes into the same next transaction as the queued Put, with
 // no batch timer of its own.
 func TestClaimSharesTheGroupCommit(t *testing.T) {
-	s := openTemp(t)
+	s, stall := stalledStore(t)
 	defer s.Close()
 	ctx := context.Background()
 	gen := &backend.IDGenerator{}
-	stall, err := s.db.Begin(true)
-	if err != nil {
-		t.Fatal(err)
-	}
 	id1, at1 := gen.Next()
 	id2, at2 := gen.Next()
 	errs := make(chan error, 3)
