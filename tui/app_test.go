@@ -23,7 +23,7 @@ func TestQuitKeys(t *testing.T) {
 }
 
 func TestTabsAndHelp(t *testing.T) {
-	m := newTestModel(t, Config{Documents: &fakeDocs{}, Fleet: &fakeFleet{fleet: Fleet{Server: &ServerStatus{URL: "u", Reachable: true}}},
+	m := newTestModel(t, Config{Documents: &fakeDocs{}, Fleet: &fakeFleet{value: Fleet{Server: &ServerStatus{URL: "u", Reachable: true}}},
 		Costs: StaticCosts{Report: sampleReport()}})
 	run(t, m, m.Init())
 	want := []string{"Fleet", "Costs", "Documents", "Fleet"}
@@ -101,7 +101,7 @@ func TestMissingSourcesNameTheFlag(t *testing.T) {
 }
 
 func TestTinyTerminalDoesNotPanic(t *testing.T) {
-	m := newTestModel(t, Config{Documents: &fakeDocs{docs: sampleDocs(5)}, Fleet: &fakeFleet{fleet: Fleet{Group: sampleGroup()}},
+	m := newTestModel(t, Config{Documents: &fakeDocs{docs: sampleDocs(5)}, Fleet: &fakeFleet{value: Fleet{Group: sampleGroup()}},
 		Costs: StaticCosts{Report: sampleReport()}})
 	run(t, m, m.Init())
 	for _, size := range []tea.WindowSizeMsg{{Width: 1, Height: 1}, {Width: 10, Height: 3}, {Width: 0, Height: 0}} {

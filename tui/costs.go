@@ -18,7 +18,7 @@ type costsView struct {
 }
 
 func newCostsView(cfg Config) *costsView {
-	v := &costsView{textView: newTextView[CostReport](cfg, "Costs"), cfg: cfg}
+	v := &costsView{textView: newTextView[CostReport](cfg, "Costs", "costs"), cfg: cfg}
 	if cfg.Costs != nil {
 		v.fetch = cfg.Costs.Costs
 	}
@@ -32,11 +32,8 @@ func newCostsView(cfg Config) *costsView {
 
 func (v *costsView) render() string {
 	if !v.loaded {
-		switch {
-		case v.err != nil:
-			return "Costs unavailable (see the status line)."
-		case v.loading || v.last.IsZero():
-			return "Loading costs..."
+		if v.err != nil || v.loading || v.last.IsZero() {
+			return v.placeholder()
 		}
 		// An answer without an error and without line items: say so rather
 		// than look busy forever.

@@ -133,19 +133,12 @@ func TestCostsWithoutNATSaysSoAndShowsSaving(t *testing.T) {
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 func TestCostsStaleRefreshIsDropped(t *testing.T) {
-	src := &fakeCosts{report: sampleReport()}
+	src := &fakeCosts{value: sampleReport()}
 	m := newTestModel(t, Config{Costs: src})
-	v := m.tabs[2].view
-	older := v.Refresh()()
-	newer := sampleReport()
-	newer.Profile.Name = "prod"
-	src.report = newer
-	newest := v.Refresh()()
-	m.Update(newest)
-	m.Update(older)
-	press(t, m, "3")
-	mustContain(t, m.View(), "prod vs seed")
-	mustNotContain(t, m.View(), "dev vs seed")
+	prod := sampleReport()
+	prod.Profile.Name = "prod"
+	checkStaleRefreshDropped(t, m, "3", func() { src.set(prod, nil) },
+		[]string{"prod vs seed"}, []string{"dev vs seed"})
 }
 
 func TestCostsWarnWhenTheStackDisagreesWithTheModel(t *testing.T) {

@@ -107,21 +107,8 @@ func TestDocumentsUnauthorizedFirstLoad(t *testing.T) {
 func TestDocumentsStaleRefreshIsDropped(t *testing.T) {
 	docs := &fakeDocs{docs: sampleDocs(1)}
 	m := newTestModel(t, Config{Documents: docs})
-	v := m.tabs[0].view
-
-	older := v.Refresh()
-	olderMsg := older() // answered with the old data...
-	docs.set(sampleDocs(4), nil)
-	newer := v.Refresh()
-	newerMsg := newer()
-
-	m.Update(newerMsg)
-	m.Update(olderMsg) // ...but arrives last, and must be dropped
-	screen := m.View()
-	mustContain(t, screen, "report-04.pdf", "4 documents")
-	if v.Loading() {
-		t.Error("still loading after the newest refresh answered")
-	}
+	checkStaleRefreshDropped(t, m, "1", func() { docs.set(sampleDocs(4), nil) },
+		[]string{"report-04.pdf", "4 documents"}, []string{"1 document"})
 }
 
 func TestEmptyListingTellsHowToUpload(t *testing.T) {
@@ -133,8 +120,8 @@ func TestEmptyListingTellsHowToUpload(t *testing.T) {
 func TestResizeReflowsEveryView(t *testing.T) {
 	m := newTestModel(t, Config{
 		Documents: &fakeDocs{docs: sampleDocs(40)},
-		Fleet:     &fakeFleet{fleet: Fleet{Group: sampleGroup()}},
-		Costs:     &fakeCosts{report: sampleReport()},
+		Fleet:     &fakeFleet{value: Fleet{Group: sampleGroup()}},
+		Costs:     &fakeCosts{value: sampleReport()},
 	})
 	run(t, m, m.Init())
 	for _, size := range []tea.WindowSizeMsg{{Width: 80, Height: 24}, {Width: 160, Height: 50}, {Width: 60, Height: 15}} {

@@ -30,7 +30,7 @@ func TestCostsFailingOnFirstLoad(t *testing.T) {
 	mustNotContain(t, m.View(), "Loading costs", "loading")
 
 	// The next refresh that works draws the model and clears the error.
-	src.report, src.err = sampleReport(), nil
+	src.set(sampleReport(), nil)
 	press(t, m, "r")
 	mustContain(t, m.View(), "dev vs seed: $37.16 vs $104.32")
 	mustNotContain(t, m.View(), "unauthorized", "Costs unavailable")

@@ -73,30 +73,37 @@ func sampleDocs(n int) []backend.Document {
 	return docs
 }
 
-type fakeFleet struct {
+// fakeSource is the fake of every source whose fetch answers one value:
+// fakeSource[Fleet] is a FleetSource, fakeSource[CostReport] a CostSource,
+// fakeSource[ServiceHealth] a HealthSource. set changes the answer between
+// refreshes; the lock lets a test do so while a fetch runs.
+type fakeSource[T any] struct {
 	mu    sync.Mutex
-	fleet Fleet
+	value T
 	err   error
 }
 
-func (f *fakeFleet) Fleet(context.Context) (Fleet, error) {
+type (
+	fakeFleet  = fakeSource[Fleet]
+	fakeCosts  = fakeSource[CostReport]
+	fakeHealth = fakeSource[ServiceHealth]
+)
+
+func (f *fakeSource[T]) get() (T, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.fleet, f.err
+	return f.value, f.err
 }
 
-func (f *fakeFleet) set(fl Fleet, err error) {
+func (f *fakeSource[T]) set(v T, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.fleet, f.err = fl, err
+	f.value, f.err = v, err
 }
 
-type fakeCosts struct {
-	report CostReport
-	err    error
-}
-
-func (f *fakeCosts) Costs(context.Context) (CostReport, error) { return f.report, f.err }
+func (f *fakeSource[T]) Fleet(context.Context) (T, error)  { return f.get() }
+func (f *fakeSource[T]) Costs(context.Context) (T, error)  { return f.get() }
+func (f *fakeSource[T]) Health(context.Context) (T, error) { return f.get() }
 
 func sampleGroup() *Group {
 	return &Group{
@@ -184,27 +191,21 @@ func press(t *testing.T, m *Model, keys ...string) []tea.Msg {
 	t.Helper()
 	var out []tea.Msg
 	for _, k := range keys {
-		var msg tea.KeyMsg
-		switch k {
-		case "enter":
-			msg = tea.KeyMsg{Type: tea.KeyEnter}
-		case "esc":
-			msg = tea.KeyMsg{Type: tea.KeyEsc}
-		case "tab":
-			msg = tea.KeyMsg{Type: tea.KeyTab}
-		case "down":
-			msg = tea.KeyMsg{Type: tea.KeyDown}
-		case "backspace":
-			msg = tea.KeyMsg{Type: tea.KeyBackspace}
-		case "ctrl+c":
-			msg = tea.KeyMsg{Type: tea.KeyCtrlC}
-		default:
-			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-		}
-		_, cmd := m.Update(msg)
+		_, cmd := m.Update(keyMsg(k))
 		out = append(out, run(t, m, cmd)...)
 	}
 	return out
+}
+
+// keyMsg turns a key as the help names it into the message bubbletea
+// sends: names for special keys, any other text as typed runes.
+func keyMsg(k string) tea.KeyMsg {
+	special := map[string]tea.KeyType{"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab,
+		"down": tea.KeyDown, "backspace": tea.KeyBackspace, "ctrl+c": tea.KeyCtrlC}
+	if t, ok := special[k]; ok {
+		return tea.KeyMsg{Type: t}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
 
 func mustContain(t *testing.T, screen string, wants ...string) {
@@ -222,6 +223,26 @@ func mustNotContain(t *testing.T, screen string, unwanted ...string) {
 		if strings.Contains(screen, w) {
 			t.Errorf("screen shows %q but should not:\n%s", w, screen)
 		}
+	}
+}
+
+// checkStaleRefreshDropped refreshes the tab behind key twice, with change
+// applied to its source in between, and delivers the newer answer before
+// the older one: the screen must keep the newer data, because a slow answer
+// to an earlier request must never overwrite a fresher one.
+func checkStaleRefreshDropped(t *testing.T, m *Model, key string, change func(), newer, older []string) {
+	t.Helper()
+	v := m.tabs[int(key[0]-'1')].view
+	olderMsg := v.Refresh()()
+	change()
+	newerMsg := v.Refresh()()
+	m.Update(newerMsg)
+	m.Update(olderMsg)
+	press(t, m, key)
+	mustContain(t, m.View(), newer...)
+	mustNotContain(t, m.View(), older...)
+	if v.Loading() {
+		t.Error("still loading after the newest refresh answered")
 	}
 }
 
@@ -359,18 +380,6 @@ type countingCosts struct {
 func (c *countingCosts) Costs(context.Context) (CostReport, error) {
 	c.calls++
 	return c.report, nil
-}
-
-type fakeHealth struct {
-	mu     sync.Mutex
-	health ServiceHealth
-	err    error
-}
-
-func (f *fakeHealth) Health(context.Context) (ServiceHealth, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.health, f.err
 }
 
 // sampleHealth is three hours at five minutes ending at fixedNow: steady

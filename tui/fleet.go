@@ -35,7 +35,7 @@ type fleetRow struct {
 type fleetKeys struct{ Up, Down, Detail, Back key.Binding }
 
 func newFleetView(cfg Config) *fleetView {
-	v := &fleetView{textView: newTextView[Fleet](cfg, "Fleet"), cfg: cfg, table: newSelectTable(), keys: fleetKeys{
+	v := &fleetView{textView: newTextView[Fleet](cfg, "Fleet", "fleet status"), cfg: cfg, table: newSelectTable(), keys: fleetKeys{
 		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		Detail: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "instance details")),
@@ -267,10 +267,8 @@ func (v *fleetView) detailView() string {
 
 func (v *fleetView) render() string {
 	switch {
-	case !v.loaded && v.err != nil:
-		return "Fleet status unavailable (see the status line)."
 	case !v.loaded:
-		return "Loading fleet status..."
+		return v.placeholder()
 	case v.value.Server != nil:
 		return v.serverContent(*v.value.Server)
 	case v.value.Group != nil:

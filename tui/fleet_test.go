@@ -8,7 +8,7 @@ import (
 )
 
 func TestFleetLocalServerReachable(t *testing.T) {
-	fleet := &fakeFleet{fleet: Fleet{Server: &ServerStatus{URL: "http://127.0.0.1:8080", Reachable: true,
+	fleet := &fakeFleet{value: Fleet{Server: &ServerStatus{URL: "http://127.0.0.1:8080", Reachable: true,
 		Version: "v0.1.0", Store: "bolt", Latency: 1234 * time.Microsecond}}}
 	m := newTestModel(t, Config{Fleet: fleet})
 	run(t, m, m.Init())
@@ -18,7 +18,7 @@ func TestFleetLocalServerReachable(t *testing.T) {
 
 func TestFleetLocalServerDownSaysNotReachable(t *testing.T) {
 	down := Errorf(ProblemUnreachable, nil, "server http://127.0.0.1:8080 is not reachable (start it with `make run` or fix --url)")
-	fleet := &fakeFleet{fleet: Fleet{Server: &ServerStatus{URL: "http://127.0.0.1:8080", Problem: down.Error()}}, err: down}
+	fleet := &fakeFleet{value: Fleet{Server: &ServerStatus{URL: "http://127.0.0.1:8080", Problem: down.Error()}}, err: down}
 	m := newTestModel(t, Config{Fleet: fleet})
 	run(t, m, m.Init())
 	press(t, m, "2")
@@ -28,7 +28,7 @@ func TestFleetLocalServerDownSaysNotReachable(t *testing.T) {
 func TestFleetAWSGroupJoinedWithTargetHealth(t *testing.T) {
 	g := sampleGroup()
 	g.UnknownTargets = []Target{{ID: "i-0fff5555aaaa6666b", State: "draining", Reason: "Target.DeregistrationInProgress"}}
-	fleet := &fakeFleet{fleet: Fleet{Group: g}}
+	fleet := &fakeFleet{value: Fleet{Group: g}}
 	m := newTestModel(t, Config{Mode: "aws", Server: "http://alb", Stack: "docmeta-dev", Profile: "ops", Region: "us-east-1", Fleet: fleet})
 	run(t, m, m.Init())
 	press(t, m, "tab")
@@ -44,7 +44,7 @@ func TestFleetAWSGroupJoinedWithTargetHealth(t *testing.T) {
 }
 
 func TestFleetExpiredCredentialsKeepLastPicture(t *testing.T) {
-	fleet := &fakeFleet{fleet: Fleet{Group: sampleGroup()}}
+	fleet := &fakeFleet{value: Fleet{Group: sampleGroup()}}
 	m := newTestModel(t, Config{Mode: "aws", Fleet: fleet})
 	run(t, m, m.Init())
 	press(t, m, "2")
@@ -72,17 +72,10 @@ func TestFleetFirstLoadFailure(t *testing.T) {
 }
 
 func TestFleetStaleRefreshIsDropped(t *testing.T) {
-	fleet := &fakeFleet{fleet: Fleet{Server: &ServerStatus{URL: "u", Reachable: true, Version: "old"}}}
+	fleet := &fakeFleet{value: Fleet{Server: &ServerStatus{URL: "u", Reachable: true, Version: "old"}}}
 	m := newTestModel(t, Config{Fleet: fleet})
-	v := m.tabs[1].view
-	older := v.Refresh()()
-	fleet.set(Fleet{Server: &ServerStatus{URL: "u", Reachable: true, Version: "new"}}, nil)
-	newer := v.Refresh()()
-	m.Update(newer)
-	m.Update(older)
-	press(t, m, "2")
-	mustContain(t, m.View(), "version    new")
-	mustNotContain(t, m.View(), "version    old")
+	checkStaleRefreshDropped(t, m, "2", func() { fleet.set(Fleet{Server: &ServerStatus{URL: "u", Reachable: true, Version: "new"}}, nil) },
+		[]string{"version    new"}, []string{"version    old"})
 }
 
 // enter on an instance opens a pane with every field, the full reason
@@ -90,7 +83,7 @@ func TestFleetStaleRefreshIsDropped(t *testing.T) {
 func TestFleetDetailPaneShowsEveryField(t *testing.T) {
 	g := sampleGroup()
 	g.Instances[1].Target.Description = "Health checks failed with these codes: [502]; the target answered with an error to GET /status on port 8080"
-	m := newTestModel(t, Config{Mode: "aws", Fleet: &fakeFleet{fleet: Fleet{Group: g}}})
+	m := newTestModel(t, Config{Mode: "aws", Fleet: &fakeFleet{value: Fleet{Group: g}}})
 	m.Update(teaSize(80, 24))
 	run(t, m, m.Init())
 	press(t, m, "2", "down", "enter")
@@ -108,7 +101,7 @@ func TestFleetDetailPaneShowsEveryField(t *testing.T) {
 // the missing part says so, and the view is stale with the error named.
 func TestFleetPartialFailureKeepsTheGroup(t *testing.T) {
 	g := sampleGroup()
-	fleet := &fakeFleet{fleet: Fleet{Group: g}}
+	fleet := &fakeFleet{value: Fleet{Group: g}}
 	m := newTestModel(t, Config{Mode: "aws", Fleet: fleet})
 	run(t, m, m.Init())
 	press(t, m, "2")
@@ -132,7 +125,7 @@ func TestFleetPartialFailureKeepsTheGroup(t *testing.T) {
 // y copies the selected instance's ID with OSC 52 and says so.
 func TestFleetCopiesTheSelectedID(t *testing.T) {
 	var clip bytes.Buffer
-	m := newTestModel(t, Config{Mode: "aws", Fleet: &fakeFleet{fleet: Fleet{Group: sampleGroup()}}, Clipboard: &clip})
+	m := newTestModel(t, Config{Mode: "aws", Fleet: &fakeFleet{value: Fleet{Group: sampleGroup()}}, Clipboard: &clip})
 	run(t, m, m.Init())
 	press(t, m, "2", "down", "y")
 	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("i-0ddd3333eeee4444f")) + "\a"

@@ -43,7 +43,7 @@ func TestStaleFitsAt80Columns(t *testing.T) {
 	docs := &fakeDocs{docs: sampleDocs(2)}
 	clock := newTestClock()
 	m := newTestModel(t, Config{Documents: docs, Costs: StaticCosts{Report: sampleReport()}, Fleet: &fakeFleet{}, Now: clock.Now,
-		Health: &fakeHealth{health: sampleHealth()}})
+		Health: &fakeHealth{value: sampleHealth()}})
 	m.Update(teaSize(80, 24))
 	run(t, m, m.Init())
 	clock.advance(3 * time.Minute)
@@ -117,7 +117,7 @@ func TestIntervalZeroNeverRefreshes(t *testing.T) {
 // At 80 columns with four tabs, "loading" still fits on the tabs line
 // (the interval gives way first).
 func TestLoadingFitsTheTabsLineAt80Columns(t *testing.T) {
-	m := newTestModel(t, Config{Mode: "aws", Documents: &fakeDocs{docs: sampleDocs(1)}, Health: &fakeHealth{health: sampleHealth()},
+	m := newTestModel(t, Config{Mode: "aws", Documents: &fakeDocs{docs: sampleDocs(1)}, Health: &fakeHealth{value: sampleHealth()},
 		Intervals: Intervals{Documents: 15 * time.Second}})
 	m.Update(teaSize(80, 24))
 	run(t, m, m.Init())

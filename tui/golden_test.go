@@ -32,20 +32,6 @@ func goldenConfig(mode string) Config {
 	return c
 }
 
-// goldenKey turns a step into a key message: names for special keys, any
-// other text as typed runes.
-func goldenKey(k string) tea.KeyMsg {
-	switch k {
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-}
-
 // runGolden runs cfg at both sizes: it waits for ready (the data on
 // screen), sends keys, waits for done, quits and compares the final screen
 // with testdata/<test>/<size>.golden.
@@ -63,7 +49,7 @@ func runGolden(t *testing.T, cfg Config, ready, done string, keys ...string) {
 			}
 			wait(ready)
 			for _, k := range keys {
-				tm.Send(goldenKey(k))
+				tm.Send(keyMsg(k))
 			}
 			if done != "" {
 				wait(done)
@@ -110,13 +96,13 @@ func TestGoldenDocumentsError(t *testing.T) {
 
 func TestGoldenFleetAWS(t *testing.T) {
 	cfg := goldenConfig("aws")
-	cfg.Fleet = &fakeFleet{fleet: Fleet{Group: sampleGroup()}}
+	cfg.Fleet = &fakeFleet{value: Fleet{Group: sampleGroup()}}
 	runGolden(t, cfg, "Fleet", "instances healthy", "2")
 }
 
 func TestGoldenFleetAWSDetail(t *testing.T) {
 	cfg := goldenConfig("aws")
-	cfg.Fleet = &fakeFleet{fleet: Fleet{Group: sampleGroup()}}
+	cfg.Fleet = &fakeFleet{value: Fleet{Group: sampleGroup()}}
 	runGolden(t, cfg, "Fleet", "reason code", "2", "down", "enter")
 }
 
@@ -124,21 +110,21 @@ func TestGoldenFleetAWSPartialError(t *testing.T) {
 	cfg := goldenConfig("aws")
 	g := sampleGroup()
 	g.Refresh, g.Failed = nil, []string{PartInstanceRefresh}
-	cfg.Fleet = &fakeFleet{fleet: Fleet{Group: g}, err: Errorf(ProblemThrottled, nil,
+	cfg.Fleet = &fakeFleet{value: Fleet{Group: g}, err: Errorf(ProblemThrottled, nil,
 		"autoscaling:DescribeInstanceRefreshes throttled by AWS (Throttling); the next refresh retries, or raise --interval")}
 	runGolden(t, cfg, "Fleet", "its call failed", "2")
 }
 
 func TestGoldenFleetLocal(t *testing.T) {
 	cfg := goldenConfig("local")
-	cfg.Fleet = &fakeFleet{fleet: Fleet{Server: &ServerStatus{URL: "http://127.0.0.1:8080", Reachable: true,
+	cfg.Fleet = &fakeFleet{value: Fleet{Server: &ServerStatus{URL: "http://127.0.0.1:8080", Reachable: true,
 		Version: "v0.3.0", Store: "bolt", Latency: 850 * time.Microsecond}}}
 	runGolden(t, cfg, "Fleet", "latency", "2")
 }
 
 func TestGoldenHealth(t *testing.T) {
 	cfg := goldenConfig("aws")
-	cfg.Health = &fakeHealth{health: sampleHealth()}
+	cfg.Health = &fakeHealth{value: sampleHealth()}
 	runGolden(t, cfg, "Health", "Scaling activities", "4")
 }
 
@@ -146,7 +132,7 @@ func TestGoldenHealthPartialError(t *testing.T) {
 	cfg := goldenConfig("aws")
 	h := sampleHealth()
 	h.Activities, h.Failed = nil, []string{"scaling activities"}
-	cfg.Health = &fakeHealth{health: h, err: Errorf(ProblemUnauthorized, errors.New("api error ExpiredToken"),
+	cfg.Health = &fakeHealth{value: h, err: Errorf(ProblemUnauthorized, errors.New("api error ExpiredToken"),
 		"autoscaling:DescribeScalingActivities refused (ExpiredToken): AWS credentials expired or lack permission; refresh them (aws sso login / new keys) or pick --profile")}
 	runGolden(t, cfg, "Health", "Not fetched", "4")
 }

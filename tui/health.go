@@ -18,7 +18,7 @@ type healthView struct {
 }
 
 func newHealthView(cfg Config) *healthView {
-	v := &healthView{textView: newTextView[ServiceHealth](cfg, "Health"), cfg: cfg}
+	v := &healthView{textView: newTextView[ServiceHealth](cfg, "Health", "service health"), cfg: cfg}
 	if cfg.Health != nil {
 		v.fetch = cfg.Health.Health
 	}
@@ -33,11 +33,8 @@ func newHealthView(cfg Config) *healthView {
 const labelW = 19
 
 func (v *healthView) render() string {
-	switch {
-	case !v.loaded && v.err != nil:
-		return "Service health unavailable (see the status line)."
-	case !v.loaded:
-		return "Loading service health..."
+	if !v.loaded {
+		return v.placeholder()
 	}
 	h := v.value
 	var b strings.Builder

@@ -8,7 +8,7 @@ import (
 )
 
 func TestHealthViewChartsEverySeriesAndTheActivities(t *testing.T) {
-	m := newTestModel(t, Config{Mode: "aws", Health: &fakeHealth{health: sampleHealth()}})
+	m := newTestModel(t, Config{Mode: "aws", Health: &fakeHealth{value: sampleHealth()}})
 	m.Update(teaSize(80, 24))
 	run(t, m, m.Init())
 	press(t, m, "4")
@@ -26,7 +26,7 @@ func TestHealthViewChartsEverySeriesAndTheActivities(t *testing.T) {
 }
 
 func TestHealthViewPartialAndStale(t *testing.T) {
-	src := &fakeHealth{health: sampleHealth()}
+	src := &fakeHealth{value: sampleHealth()}
 	clock := newTestClock()
 	m := newTestModel(t, Config{Mode: "aws", Health: src, Now: clock.Now})
 	run(t, m, m.Init())
@@ -34,13 +34,13 @@ func TestHealthViewPartialAndStale(t *testing.T) {
 	clock.advance(2 * time.Minute)
 	h := sampleHealth()
 	h.Series, h.Failed = nil, []string{"metrics"}
-	src.health, src.err = h, Errorf(ProblemThrottled, nil, "cloudwatch:GetMetricData throttled by AWS (Throttling)")
+	src.set(h, Errorf(ProblemThrottled, nil, "cloudwatch:GetMetricData throttled by AWS (Throttling)"))
 	press(t, m, "r")
 	mustContain(t, m.View(), "STALE", "Not fetched: metrics", "throttled: cloudwatch:GetMetricData", "Launching a new EC2 instance")
 	mustNotContain(t, m.View(), "ALB requests")
 
 	// Nothing came back at all: the last good picture stays.
-	src.health, src.err = ServiceHealth{}, Errorf(ProblemUnreachable, nil, "cloudwatch: AWS endpoint not reachable")
+	src.set(ServiceHealth{}, Errorf(ProblemUnreachable, nil, "cloudwatch: AWS endpoint not reachable"))
 	press(t, m, "r")
 	mustContain(t, m.View(), "STALE", "Launching a new EC2 instance", "unreachable")
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -14,6 +15,8 @@ type textView[T any] struct {
 	scrollPane
 
 	title string
+	// subject names what the view shows, in its placeholder lines.
+	subject string
 	// fetch reads the source; nil when none is configured, and missing is
 	// then the status line's error.
 	fetch   func(context.Context) (T, error)
@@ -29,8 +32,17 @@ type textView[T any] struct {
 	width  int
 }
 
-func newTextView[T any](cfg Config, title string) textView[T] {
-	return textView[T]{loader: newLoader[T](cfg, title), scrollPane: newScrollPane(), title: title}
+func newTextView[T any](cfg Config, title, subject string) textView[T] {
+	return textView[T]{loader: newLoader[T](cfg, title), scrollPane: newScrollPane(), title: title, subject: subject}
+}
+
+// placeholder stands in for the content while no answer is on screen: the
+// first fetch failed (the status line says why) or is still awaited.
+func (v *textView[T]) placeholder() string {
+	if v.err != nil {
+		return strings.ToUpper(v.subject[:1]) + v.subject[1:] + " unavailable (see the status line)."
+	}
+	return "Loading " + v.subject + "..."
 }
 
 func (v *textView[T]) Title() string   { return v.title }

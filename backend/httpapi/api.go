@@ -116,33 +116,15 @@ func New(cfg Config) (*API, error) {
 	if cfg.Logger == nil {
 		return nil, errors.New("httpapi: Config.Logger is nil")
 	}
-	if cfg.MaxUploadBytes <= 0 {
-		cfg.MaxUploadBytes = DefaultMaxUploadBytes
-	}
-	if cfg.ReadTimeout <= 0 {
-		cfg.ReadTimeout = DefaultReadTimeout
-	}
-	if cfg.MinUploadRate <= 0 {
-		cfg.MinUploadRate = DefaultMinUploadRate
-	}
-	if cfg.UploadTimeout <= 0 {
-		cfg.UploadTimeout = DefaultUploadTimeout
-	}
-	if cfg.IdleTimeout <= 0 {
-		cfg.IdleTimeout = DefaultIdleTimeout
-	}
-	if cfg.StoreTimeout <= 0 {
-		cfg.StoreTimeout = DefaultStoreTimeout
-	}
-	if cfg.IdempotencyTTL <= 0 {
-		cfg.IdempotencyTTL = backend.DefaultIdempotencyTTL
-	}
-	if cfg.MaxConcurrentUploads <= 0 {
-		cfg.MaxConcurrentUploads = DefaultMaxConcurrentUploads
-	}
-	if cfg.MaxConnections <= 0 {
-		cfg.MaxConnections = DefaultMaxConnections
-	}
+	setDefault(&cfg.MaxUploadBytes, DefaultMaxUploadBytes)
+	setDefault(&cfg.ReadTimeout, DefaultReadTimeout)
+	setDefault(&cfg.MinUploadRate, DefaultMinUploadRate)
+	setDefault(&cfg.UploadTimeout, DefaultUploadTimeout)
+	setDefault(&cfg.IdleTimeout, DefaultIdleTimeout)
+	setDefault(&cfg.StoreTimeout, DefaultStoreTimeout)
+	setDefault(&cfg.IdempotencyTTL, backend.DefaultIdempotencyTTL)
+	setDefault(&cfg.MaxConcurrentUploads, DefaultMaxConcurrentUploads)
+	setDefault(&cfg.MaxConnections, DefaultMaxConnections)
 	ids := cfg.IDs
 	if ids == nil {
 		ids = &backend.IDGenerator{}
@@ -160,6 +142,14 @@ func New(cfg Config) (*API, error) {
 	a.maxBody = cfg.MaxUploadBytes + FramingAllowance
 	a.statusOK = statusBody(cfg.Version, cfg.StoreName)
 	return a, nil
+}
+
+// setDefault sets a limit or timeout left unset (zero, or negative, which
+// no limit means) to its default.
+func setDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // Server returns a fasthttp server for the API. Request bodies are streamed

@@ -121,28 +121,31 @@ func TestBadInputIsRefusedAndStoresNothing(t *testing.T) {
 	}
 }
 
-// TestOversizedUploadIsRefusedFromItsHeaders sends only the head of a
-// request whose Content-Length is over the limit: the server must answer
-// 413 without waiting for the body, and close the connection.
-func TestOversizedUploadIsRefusedFromItsHeaders(t *testing.T) {
-	ts := startServer(t, nil)
-	resp := ts.raw(fmt.Sprintf("POST /upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
-		"Content-Type: multipart/form-data; boundary=B\r\nContent-Length: %d\r\n\r\n-", testKey, 1<<30))
-	if !resp.Close {
-		t.Error("the connection is kept open after a refused, unread body")
+// TestUploadIsRefusedFromItsHeaders sends only the head of an upload the
+// server must refuse: one whose Content-Length is over the limit, and one
+// without a key. The answer must come without waiting for the body, and
+// the connection must close, since the unread body would otherwise be
+// parsed as the next request.
+func TestUploadIsRefusedFromItsHeaders(t *testing.T) {
+	for _, tc := range []struct {
+		name, auth string
+		length     int
+		status     int
+		code       string
+	}{
+		{"over the limit", "Authorization: Bearer " + testKey + "\r\n", 1 << 30, http.StatusRequestEntityTooLarge, backend.ETOOLARGE},
+		{"without a key", "", 100000000, http.StatusUnauthorized, backend.EUNAUTHORIZED},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := startServer(t, nil)
+			resp := ts.raw(fmt.Sprintf("POST /upload HTTP/1.1\r\nHost: x\r\n%s"+
+				"Content-Type: multipart/form-data; boundary=B\r\nContent-Length: %d\r\n\r\n-", tc.auth, tc.length))
+			if !resp.Close {
+				t.Error("the connection is kept open after a refused, unread body")
+			}
+			wantError(t, resp, tc.status, tc.code)
+		})
 	}
-	wantError(t, resp, http.StatusRequestEntityTooLarge, backend.ETOOLARGE)
-}
-
-// TestUnauthorizedUploadIsRefusedFromItsHeaders: a client without a key
-// learns so before sending its body.
-func TestUnauthorizedUploadIsRefusedFromItsHeaders(t *testing.T) {
-	ts := startServer(t, nil)
-	resp := ts.raw("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: 100000000\r\n\r\n-")
-	if !resp.Close {
-		t.Error("the connection is kept open after a refused, unread body")
-	}
-	wantError(t, resp, http.StatusUnauthorized, backend.EUNAUTHORIZED)
 }
 
 // TestUnparsableRequestGetsJSONError covers errors fasthttp meets before a

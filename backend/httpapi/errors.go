@@ -14,30 +14,26 @@ import (
 // short hint keeps well-behaved clients from hammering it.
 const retryAfterSeconds = "1"
 
+// statusByCode is the HTTP status of each backend error code; a code
+// missing here (EINTERNAL, or one added without a row) answers 500.
+var statusByCode = map[string]int{
+	backend.EINVALID:      fasthttp.StatusBadRequest,
+	backend.EUNAUTHORIZED: fasthttp.StatusUnauthorized,
+	backend.ENOTFOUND:     fasthttp.StatusNotFound,
+	backend.EMETHOD:       fasthttp.StatusMethodNotAllowed,
+	backend.ECONFLICT:     fasthttp.StatusConflict,
+	backend.ETOOLARGE:     fasthttp.StatusRequestEntityTooLarge,
+	backend.EKEYREUSED:    fasthttp.StatusUnprocessableEntity,
+	backend.EUNSUPPORTED:  fasthttp.StatusUnsupportedMediaType,
+	backend.EUNAVAILABLE:  fasthttp.StatusServiceUnavailable,
+}
+
 // statusOf maps a backend error code to its HTTP status.
 func statusOf(code string) int {
-	switch code {
-	case backend.EINVALID:
-		return fasthttp.StatusBadRequest
-	case backend.EUNAUTHORIZED:
-		return fasthttp.StatusUnauthorized
-	case backend.ENOTFOUND:
-		return fasthttp.StatusNotFound
-	case backend.EMETHOD:
-		return fasthttp.StatusMethodNotAllowed
-	case backend.ECONFLICT:
-		return fasthttp.StatusConflict
-	case backend.ETOOLARGE:
-		return fasthttp.StatusRequestEntityTooLarge
-	case backend.EKEYREUSED:
-		return fasthttp.StatusUnprocessableEntity
-	case backend.EUNSUPPORTED:
-		return fasthttp.StatusUnsupportedMediaType
-	case backend.EUNAVAILABLE:
-		return fasthttp.StatusServiceUnavailable
-	default:
-		return fasthttp.StatusInternalServerError
+	if status, ok := statusByCode[code]; ok {
+		return status
 	}
+	return fasthttp.StatusInternalServerError
 }
 
 // errorBody is the JSON form of every error response.

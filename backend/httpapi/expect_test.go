@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/docmeta/docmeta/backend"
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // tcpTimeout bounds every wait on a loopback socket in these tests.
@@ -19,13 +20,7 @@ const tcpTimeout = 30 * time.Second
 // dialTCP opens a connection to a TCP test server with a generous deadline.
 func dialTCP(t *testing.T, ts *testServer) net.Conn {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", ts.addr, tcpTimeout)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	_ = c.SetDeadline(time.Now().Add(tcpTimeout))
-	return c
+	return testenv.Dial(t, ts.addr, tcpTimeout)
 }
 
 // TestExpectContinueRefusedBeforeTheBody: a request with Expect:

@@ -1,11 +1,14 @@
 // Package testenv holds the small helpers that tests, the benchmark and the
 // reliability suite share for giving a program its environment: a getenv
-// backed by a map, and a free loopback address.
+// backed by a map, a free loopback address, a bounded raw connection, a
+// locked buffer, and the AWS settings of clients pointed at loopback fakes.
 package testenv
 
 import (
 	"fmt"
 	"net"
+	"testing"
+	"time"
 )
 
 // Getenv returns a getenv that reads m (a missing key is ""), for the
@@ -24,4 +27,20 @@ func FreeAddr() (string, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
+}
+
+// Dial opens a TCP connection to addr for a test that speaks raw HTTP
+// (heads fasthttp refuses, bodies sent slowly): the dial and every later
+// read and write on it are bounded by timeout, so a server that stops
+// answering fails the test instead of hanging it, and the connection is
+// closed when the test ends.
+func Dial(t testing.TB, addr string, timeout time.Duration) net.Conn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, timeout)
+	if err != nil {
+		t.Fatalf("dial %s: %v; is the server under test still running?", addr, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	_ = c.SetDeadline(time.Now().Add(timeout))
+	return c
 }

@@ -2,7 +2,6 @@ package teardown
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -73,12 +72,7 @@ func TestRestoreFailuresAfterAFailedDestroyNameTheCommandsToRun(t *testing.T) {
 	t.Run("table", func(t *testing.T) {
 		f := startFakeAWS(t)
 		f.db.FailRestore = true
-		f.runner.Exec = func(context.Context, []string) error { return errors.New("exit status 1") }
-		_, err := f.runner.Run(context.Background(), runDestroyConfig())
-		if err == nil {
-			t.Fatal("failed destroy reported success")
-		}
-		msg := err.Error()
+		msg := f.failDestroy(t, nil)
 		assertContainsAll(t, "error", msg, "table "+testTable+": exists with its data, but deletion protection is still OFF",
 			"aws dynamodb update-table --region us-east-1 --table-name "+testTable+" --deletion-protection-enabled",
 			"first make sure the table's deletion protection is ON",
@@ -93,12 +87,7 @@ func TestRestoreFailuresAfterAFailedDestroyNameTheCommandsToRun(t *testing.T) {
 	t.Run("load balancer", func(t *testing.T) {
 		f := startFakeAWS(t)
 		f.elb.FailRestore = true
-		f.runner.Exec = func(context.Context, []string) error { return errors.New("exit status 1") }
-		_, err := f.runner.Run(context.Background(), runDestroyConfig())
-		if err == nil {
-			t.Fatal("failed destroy reported success")
-		}
-		assertContainsAll(t, "error", err.Error(), "table "+testTable+": exists with its data as it was; deletion protection restored (ON)",
+		assertContainsAll(t, "error", f.failDestroy(t, nil), "table "+testTable+": exists with its data as it was; deletion protection restored (ON)",
 			"load balancer "+fakeaws.ALBARN+": deletion protection still OFF",
 			"aws elbv2 modify-load-balancer-attributes --region us-east-1 --load-balancer-arn "+fakeaws.ALBARN+" --attributes Key=deletion_protection.enabled,Value=true")
 		if f.elb.Enabled(fakeaws.ALBARN) || !f.db.Protection {

@@ -2,7 +2,6 @@ package teardown
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -79,13 +78,7 @@ func TestRunDestroyWithoutTheLoadBalancerIsRefused(t *testing.T) {
 
 func TestFailedDestroyRestoresBothProtections(t *testing.T) {
 	f := startFakeAWS(t)
-	f.runner.Exec = func(context.Context, []string) error { return errors.New("exit status 1") }
-	cfg := runDestroyConfig()
-	_, err := f.runner.Run(context.Background(), cfg)
-	if err == nil {
-		t.Fatal("failed destroy reported success")
-	}
-	assertContainsAll(t, "error", err.Error(), "exit status 1",
+	assertContainsAll(t, "error", f.failDestroy(t, nil), "exit status 1",
 		"table "+testTable+": exists with its data as it was; deletion protection restored (ON)",
 		"load balancer "+fakeaws.ALBARN+": deletion protection restored (ON)",
 		"what to do: fix the cause above and run `", "--run-destroy`")
@@ -99,18 +92,12 @@ func TestFailedDestroyRestoresBothProtections(t *testing.T) {
 
 func TestFailedDestroyAfterTheTableWasDeletedSaysSoAndDoesNotRecreate(t *testing.T) {
 	f := startFakeAWS(t)
-	f.runner.Exec = func(context.Context, []string) error {
+	msg := f.failDestroy(t, func() {
 		// Terraform deleted the table (and the load balancer) before
 		// failing on something else.
 		f.db.TableMissing = true
 		f.elb.Forget(fakeaws.ALBARN)
-		return errors.New("exit status 1")
-	}
-	_, err := f.runner.Run(context.Background(), runDestroyConfig())
-	if err == nil {
-		t.Fatal("failed destroy reported success")
-	}
-	msg := err.Error()
+	})
 	assertContainsAll(t, "error", msg,
 		"table "+testTable+": DELETED by the destroy", "verified export s3://"+testBucket+"/", "PITR system backup",
 		"load balancer "+fakeaws.ALBARN+": already destroyed",

@@ -22,6 +22,7 @@ import (
 
 	"github.com/docmeta/docmeta/internal/loadgen"
 	"github.com/docmeta/docmeta/internal/serverproc"
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // hostileReadTimeout is the server's read timeout in these tests: short, so
@@ -140,12 +141,7 @@ func TestOverLimitBodyIsRefusedWithoutReadingIt(t *testing.T) {
 
 	t.Run("content-length", func(t *testing.T) {
 		up := loadgen.Upload{Host: addr, APIKey: apiKey, Filename: "huge.bin"}
-		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		_ = c.SetDeadline(time.Now().Add(time.Minute))
+		c := testenv.Dial(t, addr, time.Minute)
 		// The head announces 1 GiB; not one byte of the body is sent.
 		if _, err := c.Write(append(up.Header(up.BodyLen(1<<30)), up.MultipartHead()...)); err != nil {
 			t.Fatal(err)
@@ -161,12 +157,7 @@ func TestOverLimitBodyIsRefusedWithoutReadingIt(t *testing.T) {
 
 	t.Run("chunked", func(t *testing.T) {
 		const body = 256 << 20
-		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		_ = c.SetDeadline(time.Now().Add(time.Minute))
+		c := testenv.Dial(t, addr, time.Minute)
 		up := loadgen.Upload{Host: addr, APIKey: apiKey, Filename: "huge.bin"}
 		hdr := bytes.Replace(up.Header(0), []byte("Content-Length: 0\r\n"), []byte("Transfer-Encoding: chunked\r\n"), 1)
 		if _, err := c.Write(hdr); err != nil {
@@ -371,14 +362,7 @@ func isJSONError(body []byte, code string) bool {
 func TestHostileRequestsOfTheAbuseReview(t *testing.T) {
 	srv := startServer(t, boltEnv(t)...)
 	addr := srv.Addr()
-	dial := func() net.Conn {
-		c, err := net.DialTimeout("tcp", addr, 10*time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = c.SetDeadline(time.Now().Add(time.Minute))
-		return c
-	}
+	dial := func() net.Conn { return testenv.Dial(t, addr, time.Minute) }
 	mp := "multipart/form-data; boundary=" + loadgen.Boundary
 	for _, tc := range []struct {
 		name, auth string

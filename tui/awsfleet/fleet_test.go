@@ -11,12 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
+	"github.com/docmeta/docmeta/internal/testenv"
 	"github.com/docmeta/docmeta/tui"
 )
 
@@ -200,15 +199,8 @@ func newSource(t *testing.T, tg string) (*Source, *fakeAWS) {
 	fake := &fakeAWS{forms: map[string]url.Values{}, failWith: map[string][2]string{}}
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	cfg := aws.Config{
-		Region:           "us-east-1",
-		Credentials:      credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-		RetryMaxAttempts: 1, // failures are asserted, not retried with back-off
-	}
-	asg := autoscaling.NewFromConfig(cfg, func(o *autoscaling.Options) { o.BaseEndpoint = aws.String(srv.URL) })
-	elb := elbv2.NewFromConfig(cfg, func(o *elbv2.Options) { o.BaseEndpoint = aws.String(srv.URL) })
-	ec2c := ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.BaseEndpoint = aws.String(srv.URL) })
-	return New(asg, elb, ec2c, "docmeta-dev-asg", tg), fake
+	cfg := testenv.FakeAWSConfig(srv.URL)
+	return New(autoscaling.NewFromConfig(cfg), elbv2.NewFromConfig(cfg), ec2.NewFromConfig(cfg), "docmeta-dev-asg", tg), fake
 }
 
 func TestFleetJoinsGroupRefreshAndTargetHealth(t *testing.T) {
@@ -296,8 +288,7 @@ func TestFleetUnreachableEndpoint(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	dead := srv.URL
 	srv.Close()
-	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""), RetryMaxAttempts: 1}
-	src.asg = autoscaling.NewFromConfig(cfg, func(o *autoscaling.Options) { o.BaseEndpoint = aws.String(dead) })
+	src.asg = autoscaling.NewFromConfig(testenv.FakeAWSConfig(dead))
 	_, err := src.Fleet(context.Background())
 	if tui.ProblemOf(err) != tui.ProblemUnreachable || !strings.Contains(err.Error(), "AWS_ENDPOINT_URL_") {
 		t.Errorf("got %v (%v)", err, tui.ProblemOf(err))
@@ -314,9 +305,8 @@ func TestFleetGroupMissing(t *testing.T) {
 		fake.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""), RetryMaxAttempts: 1}
-	src := New(autoscaling.NewFromConfig(cfg, func(o *autoscaling.Options) { o.BaseEndpoint = aws.String(srv.URL) }),
-		elbv2.NewFromConfig(cfg, func(o *elbv2.Options) { o.BaseEndpoint = aws.String(srv.URL) }), nil, "gone", "")
+	cfg := testenv.FakeAWSConfig(srv.URL)
+	src := New(autoscaling.NewFromConfig(cfg), elbv2.NewFromConfig(cfg), nil, "gone", "")
 	_, err := src.Fleet(context.Background())
 	if tui.ProblemOf(err) != tui.ProblemNotFound || !strings.Contains(err.Error(), `"gone" not found`) {
 		t.Errorf("got %v", err)

@@ -12,12 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/smithy-go/encoding/cbor"
 
+	"github.com/docmeta/docmeta/internal/testenv"
 	"github.com/docmeta/docmeta/tui"
 )
 
@@ -152,9 +151,9 @@ func newSource(t *testing.T, fake *fakeAWS, cfg Config) *Source {
 	t.Helper()
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	awsCfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""), RetryMaxAttempts: 1}
-	cw := cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) { o.BaseEndpoint = aws.String(srv.URL) })
-	asg := autoscaling.NewFromConfig(awsCfg, func(o *autoscaling.Options) { o.BaseEndpoint = aws.String(srv.URL) })
+	awsCfg := testenv.FakeAWSConfig(srv.URL)
+	cw := cloudwatch.NewFromConfig(awsCfg)
+	asg := autoscaling.NewFromConfig(awsCfg)
 	cfg.Now = func() time.Time { return now }
 	return New(cw, asg, cfg)
 }

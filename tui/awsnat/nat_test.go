@@ -12,11 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/smithy-go/encoding/cbor"
 
+	"github.com/docmeta/docmeta/internal/testenv"
 	"github.com/docmeta/docmeta/tui"
 )
 
@@ -106,12 +105,7 @@ func newSource(t *testing.T, fake *fakeCloudWatch) *Source {
 	t.Helper()
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	cw := cloudwatch.NewFromConfig(aws.Config{
-		Region:           "us-east-1",
-		Credentials:      credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-		RetryMaxAttempts: 1,
-	}, func(o *cloudwatch.Options) { o.BaseEndpoint = aws.String(srv.URL) })
-	return New(cw)
+	return New(cloudwatch.NewFromConfig(testenv.FakeAWSConfig(srv.URL)))
 }
 
 func day(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }

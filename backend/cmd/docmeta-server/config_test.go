@@ -7,37 +7,33 @@ import (
 	"testing"
 
 	"github.com/docmeta/docmeta/backend/dynamo"
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
-// TestConfigurationDocListsEverySetting keeps docs/CONFIGURATION.md in step
-// with the settings table: every flag and variable must be documented.
-func TestConfigurationDocListsEverySetting(t *testing.T) {
-	b, err := os.ReadFile("../../../docs/CONFIGURATION.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(b)
-	for _, s := range settings {
-		if !strings.Contains(doc, "| `-"+s.flag+"` | `"+s.env+"` |") {
-			t.Errorf("docs/CONFIGURATION.md has no table row for -%s / %s", s.flag, s.env)
+// TestDocsListEverySetting keeps docs/CONFIGURATION.md (flag first) and the
+// README's configuration table (variable first) in step with the settings
+// table: every flag and variable must have its row.
+func TestDocsListEverySetting(t *testing.T) {
+	for _, doc := range []struct {
+		path string
+		row  func(setting) string // "" when the document need not list s
+	}{
+		{"docs/CONFIGURATION.md", func(s setting) string { return "| `-" + s.flag + "` | `" + s.env + "` |" }},
+		{"README.md", func(s setting) string {
+			if s.env == "" {
+				return ""
+			}
+			return "| `" + s.env + "` | `-" + s.flag + "` |"
+		}},
+	} {
+		b, err := os.ReadFile("../../../" + doc.path)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-}
-
-// TestReadmeListsEverySetting keeps the README's configuration table (variable
-// first, then flag) in step with the settings too.
-func TestReadmeListsEverySetting(t *testing.T) {
-	b, err := os.ReadFile("../../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(b)
-	for _, s := range settings {
-		if s.env == "" {
-			continue
-		}
-		if !strings.Contains(doc, "| `"+s.env+"` | `-"+s.flag+"` |") {
-			t.Errorf("README.md has no configuration row for %s / -%s", s.env, s.flag)
+		for _, s := range settings {
+			if row := doc.row(s); row != "" && !strings.Contains(string(b), row) {
+				t.Errorf("%s has no configuration row %s", doc.path, row)
+			}
 		}
 	}
 }
@@ -69,12 +65,7 @@ func TestLoopbackAddresses(t *testing.T) {
 // guard stops the start with a line naming the fix.
 func TestMinUploadRate(t *testing.T) {
 	parse := func(args []string, v string) (config, error) {
-		return parseConfig(args, func(k string) string {
-			if k == "DOCMETA_MIN_UPLOAD_RATE" {
-				return v
-			}
-			return ""
-		}, io.Discard)
+		return parseConfig(args, testenv.Getenv(map[string]string{"DOCMETA_MIN_UPLOAD_RATE": v}), io.Discard)
 	}
 	for _, tc := range []struct {
 		args []string
@@ -98,12 +89,7 @@ func TestMinUploadRate(t *testing.T) {
 // a count the store cannot use stops the start naming the fix.
 func TestListingShards(t *testing.T) {
 	parse := func(v string) (config, error) {
-		return parseConfig(nil, func(k string) string {
-			if k == "DOCMETA_LISTING_SHARDS" {
-				return v
-			}
-			return ""
-		}, io.Discard)
+		return parseConfig(nil, testenv.Getenv(map[string]string{"DOCMETA_LISTING_SHARDS": v}), io.Discard)
 	}
 	for env, want := range map[string]int{"": dynamo.DefaultListingShards, "1": 1, "16": 16, "3": 3} {
 		c, err := parse(env)

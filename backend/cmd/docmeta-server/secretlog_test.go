@@ -2,13 +2,13 @@ package main
 
 import (
 	"bufio"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 // TestRejectedHeadsLeaveNoSecretInLogs sends request heads that fasthttp
@@ -63,12 +63,7 @@ func TestRejectedHeadsLeaveNoSecretInLogs(t *testing.T) {
 // answer.
 func rawStatus(t *testing.T, addr, head string) int {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", addr, testTimeout)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(testTimeout))
+	c := testenv.Dial(t, addr, testTimeout)
 	if _, err := c.Write([]byte(head)); err != nil {
 		t.Fatal(err)
 	}

@@ -79,20 +79,25 @@ func TestAPIKeysFromSSM(t *testing.T) {
 	}
 }
 
-func TestSSMParameterMissingFailsFast(t *testing.T) {
-	_, url := startFakeSSM(t, map[string]string{})
-	msg := runError(t, env(t, map[string]string{
-		"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_SSM": url, "DOCMETA_API_KEYS_SSM_PARAMETER": "/docmeta/missing",
-	}))
-	checkMessage(t, msg, "DOCMETA_API_KEYS_SSM_PARAMETER=/docmeta/missing", "create it")
-}
-
-func TestSSMParameterEmptyFailsFast(t *testing.T) {
-	_, url := startFakeSSM(t, map[string]string{"/docmeta/empty": " , "})
-	msg := runError(t, env(t, map[string]string{
-		"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_SSM": url, "DOCMETA_API_KEYS_SSM_PARAMETER": "/docmeta/empty",
-	}))
-	checkMessage(t, msg, "DOCMETA_API_KEYS_SSM_PARAMETER=/docmeta/empty", "no keys")
+// TestSSMParameterUnusableFailsFast: a parameter that is missing, or holds
+// no key, stops the start with a line naming it and the fix.
+func TestSSMParameterUnusableFailsFast(t *testing.T) {
+	for _, tc := range []struct {
+		name, param string
+		stored      map[string]string
+		fix         string
+	}{
+		{"missing", "/docmeta/missing", map[string]string{}, "create it"},
+		{"empty", "/docmeta/empty", map[string]string{"/docmeta/empty": " , "}, "no keys"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, url := startFakeSSM(t, tc.stored)
+			msg := runError(t, env(t, map[string]string{
+				"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_SSM": url, "DOCMETA_API_KEYS_SSM_PARAMETER": tc.param,
+			}))
+			checkMessage(t, msg, "DOCMETA_API_KEYS_SSM_PARAMETER="+tc.param, tc.fix)
+		})
+	}
 }
 
 // TestSSMUsesProfileAndEndpointFromGetenv: the profile and endpoint come
@@ -122,11 +127,7 @@ func TestSSMUsesProfileAndEndpointFromGetenv(t *testing.T) {
 // configuration the client uses AWS's, not one from the process
 // environment.
 func TestSSMClientIgnoresProcessEndpoint(t *testing.T) {
-	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9/from-process-env")
-	t.Setenv("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:9/from-process-env-ssm")
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	testenv.DecoyAWSEndpoints(t, "SSM")
 	c := config{Region: "eu-west-1", APIKeysSSMParam: "/docmeta/api-keys"}
 	awsCfg, err := loadAWS(t.Context(), c)
 	if err != nil {

@@ -10,17 +10,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/docmeta/docmeta/internal/testenv"
 )
 
 func dial(t *testing.T, s *server) *net.TCPConn {
 	t.Helper()
-	c, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	c.SetDeadline(time.Now().Add(testTimeout))
-	return c.(*net.TCPConn)
+	return testenv.Dial(t, strings.TrimPrefix(s.url, "http://"), testTimeout).(*net.TCPConn)
 }
 
 const uploadHead = "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: %d\r\n\r\n"

@@ -51,13 +51,7 @@ func (f *ELBv2) Forget(arn string) {
 func (f *ELBv2) Called(action string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	n := 0
-	for _, c := range f.Calls {
-		if c == action {
-			n++
-		}
-	}
-	return n
+	return countOf(f.Calls, action)
 }
 
 const elbNamespace = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"

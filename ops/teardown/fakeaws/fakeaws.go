@@ -15,9 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
 const (
@@ -83,8 +80,13 @@ func NewDynamoDB() *DynamoDB {
 func (f *DynamoDB) Called(op string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	return countOf(f.Calls, op)
+}
+
+// countOf counts the entries of calls equal to op.
+func countOf(calls []string, op string) int {
 	n := 0
-	for _, c := range f.Calls {
+	for _, c := range calls {
 		if c == op {
 			n++
 		}
@@ -304,10 +306,4 @@ func Start(tb testing.TB) *Servers {
 	tb.Cleanup(lb.Close)
 	s.DynamoDBURL, s.S3URL, s.ELBv2URL = db.URL, st.URL, lb.URL
 	return s
-}
-
-// ClientConfig is an aws.Config with static test credentials and no
-// retries, for clients pointed at the fakes.
-func ClientConfig() aws.Config {
-	return aws.Config{Region: Region, Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""), RetryMaxAttempts: 1}
 }
