@@ -104,7 +104,9 @@ type Store interface {
 	Put(ctx context.Context, doc Document) error
 	// Get returns one document, or ENOTFOUND.
 	Get(ctx context.Context, id string) (Document, error)
-	// List returns documents newest first (by UploadedAt, then ID).
+	// List returns documents newest first (by UploadedAt, then ID). A store
+	// may bound the work of one call and return a short page, even an
+	// empty one, with a NextCursor that resumes exactly there.
 	List(ctx context.Context, opts ListOptions) (Page, error)
 	// Close releases the store's resources.
 	Close() error
@@ -141,6 +143,7 @@ func (o *ListOptions) Validate() error {
 // Page is one page of a listing.
 type Page struct {
 	Documents []Document `json:"documents"`
-	// NextCursor fetches the following page; "" when there is none.
+	// NextCursor fetches the following page; "" when there is none. Only
+	// an empty NextCursor ends a listing, not a short page.
 	NextCursor string `json:"next_cursor,omitempty"`
 }

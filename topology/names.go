@@ -70,7 +70,8 @@ func (c Config) StateKey(stack string) string {
 
 // The DynamoDB table schema of the data model (docs/ARCHITECTURE.md): items
 // keyed by id, listed newest first through a GSI keyed by the upload-day
-// bucket ("DOCS#yyyy-mm-dd") and sorted by "uploaded_at#id".
+// bucket and listing shard ("DOCS#yyyy-mm-dd#k", backend/dynamo/shards.go)
+// and sorted by "uploaded_at#id".
 const (
 	TableHashKey     = "id"
 	ListingIndexName = "by-day"

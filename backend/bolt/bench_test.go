@@ -17,3 +17,16 @@ func BenchmarkPutParallel(b *testing.B) {
 	defer s.Close()
 	storetest.BenchmarkPutParallel(b, s)
 }
+
+// BenchmarkPutSerial measures one writer's Put latency (one client
+// uploading files one at a time): each Put is a commit of its own, so this
+// is about one fsync:
+// go test -run '^$' -bench PutSerial ./backend/bolt/
+func BenchmarkPutSerial(b *testing.B) {
+	s, err := Open(b.TempDir() + "/docmeta.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchmarkPutSerial(b, s)
+}

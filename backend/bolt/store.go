@@ -31,23 +31,14 @@ var (
 	byTimeBucket = []byte("by_time")
 )
 
-// Group-commit tuning. Every Put waits for an fsync; db.Batch lets the
-// concurrent Puts that arrive while one commit is syncing share the next
-// one. A short delay gathers a batch without adding much latency (the fsync
-// dominates), and the size cap triggers a commit at once when many clients
-// are waiting, e.g. 64 concurrent uploads.
-const (
-	maxBatchDelay = 2 * time.Millisecond
-	maxBatchSize  = 64
-)
-
 // lockTimeout bounds the wait for bbolt's exclusive file lock, so a second
 // server on the same data directory fails at start instead of hanging.
 const lockTimeout = time.Second
 
 // Store is a backend.Store on one bbolt file. It is safe for concurrent use.
 type Store struct {
-	db *bbolt.DB
+	db      *bbolt.DB
+	commits *groupCommit
 }
 
 var _ backend.Store = (*Store)(nil)
@@ -77,8 +68,6 @@ func Open(path string) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("bolt store: cannot open %s (check DOCMETA_DATA_DIR; the file may be damaged or not a docmeta store): %w", path, err)
 	}
-	db.MaxBatchDelay = maxBatchDelay
-	db.MaxBatchSize = maxBatchSize
 	err = db.Update(func(tx *bbolt.Tx) error {
 		for _, name := range [][]byte{docsBucket, byTimeBucket} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -91,11 +80,13 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("bolt store: cannot initialise %s (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, commits: newGroupCommit(db)}, nil
 }
 
-// Close closes the file. Puts still waiting in a batch complete first.
+// Close closes the file. Puts already queued for a commit complete first;
+// later ones fail.
 func (s *Store) Close() error {
+	s.commits.close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("bolt store: close: %w", err)
 	}
@@ -106,11 +97,12 @@ func (s *Store) Close() error {
 //
 // If ctx ends while the write waits for its batch to commit (a stalled or
 // very slow disk), Put returns EUNAVAILABLE at once instead of holding the
-// request. The write is not withdrawn: bbolt cannot cancel a queued batch
-// function, so it may still commit later. An upload that was not
-// acknowledged may therefore exist in the store; that is allowed (the rule
-// is never a 201 without a stored item, not the converse), and its ID was
-// never given to the client, so a retry stores a second, distinct item.
+// request. The write is not withdrawn: it stays queued (a transaction
+// under way cannot be cancelled either), so it may still commit later. An
+// upload that was not acknowledged may therefore exist in the store; that
+// is allowed (the rule is never a 201 without a stored item, not the
+// converse), and its ID was never given to the client, so a retry stores a
+// second, distinct item.
 func (s *Store) Put(ctx context.Context, doc backend.Document) error {
 	if err := ctx.Err(); err != nil {
 		return backend.WrapError(backend.EUNAVAILABLE, "request cancelled before the document was stored", err)
@@ -128,38 +120,13 @@ func (s *Store) Put(ctx context.Context, doc backend.Document) error {
 	id := []byte(doc.ID)
 	timeKey := sortKey(doc.UploadedAtString(), doc.ID)
 
-	// The duplicate is reported through this variable, not as the batch
-	// function's error: an error would roll back the whole group commit
-	// and make bbolt re-run every other Put of the batch, then this one
-	// alone. bbolt may still call fn more than once (when another function
-	// of the batch fails), so fn assigns conflict on every run and each
-	// run sees only the state of its own transaction.
-	// The batch runs in its own goroutine so that Put can stop waiting for
-	// it; the channel is buffered so that goroutine never blocks on a Put
-	// that has gone.
-	type result struct {
-		conflict bool
-		err      error
-	}
-	done := make(chan result, 1)
-	go func() {
-		var conflict bool
-		err := s.db.Batch(func(tx *bbolt.Tx) error {
-			docs := tx.Bucket(docsBucket)
-			conflict = docs.Get(id) != nil
-			if conflict {
-				return nil
-			}
-			if err := docs.Put(id, value); err != nil {
-				return err
-			}
-			return tx.Bucket(byTimeBucket).Put(timeKey, nil)
-		})
-		done <- result{conflict, err}
-	}()
-	var r result
+	// The write is queued for the next group commit (groupcommit.go);
+	// Put waits for its fsync or for ctx, whichever comes first.
+	w := &pendingWrite{id: id, value: value, timeKey: timeKey, done: make(chan writeResult, 1)}
+	s.commits.submit(w)
+	var r writeResult
 	select {
-	case r = <-done:
+	case r = <-w.done:
 	case <-ctx.Done():
 		return backend.WrapError(backend.EUNAVAILABLE,
 			"the store did not commit the document in time (disk stalled or overloaded); retry later", ctx.Err())

@@ -34,6 +34,10 @@ type Config struct {
 	// Profile names a profile of the shared config and credentials files
 	// (AWS_PROFILE). Empty leaves the choice to the SDK's default chain.
 	Profile string
+	// ListingShards is how many index partitions each day's new documents
+	// spread over (DOCMETA_LISTING_SHARDS; see shards.go). 0 means
+	// DefaultListingShards.
+	ListingShards int
 	// AWS, when set, is the process's configuration, loaded once from
 	// AWSSettings (plus its other services' endpoints) and shared by all
 	// its clients; nil loads one for this store alone.
@@ -67,6 +71,13 @@ const OpenTimeout = 3 * time.Second
 // Open connects to the configured table and checks, with DescribeTable,
 // that it exists and has the listing index. Every error names what to fix.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
+	shards := cfg.ListingShards
+	if shards == 0 {
+		shards = DefaultListingShards
+	}
+	if err := CheckListingShards(shards); err != nil {
+		return nil, fmt.Errorf("dynamodb store: %w", err)
+	}
 	client, err := newClient(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -87,7 +98,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("dynamodb store: table %q has no global secondary index %q (partition key %q, sort key %q) needed for listing: is DOCMETA_TABLE the docmeta table?",
 			cfg.Table, IndexName, attrDay, attrSortKey)
 	}
-	return New(client, cfg.Table), nil
+	return New(client, cfg.Table, WithListingShards(shards)), nil
 }
 
 // CreateTable creates the docmeta table with its listing index, on-demand

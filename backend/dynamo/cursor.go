@@ -3,21 +3,36 @@ package dynamo
 import (
 	"encoding/base64"
 	"encoding/json"
+	"time"
 
 	"github.com/docmeta/docmeta/backend"
 )
 
 // position is where the next page starts: just below the last document of
-// the previous page in the listing order. Its day selects the index
-// partition to resume in and its sort key the point within that day; older
-// days are read from their newest document. A position, unlike DynamoDB's
-// LastEvaluatedKey of some Query, is independent of how the page was read.
+// the previous page in the listing order. Its day selects the day to resume
+// in and its sort key the point within each of that day's index partitions
+// (they share the order, so one position fits them all); older days are
+// read from their newest document. A position, unlike DynamoDB's
+// LastEvaluatedKey of some Query, is independent of how the page was read,
+// and of the shard counts in use.
+//
+// A position is either after a document (UploadedAt and ID) or after a
+// whole day (Before): a listing that spent its query budget right after
+// finishing a day resumes with the days before it.
 type position struct {
-	UploadedAt string `json:"t"` // backend.TimeLayout
-	ID         string `json:"i"`
+	UploadedAt string `json:"t,omitempty"` // backend.TimeLayout
+	ID         string `json:"i,omitempty"`
+	Before     string `json:"b,omitempty"` // yyyy-mm-dd
 }
 
-func (p position) day() string     { return dayKey(p.UploadedAt) }
+// day is the register key of the position's day.
+func (p position) day() string {
+	if p.Before != "" {
+		return dayKeyPrefix + p.Before
+	}
+	return dayKey(p.UploadedAt)
+}
+
 func (p position) sortKey() string { return sortKey(p.UploadedAt, p.ID) }
 
 // encode returns the opaque cursor: base64url JSON, so clients treat it as
@@ -41,7 +56,17 @@ func decodeCursor(s string) (position, error) {
 		return position{}, invalid
 	}
 	var p position
-	if err := json.Unmarshal(raw, &p); err != nil || !backend.ValidID(p.ID) || p.encode() != s {
+	if err := json.Unmarshal(raw, &p); err != nil || p.encode() != s {
+		return position{}, invalid
+	}
+	if p.Before != "" {
+		d, err := time.Parse(time.DateOnly, p.Before)
+		if err != nil || d.Format(time.DateOnly) != p.Before || p.ID != "" || p.UploadedAt != "" {
+			return position{}, invalid
+		}
+		return p, nil
+	}
+	if !backend.ValidID(p.ID) {
 		return position{}, invalid
 	}
 	t, err := backend.ParseTime(p.UploadedAt)

@@ -38,7 +38,7 @@ func TestCursorRoundTripAndDamage(t *testing.T) {
 func TestDayKeyIsTheUTCDay(t *testing.T) {
 	// 01:30 in UTC+5 is the previous day in UTC.
 	at := time.Date(2026, 11, 28, 1, 30, 0, 0, time.FixedZone("UTC+5", 5*3600))
-	item := marshalDoc(backend.Document{ID: "x", UploadedAt: at})
+	item := marshalDoc(backend.Document{ID: "x", UploadedAt: at}, 1)
 	if got := item[attrDay].(*types.AttributeValueMemberS).Value; got != "DOCS#2026-11-27" {
 		t.Fatalf("day = %q, want DOCS#2026-11-27", got)
 	}
@@ -72,6 +72,38 @@ func TestClassify(t *testing.T) {
 		}
 		if !errors.Is(err, tc.err) {
 			t.Errorf("classify(%v) lost the cause", tc.err)
+		}
+	}
+}
+
+// TestDayEndCursor: the cursor of a listing that stopped after a whole day
+// resumes with the days before it, and only its exact form is accepted.
+func TestDayEndCursor(t *testing.T) {
+	c := position{Before: "2026-11-27"}.encode()
+	p, err := decodeCursor(c)
+	if err != nil || p.Before != "2026-11-27" || p.day() != "DOCS#2026-11-27" {
+		t.Fatalf("decodeCursor(day end) = %+v, %v", p, err)
+	}
+	for _, bad := range []position{
+		{Before: "2026-11-31"},
+		{Before: "2026-1-27"},
+		{Before: "2026-11-27", ID: "01a21bdb-d541-7346-abce-c63282229269"},
+		{Before: "2026-11-27", UploadedAt: "2026-11-27T23:59:59.999999Z"},
+		{UploadedAt: "2026-11-27T23:59:59.999999Z"},
+	} {
+		if _, err := decodeCursor(bad.encode()); backend.ErrorCode(err) != backend.EINVALID {
+			t.Errorf("cursor %+v accepted (err %v)", bad, err)
+		}
+	}
+}
+
+func TestPerPartLimit(t *testing.T) {
+	for _, c := range []struct{ remaining, n, want int }{
+		// mean + 3 standard deviations of the binomial share, + 2
+		{51, 1, 51}, {51, 8, 16}, {2, 8, 2}, {1001, 8, 159}, {1001, 3, 381}, {5, 2, 5},
+	} {
+		if got := perPartLimit(c.remaining, c.n); int(got) != c.want {
+			t.Errorf("perPartLimit(%d, %d) = %d, want %d", c.remaining, c.n, got, c.want)
 		}
 	}
 }

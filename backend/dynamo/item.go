@@ -9,14 +9,21 @@ import (
 	"github.com/docmeta/docmeta/backend"
 )
 
-// dayKey is the by-day partition key of a document uploaded at uploadedAt
-// (a backend.TimeLayout string, whose first ten bytes are the UTC date).
-func dayKey(uploadedAt string) string { return "DOCS#" + uploadedAt[:10] }
+// dayKeyPrefix starts every day key.
+const dayKeyPrefix = "DOCS#"
+
+// dayKey is the day of a document uploaded at uploadedAt (a
+// backend.TimeLayout string, whose first ten bytes are the UTC date):
+// "DOCS#yyyy-mm-dd", the register's sort key and, unsharded, the by-day
+// partition key (see partitionKey).
+func dayKey(uploadedAt string) string { return dayKeyPrefix + uploadedAt[:10] }
 
 // sortKey is the by-day sort key: "<uploaded_at>#<id>".
 func sortKey(uploadedAt, id string) string { return uploadedAt + "#" + id }
 
-func marshalDoc(d backend.Document) map[string]types.AttributeValue {
+// marshalDoc is the table item of d, in its day's partition for a writer
+// using shards listing shards.
+func marshalDoc(d backend.Document, shards int) map[string]types.AttributeValue {
 	at := d.UploadedAtString()
 	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 	return map[string]types.AttributeValue{
@@ -27,7 +34,7 @@ func marshalDoc(d backend.Document) map[string]types.AttributeValue {
 		attrSHA256:              s(d.SHA256),
 		attrContentType:         s(d.ContentType),
 		attrDeclaredContentType: s(d.DeclaredContentType),
-		attrDay:                 s(dayKey(at)),
+		attrDay:                 s(partitionKey(dayKey(at), d.ID, shards)),
 		attrSortKey:             s(sortKey(at, d.ID)),
 	}
 }

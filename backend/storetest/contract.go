@@ -55,7 +55,7 @@ func testPutGetRoundTrip(t *testing.T, s backend.Store) {
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
-	requireIDs(t, "List", ids(page.Documents), newestFirst(docs))
+	RequireIDs(t, "List", ids(page.Documents), NewestFirst(docs))
 	for _, got := range page.Documents {
 		want, _ := s.Get(ctx, got.ID)
 		if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -83,7 +83,7 @@ func testDuplicateIDConflicts(t *testing.T, s backend.Store) {
 	if got.Filename != doc.Filename || got.SizeBytes != doc.SizeBytes {
 		t.Fatalf("the conflicting Put overwrote the document: got %+v, want %+v", got, doc)
 	}
-	requireIDs(t, "List after conflict", ids(listAll(t, s, 10)), []string{doc.ID})
+	RequireIDs(t, "List after conflict", ids(listAll(t, s, 10)), []string{doc.ID})
 }
 
 func testGetMissing(t *testing.T, s backend.Store) {
@@ -122,14 +122,7 @@ func testListNewestFirstAcrossDays(t *testing.T, s backend.Store) {
 	}
 	putAll(t, s, docs)
 
-	page, err := s.List(context.Background(), backend.ListOptions{Limit: backend.MaxListLimit})
-	if err != nil {
-		t.Fatalf("List: %v", err)
-	}
-	requireIDs(t, "List(limit=max)", ids(page.Documents), newestFirst(docs))
-	if page.NextCursor != "" {
-		t.Fatalf("a page holding every document has next cursor %q", page.NextCursor)
-	}
+	RequireIDs(t, "List(limit=max)", ids(listAll(t, s, backend.MaxListLimit)), NewestFirst(docs))
 }
 
 func testListOrdersByTimeThenID(t *testing.T, s backend.Store) {
@@ -142,8 +135,8 @@ func testListOrdersByTimeThenID(t *testing.T, s backend.Store) {
 	b.UploadedAt = c.UploadedAt                     // a tie broken by ID
 	docs := []backend.Document{a, b, c, d}
 	putAll(t, s, docs)
-	requireIDs(t, "List", ids(listAll(t, s, 10)), newestFirst(docs))
-	requireIDs(t, "List page by page", ids(listAll(t, s, 1)), newestFirst(docs))
+	RequireIDs(t, "List", ids(listAll(t, s, 10)), NewestFirst(docs))
+	RequireIDs(t, "List page by page", ids(listAll(t, s, 1)), NewestFirst(docs))
 }
 
 func testPaging(t *testing.T, s backend.Store) {
@@ -153,10 +146,10 @@ func testPaging(t *testing.T, s backend.Store) {
 		docs = append(docs, newDoc(gen, i))
 	}
 	putAll(t, s, docs)
-	want := newestFirst(docs)
+	want := NewestFirst(docs)
 	for _, limit := range []int{1, 7, 10, 50, 137, 138, backend.MaxListLimit} {
 		got := ids(listAll(t, s, limit))
-		requireIDs(t, fmt.Sprintf("pages of %d", limit), got, want)
+		RequireIDs(t, fmt.Sprintf("pages of %d", limit), got, want)
 	}
 }
 
@@ -191,7 +184,7 @@ func testPagingWithConcurrentInserts(t *testing.T, s backend.Store) {
 		got = append(got, ids(page.Documents)...)
 		cursor = page.NextCursor
 	}
-	requireIDs(t, "pages around inserts", got, newestFirst(docs))
+	RequireIDs(t, "pages around inserts", got, NewestFirst(docs))
 }
 
 func testLimitValidation(t *testing.T, s backend.Store) {
@@ -211,7 +204,7 @@ func testLimitValidation(t *testing.T, s backend.Store) {
 	if err != nil {
 		t.Fatalf("List(limit=0): %v", err)
 	}
-	requireIDs(t, "List(limit=0) uses the default limit", ids(page.Documents), newestFirst(docs)[:backend.DefaultListLimit])
+	RequireIDs(t, "List(limit=0) uses the default limit", ids(page.Documents), NewestFirst(docs)[:backend.DefaultListLimit])
 	if page.NextCursor == "" {
 		t.Fatal("List(limit=0) over more than the default has no next cursor")
 	}
@@ -276,8 +269,8 @@ func testConcurrentPuts(t *testing.T, s backend.Store) {
 	if len(errs) > 0 {
 		t.Fatalf("%d of %d concurrent Puts failed, first: %v", len(errs), clients*perClient, errs[0])
 	}
-	requireIDs(t, "List after concurrent Puts", ids(listAll(t, s, backend.MaxListLimit)), newestFirst(docs))
-	requireIDs(t, "List after concurrent Puts in pages of 100", ids(listAll(t, s, 100)), newestFirst(docs))
+	RequireIDs(t, "List after concurrent Puts", ids(listAll(t, s, backend.MaxListLimit)), NewestFirst(docs))
+	RequireIDs(t, "List after concurrent Puts in pages of 100", ids(listAll(t, s, 100)), NewestFirst(docs))
 }
 
 // forgedCursor builds a cursor in the form both stores issue (base64url

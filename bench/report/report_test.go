@@ -96,3 +96,51 @@ func TestJSONHasIssueKeysAtTopLevel(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+func TestConcurrencyRowsAreJudgedPerConnectionCount(t *testing.T) {
+	r := full()
+	for _, c := range []struct {
+		conns      int
+		sink, bolt float64
+	}{{1, 10000, 1500}, {4, 20000, 5000}, {16, 30000, 11000}, {64, 30000, 15000}} {
+		r.SetSink(c.conns, c.sink, 0.1, 0.5)
+		r.SetBolt(c.conns, c.bolt, 0.6, 2)
+	}
+	got := map[string]Target{}
+	for _, tg := range r.Targets() {
+		got[tg.Name] = tg
+	}
+	if _, ok := got["bolt vs sink (%)"]; ok {
+		t.Error("headline bolt vs sink target still judged beside the rows")
+	}
+	for name, want := range map[string]struct {
+		value float64
+		met   bool
+	}{"bolt vs sink, 1 conns (%)": {15, true}, "bolt vs sink, 16 conns (%)": {36.7, false}, "bolt vs sink, 64 conns (%)": {50, false}} {
+		tg, ok := got[name]
+		if !ok || tg.Value != want.value || tg.Met != want.met {
+			t.Errorf("target %q = %+v (present %v); want value %v met %v", name, tg, ok, want.value, want.met)
+		}
+	}
+	if _, ok := got["bolt vs sink, 4 conns (%)"]; ok {
+		t.Error("4 connections has no goal but was judged")
+	}
+	var out bytes.Buffer
+	r.PrintTable(&out)
+	if !strings.Contains(out.String(), "connections  sink/s") || !strings.Contains(out.String(), "36.7%") {
+		t.Fatalf("table lacks the concurrency rows:\n%s", out.String())
+	}
+	b, err := r.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Concurrency []ConcurrencyRow `json:"concurrency"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Concurrency) != 4 || doc.Concurrency[0].Connections != 1 || doc.Concurrency[2].BoltVsSinkPercent != 36.7 || doc.Concurrency[2].BoltP99Ms != 2 {
+		t.Fatalf("results.json concurrency rows = %+v", doc.Concurrency)
+	}
+}

@@ -34,5 +34,6 @@ func loadAWS(ctx context.Context, c config) (*aws.Config, error) {
 
 // dynamoConfig is the DynamoDB store's part of the configuration.
 func (c config) dynamoConfig() dynamo.Config {
-	return dynamo.Config{Region: c.Region, Table: c.Table, Endpoint: c.DynamoEndpoint, Profile: c.Profile}
+	return dynamo.Config{Region: c.Region, Table: c.Table, Endpoint: c.DynamoEndpoint, Profile: c.Profile,
+		ListingShards: c.ListingShards}
 }

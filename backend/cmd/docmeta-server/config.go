@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/docmeta/docmeta/backend"
+	"github.com/docmeta/docmeta/backend/dynamo"
 	"github.com/docmeta/docmeta/backend/httpapi"
 	"github.com/docmeta/docmeta/internal/awsconf"
 )
@@ -25,6 +26,7 @@ type config struct {
 	Region          string
 	Profile         string
 	DynamoEndpoint  string
+	ListingShards   int
 	APIKeys         []string
 	APIKeysSSMParam string
 	SSMEndpoint     string
@@ -118,6 +120,21 @@ var settings = []setting{
 		flag: "dynamodb-endpoint", env: "AWS_ENDPOINT_URL_DYNAMODB",
 		usage: "DynamoDB endpoint override for local emulators, e.g. http://127.0.0.1:4567",
 		parse: endpointInto(func(c *config) *string { return &c.DynamoEndpoint }),
+	},
+	{
+		flag: "listing-shards", env: "DOCMETA_LISTING_SHARDS", def: strconv.Itoa(dynamo.DefaultListingShards),
+		usage: "index partitions each day's documents spread over (store dynamodb); about 1,000 uploads/s fleet-wide per shard; may change at any restart",
+		parse: func(c *config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("not a whole number; use 1 to %d", dynamo.MaxListingShards)
+			}
+			if err := dynamo.CheckListingShards(n); err != nil {
+				return err
+			}
+			c.ListingShards = n
+			return nil
+		},
 	},
 	{
 		flag: "api-keys", env: "DOCMETA_API_KEYS",

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docmeta/docmeta/backend/dynamo"
 	"github.com/docmeta/docmeta/internal/testenv"
 )
 
@@ -80,6 +81,26 @@ func TestMinUploadRate(t *testing.T) {
 		_, err := parse(nil, bad)
 		if err == nil || !strings.Contains(err.Error(), "DOCMETA_MIN_UPLOAD_RATE") || !strings.Contains(err.Error(), "-min-upload-rate") {
 			t.Errorf("DOCMETA_MIN_UPLOAD_RATE=%s: %v; want a refusal naming the variable and the flag", bad, err)
+		}
+	}
+}
+
+// TestListingShards: the default is the store's, the variable sets it, and
+// a count the store cannot use stops the start naming the fix.
+func TestListingShards(t *testing.T) {
+	parse := func(v string) (config, error) {
+		return parseConfig(nil, testenv.Getenv(map[string]string{"DOCMETA_LISTING_SHARDS": v}), io.Discard)
+	}
+	for env, want := range map[string]int{"": dynamo.DefaultListingShards, "1": 1, "16": 16, "3": 3} {
+		c, err := parse(env)
+		if err != nil || c.ListingShards != want {
+			t.Errorf("DOCMETA_LISTING_SHARDS=%q: %d, %v; want %d", env, c.ListingShards, err, want)
+		}
+	}
+	for _, bad := range []string{"0", "17", "-1", "eight"} {
+		_, err := parse(bad)
+		if err == nil || !strings.Contains(err.Error(), "DOCMETA_LISTING_SHARDS") || !strings.Contains(err.Error(), "-listing-shards") || !strings.Contains(err.Error(), "16") {
+			t.Errorf("DOCMETA_LISTING_SHARDS=%s: %v; want a refusal naming the variable, the flag and the range", bad, err)
 		}
 	}
 }

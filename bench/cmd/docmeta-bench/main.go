@@ -17,6 +17,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -41,8 +43,11 @@ type config struct {
 	rounds, largeRuns                  int
 	warmup, duration                   time.Duration
 	phases                             map[string]bool
-	workDir                            string
-	profileDir                         string
+	// sweep is every connection count at which the sink and bolt are
+	// measured, fewest first; it always includes conns.
+	sweep      []int
+	workDir    string
+	profileDir string
 }
 
 var allPhases = []string{"null", "sink", "bolt", "dynamodb", "large", "start"}
@@ -64,12 +69,17 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.warmup, "warmup", time.Second, "unmeasured load before each measured phase")
 	fs.DurationVar(&c.duration, "duration", 5*time.Second, "measured length of each load phase")
 	fs.StringVar(&c.profileDir, "profile", "", "also CPU-profile the handler in-process on each store and write <dir>/<store>.pprof")
+	sweep := fs.String("sweep", "1,4,16", "comma-separated connection counts at which the sink and bolt are also measured (besides -conns); empty for none")
 	phases := fs.String("phases", strings.Join(allPhases, ","), "comma-separated phases to run")
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if err != nil {
 		return c, err
 	}
 	if c.conns < 1 || c.size < 1 || c.largeMiB < 1 || c.starts < 1 || c.rounds < 1 || c.largeRuns < 1 || c.duration <= 0 || c.warmup < 0 {
 		return c, fmt.Errorf("-conns, -size, -large-mib, -starts, -rounds and -duration must be positive")
+	}
+	if c.sweep, err = parseSweep(*sweep, c.conns); err != nil {
+		return c, err
 	}
 	c.phases = map[string]bool{}
 	for _, p := range strings.Split(*phases, ",") {
@@ -98,8 +108,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	res := report.New()
 	res.Machine = machine()
-	fmt.Fprintf(stdout, "docmeta-bench: %s; %d connections, %d-byte files, %s per phase after %s warm-up, %d rounds\n",
-		res.Machine, cfg.conns, cfg.size, cfg.duration, cfg.warmup, cfg.rounds)
+	fmt.Fprintf(stdout, "docmeta-bench: %s; %d connections (sink and bolt also at %v), %d-byte files, %s per phase after %s warm-up, %d rounds\n",
+		res.Machine, cfg.conns, cfg.sweep, cfg.size, cfg.duration, cfg.warmup, cfg.rounds)
 	b := &bench{cfg: cfg, res: res, log: stdout}
 	steps := []struct {
 		name string
@@ -149,6 +159,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%d phase(s) could not run; see FAILED PHASE above", len(res.Failures))
 	}
 	return ctx.Err()
+}
+
+// parseSweep reads -sweep and adds conns: sorted, without duplicates.
+func parseSweep(list string, conns int) ([]int, error) {
+	counts := []int{conns}
+	for _, f := range strings.Split(list, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-sweep %q: %q is not a positive connection count (example: -sweep 1,4,16)", list, f)
+		}
+		counts = append(counts, n)
+	}
+	slices.Sort(counts)
+	return slices.Compact(counts), nil
 }
 
 // machine describes where the numbers were taken.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"io"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -21,6 +23,20 @@ func TestParseDefaultsAndRefusals(t *testing.T) {
 	} {
 		if _, err := parse(args, io.Discard); err == nil {
 			t.Errorf("parse(%v) accepted", args)
+		}
+	}
+	if !slices.Equal(c.sweep, []int{1, 4, 16, 64}) {
+		t.Fatalf("default sweep %v; want the issue's 1, 4, 16, 64 connections", c.sweep)
+	}
+	if c, err := parse([]string{"-conns", "8", "-sweep", "32, 1,8"}, io.Discard); err != nil || !slices.Equal(c.sweep, []int{1, 8, 32}) {
+		t.Fatalf("-conns 8 -sweep '32, 1,8' = %v, %v; want [1 8 32]", c.sweep, err)
+	}
+	if c, err := parse([]string{"-sweep", ""}, io.Discard); err != nil || !slices.Equal(c.sweep, []int{64}) {
+		t.Fatalf("-sweep '' = %v, %v; want only -conns", c.sweep, err)
+	}
+	for _, bad := range []string{"0", "x", "4,-1"} {
+		if _, err := parse([]string{"-sweep", bad}, io.Discard); err == nil || !strings.Contains(err.Error(), "-sweep") {
+			t.Errorf("-sweep %q: err %v; want one naming -sweep", bad, err)
 		}
 	}
 	c, err = parse([]string{"-phases", "sink,large"}, io.Discard)

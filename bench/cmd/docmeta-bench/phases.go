@@ -50,18 +50,18 @@ func (b *bench) uploads(addr string, n int) [][]byte {
 // phase in the report, with the CPU used by the processes in procs (names
 // and pids) and by the generator itself.
 func (b *bench) load(ctx context.Context, name, addr string, procs []string, pids []int) (loadgen.Result, []usage, error) {
-	return b.loadWith(ctx, name, addr, b.uploads(addr, 4096), procs, pids)
+	return b.loadWith(ctx, name, addr, b.cfg.conns, b.uploads(addr, 4096), procs, pids)
 }
 
-// loadWith is load with prebuilt requests.
-func (b *bench) loadWith(ctx context.Context, name, addr string, reqs [][]byte, procs []string, pids []int) (loadgen.Result, []usage, error) {
+// loadWith is load with prebuilt requests over conns connections.
+func (b *bench) loadWith(ctx context.Context, name, addr string, conns int, reqs [][]byte, procs []string, pids []int) (loadgen.Result, []usage, error) {
 	if b.cfg.warmup > 0 {
-		if _, err := loadgen.Run(ctx, loadgen.Config{Addr: addr, Conns: b.cfg.conns, Requests: reqs, Duration: b.cfg.warmup}); err != nil {
+		if _, err := loadgen.Run(ctx, loadgen.Config{Addr: addr, Conns: conns, Requests: reqs, Duration: b.cfg.warmup}); err != nil {
 			return loadgen.Result{}, nil, err
 		}
 	}
 	meter := meterCPU(procs, pids)
-	r, err := loadgen.Run(ctx, loadgen.Config{Addr: addr, Conns: b.cfg.conns, Requests: reqs, Duration: b.cfg.duration})
+	r, err := loadgen.Run(ctx, loadgen.Config{Addr: addr, Conns: conns, Requests: reqs, Duration: b.cfg.duration})
 	if err != nil {
 		return r, nil, err
 	}

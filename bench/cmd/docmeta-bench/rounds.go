@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -19,13 +20,15 @@ import (
 // bolt, dynalite's PutItem ceiling, docmeta on DynamoDB.
 type loadTarget struct {
 	name    string
+	conns   int
 	measure func(ctx context.Context, label string) (loadgen.Result, []usage, error)
 	results []loadgen.Result
 	cpu     [][]usage
 }
 
 // loadPhases starts every process once, then measures the targets in
-// cfg.rounds interleaved rounds (sink, bolt, PutItem, DynamoDB, sink, ...)
+// cfg.rounds interleaved rounds (sink and bolt at each connection count of
+// cfg.sweep, PutItem, DynamoDB, sink, ...)
 // and reports medians. Interleaving puts each ratio's two sides under the
 // same conditions of a machine that may be busy with other work, and the
 // median discards a round spoiled by it.
@@ -44,9 +47,11 @@ func (b *bench) loadPhases(ctx context.Context) error {
 		}
 		closers = append(closers, p.Stop)
 		reqs := b.uploads(p.Addr(), 4096)
-		targets = append(targets, &loadTarget{name: "sink", measure: func(ctx context.Context, label string) (loadgen.Result, []usage, error) {
-			return b.loadWith(ctx, label, p.Addr(), reqs, []string{"sink"}, []int{p.Pid()})
-		}})
+		for _, conns := range b.cfg.sweep {
+			targets = append(targets, &loadTarget{name: "sink", conns: conns, measure: func(ctx context.Context, label string) (loadgen.Result, []usage, error) {
+				return b.loadWith(ctx, label, p.Addr(), conns, reqs, []string{"sink"}, []int{p.Pid()})
+			}})
+		}
 	}
 	if b.cfg.phases["bolt"] {
 		if ms, err := probeFsync(b.cfg.workDir, 50); err == nil {
@@ -60,9 +65,11 @@ func (b *bench) loadPhases(ctx context.Context) error {
 		}
 		closers = append(closers, p.Stop)
 		reqs := b.uploads(p.Addr(), 4096)
-		targets = append(targets, &loadTarget{name: "bolt", measure: func(ctx context.Context, label string) (loadgen.Result, []usage, error) {
-			return b.loadWith(ctx, label, p.Addr(), reqs, []string{"server"}, []int{p.Pid()})
-		}})
+		for _, conns := range b.cfg.sweep {
+			targets = append(targets, &loadTarget{name: "bolt", conns: conns, measure: func(ctx context.Context, label string) (loadgen.Result, []usage, error) {
+				return b.loadWith(ctx, label, p.Addr(), conns, reqs, []string{"server"}, []int{p.Pid()})
+			}})
+		}
 	}
 	if b.cfg.phases["dynamodb"] {
 		// Two fresh in-memory dynalites, one per side, so neither side
@@ -79,7 +86,7 @@ func (b *bench) loadPhases(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		targets = append(targets, &loadTarget{name: "putitem", measure: func(ctx context.Context, label string) (loadgen.Result, []usage, error) {
+		targets = append(targets, &loadTarget{name: "putitem", conns: b.cfg.conns, measure: func(ctx context.Context, label string) (loadgen.Result, []usage, error) {
 			return b.putItems(ctx, label, store, dp.cmd.Process.Pid)
 		}})
 
@@ -100,15 +107,18 @@ func (b *bench) loadPhases(ctx context.Context) error {
 		}
 		closers = append(closers, p.Stop)
 		reqs := b.uploads(p.Addr(), 4096)
-		targets = append(targets, &loadTarget{name: "dynamodb", measure: func(ctx context.Context, label string) (loadgen.Result, []usage, error) {
-			return b.loadWith(ctx, label, p.Addr(), reqs, []string{"server", "dynalite"}, []int{p.Pid(), ds.cmd.Process.Pid})
+		targets = append(targets, &loadTarget{name: "dynamodb", conns: b.cfg.conns, measure: func(ctx context.Context, label string) (loadgen.Result, []usage, error) {
+			return b.loadWith(ctx, label, p.Addr(), b.cfg.conns, reqs, []string{"server", "dynalite"}, []int{p.Pid(), ds.cmd.Process.Pid})
 		}})
 	}
 
+	// Sink and bolt at the same connection count side by side, so each
+	// share's two sides are measured a few seconds apart.
+	sort.SliceStable(targets, func(i, j int) bool { return sweepOrder(targets[i]) < sweepOrder(targets[j]) })
 	labels := map[string]string{"sink": "sink", "bolt": "docmeta bolt", "putitem": "dynalite PutItem (SDK)", "dynamodb": "docmeta dynamodb"}
 	for round := 1; round <= b.cfg.rounds && ctx.Err() == nil; round++ {
 		for _, t := range targets {
-			label := fmt.Sprintf("%s #%d", labels[t.name], round)
+			label := fmt.Sprintf("%s, %d conns #%d", labels[t.name], t.conns, round)
 			fmt.Fprintf(b.log, "== %s\n", label)
 			r, cpu, err := t.measure(ctx, label)
 			if err != nil {
@@ -151,6 +161,15 @@ func (b *bench) reportTarget(t *loadTarget) {
 	}
 	switch t.name {
 	case "sink":
+		b.res.SetSink(t.conns, medianOf(t.results, rate), medianOf(t.results, p50), medianOf(t.results, p99))
+	case "bolt":
+		b.res.SetBolt(t.conns, medianOf(t.results, rate), medianOf(t.results, p50), medianOf(t.results, p99))
+	}
+	if t.conns != b.cfg.conns {
+		return // the headline metrics are those at -conns
+	}
+	switch t.name {
+	case "sink":
 		set(report.SinkUploadsPerS, rate)
 		set(report.SinkP99Ms, p99)
 		cpu("sink_cpu_us_per_upload", "sink")
@@ -171,6 +190,15 @@ func (b *bench) reportTarget(t *loadTarget) {
 		cpu("server_cpu_us_per_upload_dynamodb", "server")
 		cpu("dynalite_cpu_us_per_put_dynamodb", "dynalite")
 	}
+}
+
+// sweepOrder sorts the sink and bolt targets by connection count, ahead of
+// the DynamoDB pair.
+func sweepOrder(t *loadTarget) int {
+	if t.name == "sink" || t.name == "bolt" {
+		return t.conns
+	}
+	return math.MaxInt
 }
 
 func medianOf(rs []loadgen.Result, f func(loadgen.Result) float64) float64 {
