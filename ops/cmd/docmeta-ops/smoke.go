@@ -184,6 +184,13 @@ func wireAWSChecks(ctx context.Context, cfg *smoke.Config, c smokeConfig, out to
 		return fmt.Errorf("stack %s outputs lack %s, by which the alarms are found: redeploy with the current stacks, or pass --alarm-prefix (e.g. docmeta-dev-) or --no-aws",
 			out.Stack, topology.OutputAlarmNamePrefix)
 	}
-	cfg.Alarms = awscheck.NewAlarms(prefix, clients)
+	alarms := awscheck.NewAlarms(prefix, clients)
+	if c.alarmPrefix == "" && out.Region != topology.CloudFrontRegion && out.Stack != "" {
+		// The stack's CloudFront alarm is named by its stack name (which
+		// carries the region); "docmeta-<profile>-" alone would also match
+		// every alarm of the same profile's us-east-1 deployment.
+		alarms.WithRegionPrefix(topology.CloudFrontRegion, out.Stack+"-")
+	}
+	cfg.Alarms = alarms
 	return nil
 }

@@ -55,12 +55,12 @@ func TestSmokeFromTheOutputsFilePassesAndChecksBothAlarmRegions(t *testing.T) {
 		t.Fatalf("smoke: %v\n%s", err, out)
 	}
 	for _, want := range []string{"TLS verified", "sha256", "2 of 2 desired in service", "2 of 2 targets healthy",
-		"4 alarms (docmeta-dev-* in eu-west-1, us-east-1), none in ALARM", "smoke check passed"} {
+		"4 alarms (docmeta-dev-* in eu-west-1, docmeta-dev-eu-west-1-* in us-east-1), none in ALARM", "smoke check passed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if !s.aws.Called("us-east-1 DescribeAlarms docmeta-dev-") || !s.aws.Called("eu-west-1 DescribeAutoScalingGroups") {
+	if !s.aws.Called("us-east-1 DescribeAlarms docmeta-dev-eu-west-1-") || !s.aws.Called("eu-west-1 DescribeAutoScalingGroups") {
 		t.Errorf("AWS calls %v", s.aws.Calls)
 	}
 }
@@ -71,6 +71,22 @@ func TestSmokeFailureNamesTheStepAndTheFix(t *testing.T) {
 	out, _, err := runCmd(t, s.env, "smoke", "--outputs-file", s.outputs, "--ca-file", s.caFile)
 	if err == nil || !strings.Contains(err.Error(), `smoke step "alarms" failed: 1 of 4 alarms in ALARM: docmeta-dev-target-5xx`) ||
 		!strings.Contains(err.Error(), "fix: ") {
+		t.Fatalf("err = %v\n%s", err, out)
+	}
+}
+
+func TestSmokeIgnoresTheSameProfilesUSEast1Deployment(t *testing.T) {
+	s := newSmokeSetup(t)
+	// docmeta-dev-us-east-1's own alarm, in us-east-1 beside this (eu-west-1)
+	// stack's CloudFront alarm: not this deployment's.
+	s.aws.Alarms["us-east-1"] = append(s.aws.Alarms["us-east-1"], awsfake.Alarm{Name: "docmeta-dev-target-5xx", State: "ALARM", Reason: "Threshold Crossed"})
+	out, _, err := runCmd(t, s.env, "smoke", "--outputs", s.outputs, "--ca-file", s.caFile)
+	if err != nil || !strings.Contains(out, "4 alarms (") {
+		t.Fatalf("smoke failed on another deployment's alarm: %v\n%s", err, out)
+	}
+	s.aws.Alarms["us-east-1"][0].State = "ALARM" // docmeta-dev-eu-west-1-cloudfront-5xx-rate: this one's
+	out, _, err = runCmd(t, s.env, "smoke", "--outputs", s.outputs, "--ca-file", s.caFile)
+	if err == nil || !strings.Contains(err.Error(), "docmeta-dev-eu-west-1-cloudfront-5xx-rate") {
 		t.Fatalf("err = %v\n%s", err, out)
 	}
 }

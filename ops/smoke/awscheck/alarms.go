@@ -26,11 +26,13 @@ type Alarms struct {
 	prefix  string
 	regions []string
 	clients map[string]DescribeAlarmsAPI
+	// regionPrefix overrides prefix in a region (see WithRegionPrefix).
+	regionPrefix map[string]string
 }
 
 // NewAlarms checks the alarms named prefix* through one client per region.
 func NewAlarms(prefix string, clients map[string]DescribeAlarmsAPI) *Alarms {
-	a := &Alarms{prefix: prefix, clients: clients}
+	a := &Alarms{prefix: prefix, clients: clients, regionPrefix: map[string]string{}}
 	for r := range clients {
 		a.regions = append(a.regions, r)
 	}
@@ -38,13 +40,36 @@ func NewAlarms(prefix string, clients map[string]DescribeAlarmsAPI) *Alarms {
 	return a
 }
 
+// WithRegionPrefix lists the alarms of region by prefix instead: in
+// us-east-1, a stack of another region owns only its CloudFront alarm,
+// named with the region-carrying prefix, while the shorter regional prefix
+// there matches the alarms of the same profile's us-east-1 deployment.
+func (a *Alarms) WithRegionPrefix(region, prefix string) *Alarms {
+	a.regionPrefix[region] = prefix
+	return a
+}
+
+func (a *Alarms) prefixIn(region string) string {
+	if p, ok := a.regionPrefix[region]; ok {
+		return p
+	}
+	return a.prefix
+}
+
 // Alarms counts the deployment's metric and composite alarms and returns
 // those in state ALARM.
 func (a *Alarms) Alarms(ctx context.Context) (smoke.AlarmReport, error) {
-	rep := smoke.AlarmReport{Where: fmt.Sprintf("%s* in %s", a.prefix, strings.Join(a.regions, ", "))}
+	var where []string
+	for _, region := range a.regions {
+		where = append(where, fmt.Sprintf("%s* in %s", a.prefixIn(region), region))
+	}
+	rep := smoke.AlarmReport{Where: strings.Join(where, ", ")}
+	if len(a.regionPrefix) == 0 {
+		rep.Where = fmt.Sprintf("%s* in %s", a.prefix, strings.Join(a.regions, ", "))
+	}
 	for _, region := range a.regions {
 		p := cloudwatch.NewDescribeAlarmsPaginator(a.clients[region], &cloudwatch.DescribeAlarmsInput{
-			AlarmNamePrefix: aws.String(a.prefix),
+			AlarmNamePrefix: aws.String(a.prefixIn(region)),
 			AlarmTypes:      []types.AlarmType{types.AlarmTypeMetricAlarm, types.AlarmTypeCompositeAlarm},
 		})
 		for p.HasMorePages() {

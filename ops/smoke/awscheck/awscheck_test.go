@@ -115,7 +115,7 @@ func TestAlarmsLooksInEveryRegionByPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []smoke.Alarm{{Name: "docmeta-dev-cloudfront-5xx-rate", Region: "us-east-1", Reason: "Threshold Crossed"}}
+	want := []smoke.Alarm{{Name: "docmeta-dev-eu-west-1-cloudfront-5xx-rate", Region: "us-east-1", Reason: "Threshold Crossed"}}
 	if !reflect.DeepEqual(rep.Firing, want) {
 		t.Errorf("firing = %+v", rep.Firing)
 	}

@@ -168,6 +168,8 @@ func Healthy(region string) *AWS {
 	for _, n := range []string{"docmeta-dev-target-5xx", "docmeta-dev-unhealthy-hosts", "docmeta-dev-dynamodb-throttles", "docmeta-prod-target-5xx"} {
 		f.Alarms[region] = append(f.Alarms[region], Alarm{Name: n, State: "OK", Reason: "Threshold Crossed: no datapoints were received"})
 	}
-	f.Alarms["us-east-1"] = append(f.Alarms["us-east-1"], Alarm{Name: "docmeta-dev-cloudfront-5xx-rate", State: "OK", Reason: "Threshold Crossed"})
+	// The stacks name the CloudFront alarm by the stack name, which carries
+	// the region (stacks.AlarmsProps.EdgeName).
+	f.Alarms["us-east-1"] = append(f.Alarms["us-east-1"], Alarm{Name: "docmeta-dev-" + region + "-cloudfront-5xx-rate", State: "OK", Reason: "Threshold Crossed"})
 	return f
 }
