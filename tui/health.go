@@ -42,7 +42,13 @@ func (v *healthView) render() string {
 	b.WriteString(wrap(titleStyle.Render("Service")+labelStyle.Render(fmt.Sprintf(" last %s, one column per %s (peak of the columns it covers), local time",
 		age(span), age(h.Period))), v.width) + "\n")
 	if len(h.Failed) > 0 {
-		b.WriteString(warnStyle.Render(wrap("Not fetched: "+strings.Join(h.Failed, ", ")+" (see the status line)", v.width)) + "\n")
+		// Parts left out for want of a stack output say why themselves;
+		// the status line has more only when a call failed.
+		note := "Not fetched: " + strings.Join(h.Failed, ", ")
+		if v.err != nil {
+			note += " (see the status line)"
+		}
+		b.WriteString(warnStyle.Render(wrap(note, v.width)) + "\n")
 	}
 	// Stats take the right; the sparklines get what is left, at most one
 	// cell per period.

@@ -45,6 +45,19 @@ func TestHealthViewPartialAndStale(t *testing.T) {
 	mustContain(t, m.View(), "STALE", "Launching a new EC2 instance", "unreachable")
 }
 
+// Outputs without the ALB suffixes leave its metrics out with no failed
+// call: the note says why and sends nobody to a status line that says ok.
+func TestHealthViewMissingOutputsNeedNoStatusLine(t *testing.T) {
+	h := sampleHealth()
+	h.Failed = []string{"ALB metrics (no alb_arn_suffix output: redeploy)"}
+	m := newTestModel(t, Config{Mode: "aws", Health: &fakeHealth{value: h}})
+	m.Update(teaSize(120, 40))
+	run(t, m, m.Init())
+	press(t, m, "4")
+	mustContain(t, m.View(), "Not fetched: ALB metrics (no alb_arn_suffix output: redeploy)")
+	mustNotContain(t, m.View(), "see the status line")
+}
+
 func TestHealthTabOnlyInAWSMode(t *testing.T) {
 	m := newTestModel(t, Config{Documents: &fakeDocs{}})
 	press(t, m, "4")

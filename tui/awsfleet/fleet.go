@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/docmeta/docmeta/tui"
@@ -142,7 +143,10 @@ func (s *Source) Fleet(ctx context.Context) (tui.Fleet, error) {
 }
 
 // launchTimes fills each instance's LaunchTime with one DescribeInstances
-// call (a group holds at most a few dozen instances: one page).
+// call (a group holds at most a few dozen instances: one page). The IDs go
+// in an instance-id filter, not InstanceIds: EC2 fails the whole call with
+// InvalidInstanceID.NotFound for one ID it does not know yet (eventual
+// consistency right after a launch), which a filter just leaves out.
 func (s *Source) launchTimes(ctx context.Context, instances []tui.Instance) error {
 	if s.ec2 == nil || len(instances) == 0 {
 		return nil
@@ -151,7 +155,9 @@ func (s *Source) launchTimes(ctx context.Context, instances []tui.Instance) erro
 	for i, in := range instances {
 		ids[i] = in.ID
 	}
-	out, err := s.ec2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: ids})
+	out, err := s.ec2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{
+		Filters: []ec2types.Filter{{Name: aws.String("instance-id"), Values: ids}},
+	})
 	if err != nil {
 		return awserr.Classify(err, "ec2:DescribeInstances")
 	}

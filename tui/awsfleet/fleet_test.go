@@ -164,6 +164,14 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fail, failing := f.failWith[action]
 	f.mu.Unlock()
 	w.Header().Set("Content-Type", "text/xml")
+	// EC2 fails the whole call for one ID it does not know (yet).
+	if action == "DescribeInstances" && !failing {
+		for k, v := range r.PostForm {
+			if strings.HasPrefix(k, "InstanceId.") && v[0] != "i-0aaa" && v[0] != "i-0bbb" {
+				fail, failing = [2]string{"400", "InvalidInstanceID.NotFound"}, true
+			}
+		}
+	}
 	if failing {
 		status := 400
 		fmt.Sscanf(fail[0], "%d", &status)
@@ -246,7 +254,8 @@ func TestFleetJoinsGroupRefreshAndTargetHealth(t *testing.T) {
 	if v := fake.forms["DescribeTargetHealth"].Get("TargetGroupArn"); v != tgARN {
 		t.Errorf("TargetGroupArn = %q", v)
 	}
-	if v := fake.forms["DescribeInstances"]; v.Get("InstanceId.1") != "i-0bbb" || v.Get("InstanceId.2") != "i-0aaa" {
+	if v := fake.forms["DescribeInstances"]; v.Get("Filter.1.Name") != "instance-id" ||
+		v.Get("Filter.1.Value.1") != "i-0bbb" || v.Get("Filter.1.Value.2") != "i-0aaa" {
 		t.Errorf("DescribeInstances form = %v", v)
 	}
 }
@@ -373,5 +382,31 @@ func TestFleetLaunchTimesFailing(t *testing.T) {
 	}
 	if g := f.Group; g == nil || len(g.Instances) != 2 || !g.Missing(tui.PartLaunchTimes) || !g.Instances[0].LaunchTime.IsZero() {
 		t.Errorf("group = %+v", g)
+	}
+}
+
+// An instance the group lists but EC2 does not know yet (just launched)
+// loses its own launch time, not everyone's.
+func TestFleetLaunchTimesWithAnInstanceEC2DoesNotKnowYet(t *testing.T) {
+	src, fake := newSource(t, "")
+	fake.bodies = map[string]string{"DescribeAutoScalingGroups": strings.Replace(describeGroups, "<Instances>", `<Instances>
+          <member>
+            <InstanceId>i-0new</InstanceId>
+            <AvailabilityZone>us-east-1a</AvailabilityZone>
+            <LifecycleState>Pending</LifecycleState>
+            <HealthStatus>Healthy</HealthStatus>
+          </member>`, 1)}
+	f, err := src.Fleet(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := f.Group
+	if g == nil || len(g.Instances) != 3 || g.Missing(tui.PartLaunchTimes) {
+		t.Fatalf("group = %+v", g)
+	}
+	for _, in := range g.Instances {
+		if (in.ID == "i-0new") != in.LaunchTime.IsZero() {
+			t.Errorf("%s launch time = %v", in.ID, in.LaunchTime)
+		}
 	}
 }

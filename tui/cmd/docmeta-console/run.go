@@ -45,7 +45,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	tcfg.Clipboard, tcfg.ClipboardTmux = stdout, getenv("TMUX") != ""
+	// Plain OSC 52 in tmux too: `set-clipboard on` takes it, while tmux
+	// 3.3+ drops the passthrough-wrapped form unless allow-passthrough is on.
+	tcfg.Clipboard = stdout
 	if cfg.debugLog != "" {
 		f, err := os.OpenFile(cfg.debugLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 		if err != nil {
