@@ -160,6 +160,7 @@ func (a *API) Server() *fasthttp.Server {
 		Handler:       a.Handle,
 		ErrorHandler:  a.handleServerError,
 		ExpectHandler: a.expectContinue,
+		ConnState:     undrainIdle,
 		Name:          "docmeta",
 
 		StreamRequestBody:            true,
