@@ -31,7 +31,7 @@ const (
 	DefaultIdleTimeout  = 75 * time.Second
 	DefaultStoreTimeout = 5 * time.Second
 	// DefaultMaxConcurrentUploads and DefaultMaxConnections keep the
-	// server's memory within about 400 MiB on a t4g.micro (1 GiB); README
+	// server's memory within 320 MiB on a t4g.micro (1 GiB); README
 	// "Memory bounds" gives the arithmetic and the measurement.
 	DefaultMaxConcurrentUploads = 512
 	DefaultMaxConnections       = 4096
@@ -160,6 +160,7 @@ func (a *API) Server() *fasthttp.Server {
 		Handler:       a.Handle,
 		ErrorHandler:  a.handleServerError,
 		ExpectHandler: a.expectContinue,
+		ConnState:     undrainIdle,
 		Name:          "docmeta",
 
 		StreamRequestBody:            true,

@@ -1,6 +1,11 @@
 package httpapi
 
-import "testing"
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"testing"
+)
 
 // TestEveryAnswerIsNotStored checks that successes and errors alike tell a
 // cache in front (CloudFront's) not to keep the answer: listings and
@@ -19,6 +24,32 @@ func TestEveryAnswerIsNotStored(t *testing.T) {
 		resp.Body.Close()
 		if got := resp.Header.Get("Cache-Control"); got != "no-store" {
 			t.Errorf("%s %s (status %d): Cache-Control %q, want no-store", tc.method, tc.path, resp.StatusCode, got)
+		}
+	}
+}
+
+// TestRefusalsOutsideHandleAreNotStored: the answers written before Handle
+// runs (a refused Expect: 100-continue, an unparsable head) carry
+// Cache-Control: no-store as well.
+func TestRefusalsOutsideHandleAreNotStored(t *testing.T) {
+	ts := startTCPServer(t, nil)
+	for name, req := range map[string]string{
+		"refused expect": "GET /documents HTTP/1.1\r\nHost: docmeta\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n",
+		"bad head":       "GET /documents HTTP/1.1\r\nHost: docmeta\r\nContent-Length: x\r\n\r\n",
+	} {
+		c := dialTCP(t, ts)
+		io.WriteString(c, req)
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		resp.Body.Close()
+		c.Close()
+		if resp.StatusCode < 400 {
+			t.Fatalf("%s: status %d, want a refusal", name, resp.StatusCode)
+		}
+		if got := resp.Header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s (status %d): Cache-Control %q, want no-store", name, resp.StatusCode, got)
 		}
 	}
 }

@@ -59,6 +59,9 @@ func (a *API) writeError(ctx *fasthttp.RequestCtx, err error) {
 func writeErrorBody(ctx *fasthttp.RequestCtx, status int, code, msg string) {
 	ctx.Response.ResetBody()
 	ctx.SetStatusCode(status)
+	// Also for the answers written outside Handle (a refused Expect, an
+	// unparsable head), which never get Handle's headers.
+	ctx.Response.Header.Set("Cache-Control", "no-store")
 	if status == fasthttp.StatusServiceUnavailable {
 		ctx.Response.Header.Set("Retry-After", retryAfterSeconds)
 	}

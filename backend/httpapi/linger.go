@@ -67,6 +67,19 @@ func drainOnClose(ctx *fasthttp.RequestCtx, drain bool) {
 	}
 }
 
+// undrainIdle is the server's ConnState hook: a connection that goes idle
+// between requests has no unread input (fasthttp discarded it, or closed
+// the connection instead), so its mark from an earlier refusal no longer
+// applies. A later Close then comes from Shutdown's sweep, on another
+// goroutine while the connection's own still waits to read, and must close
+// the socket at once: a drain would hold both the socket and Shutdown for
+// drainTimeout and read the socket from two goroutines.
+func undrainIdle(c net.Conn, state fasthttp.ConnState) {
+	if lc, ok := c.(*lingerConn); ok && state == fasthttp.StateIdle {
+		lc.drain.Store(false)
+	}
+}
+
 // Close closes the connection, draining it first if it was marked. The
 // drain runs in its own goroutine so that the server's connection slot and
 // a graceful shutdown never wait for a slow client.
