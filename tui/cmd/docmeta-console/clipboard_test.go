@@ -1,37 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/docmeta/docmeta/internal/testenv"
 )
-
-// lockedBuffer is the console's stdout: the renderer and a copy write it
-// from their own goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // In tmux, `y` must send the plain OSC 52 that `set-clipboard on` (what
 // the README asks for) takes: tmux 3.3+ drops the DCS passthrough
@@ -51,7 +30,7 @@ func TestCopyInTmuxSendsPlainOSC52(t *testing.T) {
 	defer srv.Close()
 	getenv := testenv.Getenv(map[string]string{"TMUX": "/tmp/tmux-1000/default,1,0"})
 	stdin, keys := io.Pipe()
-	out := &lockedBuffer{}
+	out := &testenv.LockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(t.Context(), []string{"--url", srv.URL, "--interval", "0"}, getenv, stdin, out, io.Discard)
