@@ -11,6 +11,16 @@ import (
 
 var bearerPrefix = []byte("Bearer ")
 
+// bearerKey returns the key of an "Authorization: Bearer <key>" header
+// value (scheme matched in any case, surrounding blanks trimmed); ok is
+// false when h is not of that form.
+func bearerKey(h []byte) (key []byte, ok bool) {
+	if len(h) < len(bearerPrefix) || !bytes.EqualFold(h[:len(bearerPrefix)], bearerPrefix) {
+		return nil, false
+	}
+	return bytes.TrimSpace(h[len(bearerPrefix):]), true
+}
+
 // authenticate checks the Bearer key when keys are configured. The
 // presented key is hashed and compared with every configured key's hash in
 // constant time, so neither the key's content nor its length nor which key
@@ -23,10 +33,11 @@ func (a *API) authenticate(ctx *fasthttp.RequestCtx) error {
 	if len(h) == 0 {
 		return backend.Errorf(backend.EUNAUTHORIZED, "missing API key; send Authorization: Bearer <key>")
 	}
-	if len(h) < len(bearerPrefix) || !bytes.EqualFold(h[:len(bearerPrefix)], bearerPrefix) {
+	key, ok := bearerKey(h)
+	if !ok {
 		return backend.Errorf(backend.EUNAUTHORIZED, "the Authorization header must be Bearer <key>")
 	}
-	sum := sha256.Sum256(bytes.TrimSpace(h[len(bearerPrefix):]))
+	sum := sha256.Sum256(key)
 	match := 0
 	for i := range a.keys {
 		match |= subtle.ConstantTimeCompare(sum[:], a.keys[i][:])

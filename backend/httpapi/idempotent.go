@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"strconv"
 
@@ -33,13 +32,12 @@ func (a *API) idempotencyKey(ctx *fasthttp.RequestCtx) (string, error) {
 }
 
 // credential is what scopes an Idempotency-Key: the presented bearer key
-// (already authenticated), or nothing on an anonymous server.
+// (already authenticated when keys are configured; on an anonymous server
+// whatever bearer key a client sends, which only keeps clients apart), or
+// nothing when no bearer key was sent.
 func credential(ctx *fasthttp.RequestCtx) []byte {
-	h := ctx.Request.Header.Peek(fasthttp.HeaderAuthorization)
-	if len(h) < len(bearerPrefix) {
-		return nil
-	}
-	return bytes.TrimSpace(h[len(bearerPrefix):])
+	key, _ := bearerKey(ctx.Request.Header.Peek(fasthttp.HeaderAuthorization))
+	return key
 }
 
 // storeIdempotent stores an upload that carries an Idempotency-Key. The
