@@ -38,7 +38,7 @@ func TestStoredValueIsTheDocumentJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		var stored []byte
-		if err := s.db.View(func(tx *bbolt.Tx) error {
+		if err := s.view(context.Background(), func(tx *bbolt.Tx) error {
 			stored = bytes.Clone(tx.Bucket(docsBucket).Get([]byte(d.ID)))
 			return nil
 		}); err != nil {

@@ -60,9 +60,9 @@ func (s *Store) Claim(ctx context.Context, rec backend.IdempotencyRecord, now ti
 	done := make(chan result, 1)
 	go func() {
 		var r result
-		// The claim shares the documents' group commit (no batch timer);
+		// The claim shares the applier's commits (no batch timer);
 		// the function may run more than once, and each run sets r.
-		r.err = s.commits.do(func(tx *bbolt.Tx) error {
+		r.err = s.applier.do(func(tx *bbolt.Tx) error {
 			r = result{}
 			recs, err := tx.CreateBucketIfNotExists(idemBucket)
 			if err != nil {

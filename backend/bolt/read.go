@@ -9,7 +9,9 @@ import (
 )
 
 // view runs fn in a read transaction and waits for it at most until ctx
-// ends, then returns EUNAVAILABLE. A read can stall: a commit that grows
+// ends, then returns EUNAVAILABLE. It first waits until bbolt holds every
+// document acknowledged so far (the applier is at most a commit behind
+// the log), so a read sees every upload answered before it started. A read can stall: a commit that grows
 // the file remaps it and waits for open reads, and new reads queue behind
 // that remap (or behind a stalled disk's page faults). fn keeps running in
 // its goroutine after view gave up, so the caller must not use what fn
@@ -17,6 +19,9 @@ import (
 func (s *Store) view(ctx context.Context, fn func(*bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return backend.WrapError(backend.EUNAVAILABLE, "request cancelled before the store was read", err)
+	}
+	if err := s.applier.waitApplied(ctx, s.logged.durable.Load()); err != nil {
+		return backend.WrapError(backend.EUNAVAILABLE, "the store did not catch up with its write-ahead log in time (disk stalled or overloaded); retry later", err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- s.db.View(fn) }()

@@ -10,17 +10,14 @@ import (
 	"github.com/docmeta/docmeta/backend"
 )
 
-// TestPutGivesUpWhenItsContextEnds: while the disk is stalled (here: a
-// write transaction held open, so no batch can commit), Put returns
+// TestPutGivesUpWhenItsContextEnds: while the disk is stalled (here: the
+// log's fdatasync blocks, so no batch can be acknowledged), Put returns
 // EUNAVAILABLE when its context ends instead of hanging the request. The
 // abandoned write stays queued and commits once the disk moves again: an
 // item may exist without its 201, never a 201 without its item.
 func TestPutGivesUpWhenItsContextEnds(t *testing.T) {
 	s := openTemp(t)
-	stall, err := s.db.Begin(true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	release := stallLog(t, s)
 	var ids backend.IDGenerator
 	doc := backend.Document{Filename: "stalled.txt", SHA256: "00", ContentType: "text/plain"}
 	doc.ID, doc.UploadedAt = ids.Next()
@@ -29,10 +26,11 @@ func TestPutGivesUpWhenItsContextEnds(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- s.Put(ctx, doc) }()
+	var err error
 	select {
 	case err = <-done:
 	case <-time.After(10 * time.Second):
-		_ = stall.Rollback()
+		release()
 		t.Fatal("Put still waiting 10 s after its context ended")
 	}
 	if backend.ErrorCode(err) != backend.EUNAVAILABLE {
@@ -40,9 +38,7 @@ func TestPutGivesUpWhenItsContextEnds(t *testing.T) {
 	}
 	t.Log(err)
 
-	if err := stall.Rollback(); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	// The write was not cancelled, only no longer awaited: it lands.
 	deadline := time.Now().Add(30 * time.Second)
 	for {

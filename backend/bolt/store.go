@@ -1,5 +1,10 @@
-// Package bolt is docmeta's embedded store: document metadata in a single
-// go.etcd.io/bbolt file, durable (fsynced) before Put returns.
+// Package bolt is docmeta's embedded store: document metadata in a
+// go.etcd.io/bbolt file, durable before Put returns. A Put is durable once
+// its record is synced in a write-ahead log beside the file (wal.go; one
+// fdatasync per batch of concurrent Puts, logcommit.go); the applier
+// (applier.go) copies documents into bbolt behind it, reads wait until
+// bbolt holds every acknowledged document, and Open replays what a crash
+// left in the log only.
 //
 // Layout: bucket "docs" maps ID -> the document's JSON; bucket "by_time"
 // maps "<uploaded_at>#<ID>" -> nothing. uploaded_at is written with
@@ -12,12 +17,14 @@ package bolt
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -35,11 +42,27 @@ var (
 // server on the same data directory fails at start instead of hanging.
 const lockTimeout = time.Second
 
-// Store is a backend.Store on one bbolt file. It is safe for concurrent use.
+// Store is a backend.Store on one bbolt file and its write-ahead log. It
+// is safe for concurrent use.
 type Store struct {
 	db      *bbolt.DB
-	commits *groupCommit
+	log     *writeLog
+	logged  *logCommit
+	applier *applier
+
+	// ids holds the IDs of documents logged (or being logged) but not yet
+	// in bbolt, so a duplicate is refused before it is acknowledged.
+	idsMu sync.Mutex
+	ids   map[string]struct{}
+
+	backlog   int // maxBacklog; tests lower it
+	recovered int // documents replayed from the log by Open
 }
+
+// maxBacklog bounds the documents acknowledged but not yet in bbolt. When
+// bbolt falls that far behind (a stalled disk), Put waits, so memory and
+// the log stay bounded: about 5 MB of documents.
+const maxBacklog = 16384
 
 var _ backend.Store = (*Store)(nil)
 
@@ -68,11 +91,15 @@ func Open(path string) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("bolt store: cannot open %s (check DOCMETA_DATA_DIR; the file may be damaged or not a docmeta store): %w", path, err)
 	}
+	var applied uint64
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, name := range [][]byte{docsBucket, byTimeBucket} {
+		for _, name := range [][]byte{docsBucket, byTimeBucket, logBucket} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
+		}
+		if v := tx.Bucket(logBucket).Get(appliedKey); len(v) == 8 {
+			applied = binary.BigEndian.Uint64(v)
 		}
 		return nil
 	})
@@ -80,27 +107,71 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("bolt store: cannot initialise %s (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
 	}
-	return &Store{db: db, commits: newGroupCommit(db)}, nil
+	s := &Store{db: db, ids: map[string]struct{}{}, backlog: maxBacklog}
+	s.applier = newApplier(db, applied, s.release)
+	var found []logRecord
+	if s.log, found, err = openLog(path); err == nil {
+		err = s.replay(found)
+	}
+	if err != nil {
+		if s.log != nil {
+			s.log.close()
+		}
+		db.Close()
+		return nil, fmt.Errorf("bolt store: cannot recover %s from its write-ahead log (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
+	}
+	s.log.start(s.applier.applied.Load)
+	s.logged = newLogCommit(s.log, s.applier.enqueue, s.release)
+	return s, nil
 }
+
+// replay applies the logged documents that bbolt does not hold yet: those
+// acknowledged before a crash. Afterwards bbolt holds every record in the
+// log, so the log may be overwritten.
+func (s *Store) replay(found []logRecord) error {
+	var items []*applyItem
+	for i := range found {
+		if found[i].seq > s.applier.applied.Load() {
+			items = append(items, &applyItem{rec: &found[i]})
+		}
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	if err := s.applier.update(items); err != nil {
+		return err
+	}
+	s.applier.applied.Store(items[len(items)-1].rec.seq)
+	s.recovered = len(items)
+	return nil
+}
+
+// Recovered is the number of documents Open found in the write-ahead log
+// but not in the database: uploads acknowledged just before the process
+// stopped uncleanly, now stored.
+func (s *Store) Recovered() int { return s.recovered }
 
 // Close closes the file. Puts already queued for a commit complete first;
 // later ones fail.
 func (s *Store) Close() error {
-	s.commits.close()
-	if err := s.db.Close(); err != nil {
+	s.logged.close()
+	s.applier.close()
+	if err := errors.Join(s.log.close(), s.db.Close()); err != nil {
 		return fmt.Errorf("bolt store: close: %w", err)
 	}
 	return nil
 }
 
-// Put stores doc durably, or returns ECONFLICT if its ID exists.
+// Put stores doc durably, or returns ECONFLICT if its ID exists. It
+// returns once the document's record is synced in the write-ahead log;
+// bbolt receives it shortly after, and reads wait for that.
 //
-// If ctx ends while the write waits for its batch to commit (a stalled or
-// very slow disk), Put returns EUNAVAILABLE at once instead of holding the
-// request. The write is not withdrawn: it stays queued (a transaction
-// under way cannot be cancelled either), so it may still commit later. An
-// upload that was not acknowledged may therefore exist in the store; that
-// is allowed (the rule is never a 201 without a stored item, not the
+// If ctx ends while the write waits for its log batch (a stalled or very
+// slow disk), Put returns EUNAVAILABLE at once instead of holding the
+// request. The write is not withdrawn: it stays queued (a write under way
+// cannot be cancelled either), so it may still be stored later. An upload
+// that was not acknowledged may therefore exist in the store; that is
+// allowed (the rule is never a 201 without a stored item, not the
 // converse), and its ID was never given to the client, so a retry stores a
 // second, distinct item.
 func (s *Store) Put(ctx context.Context, doc backend.Document) error {
@@ -119,25 +190,84 @@ func (s *Store) Put(ctx context.Context, doc backend.Document) error {
 	}
 	id := []byte(doc.ID)
 	timeKey := sortKey(doc.UploadedAtString(), doc.ID)
+	// Checked before logging: a record bbolt would refuse could never be
+	// applied, yet it would have been acknowledged.
+	if len(timeKey) > bbolt.MaxKeySize {
+		return backend.Errorf(backend.EINVALID, "document ID of %d bytes is over the store's key limit of %d", len(id), bbolt.MaxKeySize-len(timeKey)+len(id))
+	}
+	if err := s.admit(ctx); err != nil {
+		return err
+	}
+	switch fresh, err := s.reserve(id); {
+	case err != nil:
+		return fmt.Errorf("bolt store: put %s: %w", doc.ID, err)
+	case !fresh:
+		return backend.Errorf(backend.ECONFLICT, "document %s already exists", doc.ID)
+	}
 
-	// The write is queued for the next group commit (groupcommit.go);
-	// Put waits for its fsync or for ctx, whichever comes first.
-	w := &pendingWrite{id: id, value: value, timeKey: timeKey, done: make(chan writeResult, 1)}
-	s.commits.submit(w)
-	var r writeResult
+	// Queued for the next log batch (logcommit.go); Put waits for its
+	// fdatasync or for ctx, whichever comes first.
+	w := &logWrite{rec: logRecord{id: id, timeKey: timeKey, value: value}, done: make(chan error, 1)}
+	s.logged.submit(w)
 	select {
-	case r = <-w.done:
+	case err = <-w.done:
 	case <-ctx.Done():
 		return backend.WrapError(backend.EUNAVAILABLE,
 			"the store did not commit the document in time (disk stalled or overloaded); retry later", ctx.Err())
 	}
-	if r.err != nil {
-		return fmt.Errorf("bolt store: put %s: %w", doc.ID, r.err)
-	}
-	if r.conflict {
-		return backend.Errorf(backend.ECONFLICT, "document %s already exists", doc.ID)
+	if err != nil {
+		return fmt.Errorf("bolt store: put %s: %w", doc.ID, err)
 	}
 	return nil
+}
+
+// admit refuses a Put while bbolt cannot be written (the document could
+// not be read back), and waits while the backlog of documents not yet in
+// bbolt is full.
+func (s *Store) admit(ctx context.Context) error {
+	if err := s.applier.failing(); err != nil {
+		return backend.WrapError(backend.EUNAVAILABLE,
+			"the store cannot write its database file (check free space and permissions in DOCMETA_DATA_DIR); retry later", err)
+	}
+	err := s.applier.wait(ctx, func() bool { return s.applier.records < s.backlog })
+	if err != nil {
+		return backend.WrapError(backend.EUNAVAILABLE,
+			"the store is too far behind its write-ahead log (disk stalled or overloaded); retry later", err)
+	}
+	return nil
+}
+
+// reserve claims id for a new document unless bbolt or a logged, not yet
+// applied document has it. The check and the claim happen under one lock
+// that the applier also takes (release) after its commit, so an ID is
+// always found in one of the two places.
+func (s *Store) reserve(id []byte) (bool, error) {
+	s.idsMu.Lock()
+	defer s.idsMu.Unlock()
+	if _, ok := s.ids[string(id)]; ok {
+		return false, nil
+	}
+	var exists bool
+	if err := s.db.View(func(tx *bbolt.Tx) error {
+		exists = tx.Bucket(docsBucket).Get(id) != nil
+		return nil
+	}); err != nil {
+		return false, err
+	}
+	if !exists {
+		s.ids[string(id)] = struct{}{}
+	}
+	return !exists, nil
+}
+
+// release forgets the reservations of records that bbolt now holds, or
+// whose log write failed.
+func (s *Store) release(recs []*logRecord) {
+	s.idsMu.Lock()
+	for _, r := range recs {
+		delete(s.ids, string(r.id))
+	}
+	s.idsMu.Unlock()
 }
 
 // Get returns the document with the given ID, or ENOTFOUND; EUNAVAILABLE

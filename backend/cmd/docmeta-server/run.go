@@ -70,7 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	store, err := openStore(ctx, cfg, awsCfg)
+	store, err := openStore(ctx, cfg, awsCfg, logger)
 	if err != nil {
 		return err
 	}
@@ -128,9 +128,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // openStore opens the configured store; errors name what to fix. awsCfg is
 // the process's AWS configuration (nil unless the store is DynamoDB or
 // keys come from SSM).
-func openStore(ctx context.Context, cfg config, awsCfg *aws.Config) (backend.Store, error) {
+func openStore(ctx context.Context, cfg config, awsCfg *aws.Config, logger *slog.Logger) (backend.Store, error) {
 	if cfg.Store != storeDynamo {
-		return bolt.Open(filepath.Join(cfg.DataDir, "docmeta.db"))
+		s, err := bolt.Open(filepath.Join(cfg.DataDir, "docmeta.db"))
+		if err != nil {
+			return nil, err
+		}
+		if n := s.Recovered(); n > 0 {
+			// Uploads acknowledged before an unclean stop (a crash, a
+			// kill, a power cut): worth a line, nothing to fix.
+			logger.Info("bolt store recovered documents from its write-ahead log", "documents", n)
+		}
+		return s, nil
 	}
 	dc := cfg.dynamoConfig()
 	dc.AWS = awsCfg

@@ -1,0 +1,184 @@
+package bolt
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/docmeta/docmeta/backend"
+)
+
+// TestLonePutsSyncOneByOne: with no other write in progress, each Put is a
+// log batch of its own, written at once (no waiting for company).
+func TestLonePutsSyncOneByOne(t *testing.T) {
+	s := openTemp(t)
+	defer s.Close()
+	gen := &backend.IDGenerator{}
+	for i := 0; i < 10; i++ {
+		id, at := gen.Next()
+		if err := s.Put(context.Background(), backend.Document{ID: id, Filename: "a.txt", UploadedAt: at}); err != nil {
+			t.Fatalf("Put %d: %v", i, err)
+		}
+	}
+	if n := s.logged.syncs.Load(); n != 10 {
+		t.Fatalf("10 sequential Puts used %d log syncs, want 10", n)
+	}
+}
+
+// TestWritesArrivingDuringASyncShareTheNext: while one log sync is stuck
+// (a stalled disk), every Put that arrives queues; when the sync returns,
+// all of them go into one batch and one sync.
+func TestWritesArrivingDuringASyncShareTheNext(t *testing.T) {
+	s := openTemp(t)
+	defer s.Close()
+	release := stallLog(t, s)
+	ctx := context.Background()
+	gen := &backend.IDGenerator{}
+	id, at := gen.Next()
+	first := make(chan error, 1)
+	go func() { first <- s.Put(ctx, backend.Document{ID: id, Filename: "first.txt", UploadedAt: at}) }()
+	waitFor(t, "the first Put to start its sync", func() bool { return s.logged.syncs.Load() == 1 })
+
+	const n = 32
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range errs {
+		id, at := gen.Next()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.Put(ctx, backend.Document{ID: id, Filename: "queued.txt", UploadedAt: at})
+		}()
+	}
+	waitFor(t, "all Puts to queue", func() bool {
+		s.logged.mu.Lock()
+		defer s.logged.mu.Unlock()
+		return len(s.logged.pending) == n
+	})
+	release()
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Fatalf("first Put: %v", err)
+	}
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("Put %d: %v", i, err)
+		}
+	}
+	if got := s.logged.syncs.Load(); got != 2 {
+		t.Fatalf("%d log syncs for %d Puts (1 syncing, %d queued), want 2", got, n+1, n)
+	}
+	page, err := s.List(ctx, backend.ListOptions{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Documents) != n+1 {
+		t.Fatalf("listed %d documents, want %d", len(page.Documents), n+1)
+	}
+}
+
+// TestOversizedIDIsRefusedBeforeLogging: a document bbolt could never
+// store must not be acknowledged; it fails alone and the store goes on.
+func TestOversizedIDIsRefusedBeforeLogging(t *testing.T) {
+	s := openTemp(t)
+	defer s.Close()
+	ctx := context.Background()
+	_, at := (&backend.IDGenerator{}).Next()
+	err := s.Put(ctx, backend.Document{ID: strings.Repeat("x", 40000), Filename: "big.txt", UploadedAt: at})
+	if backend.ErrorCode(err) != backend.EINVALID {
+		t.Fatalf("Put of a 40,000-byte ID: %v, want EINVALID", err)
+	}
+	if n := s.logged.syncs.Load(); n != 0 {
+		t.Fatalf("the refused document was logged (%d syncs)", n)
+	}
+	id, at := (&backend.IDGenerator{}).Next()
+	if err := s.Put(ctx, backend.Document{ID: id, Filename: "next.txt", UploadedAt: at}); err != nil {
+		t.Fatalf("Put after the refused one: %v", err)
+	}
+}
+
+// TestFailedLogSyncAcknowledgesNothingAndLeavesNoGap: when a log sync
+// fails, its Puts fail, their IDs are free again, and the next batch
+// reuses the same place in the log, so every later acknowledged document
+// is found by a recovery.
+func TestFailedLogSyncAcknowledgesNothingAndLeavesNoGap(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	t.Cleanup(func() { s.Close() }) // after stopApplier's release
+	ctx := context.Background()
+	gen := &backend.IDGenerator{}
+	disk := s.log.sync
+	fail := true
+	s.log.sync = func(f *os.File) error {
+		if fail {
+			fail = false
+			return os.ErrDeadlineExceeded // any error: the disk refused
+		}
+		return disk(f)
+	}
+	id, at := gen.Next()
+	doc := backend.Document{ID: id, Filename: "failed.txt", UploadedAt: at}
+	if err := s.Put(ctx, doc); err == nil {
+		t.Fatal("Put succeeded although its log sync failed")
+	}
+	if err := s.Put(ctx, doc); err != nil {
+		t.Fatalf("retrying the same document after a failed sync: %v", err)
+	}
+	acked := []string{id}
+	stopApplier(t, s)
+	for i := 0; i < 5; i++ {
+		id, at := gen.Next()
+		if err := s.Put(ctx, backend.Document{ID: id, Filename: "later.txt", UploadedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+		acked = append(acked, id)
+	}
+	crashed := copyStoreFiles(t, dir)
+	r := openAt(t, crashed)
+	defer r.Close()
+	for _, id := range acked {
+		if _, err := r.Get(ctx, id); err != nil {
+			t.Fatalf("acknowledged %s not recovered: %v", id, err)
+		}
+	}
+}
+
+// stallLog makes the store's log syncs block until the returned function
+// is called (a stalled disk). Calling it again does nothing.
+func stallLog(t *testing.T, s *Store) (release func()) {
+	t.Helper()
+	gate := make(chan struct{})
+	disk := s.log.sync
+	s.log.sync = func(f *os.File) error {
+		<-gate
+		return disk(f)
+	}
+	var once sync.Once
+	release = func() { once.Do(func() { close(gate) }) }
+	t.Cleanup(release)
+	return release
+}
+
+func openAt(t *testing.T, dir string) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(dir, "docmeta.db"))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return s
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
