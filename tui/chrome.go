@@ -142,14 +142,49 @@ func (m *Model) footerView() string {
 	v := m.current()
 	status := okStyle.Render("ok")
 	if err := v.Err(); err != nil {
-		status = errorStyle.Render(ProblemOf(err).String() + ": " + err.Error())
+		status = errorStyle.Render(m.errorStatus(err))
 	}
 	if n := m.notice; n != "" {
 		status = n
 	}
 	// Errors wrap to two lines so the fix they name stays readable.
-	status = lipgloss.NewStyle().Width(max(m.width, 1)).MaxHeight(2).Render(status)
+	status = lipgloss.NewStyle().Width(max(m.width, 1)).MaxHeight(statusLines).Render(status)
 	return lipgloss.JoinVertical(lipgloss.Left, status, m.helpView())
+}
+
+// statusLines is the height of the status line: enough for an error and
+// the fix it names at 80 columns.
+const statusLines = 2
+
+// errorStatus is the status line for err: its classification and message,
+// or, when several calls failed, the first one with a tail saying how many
+// more failed and where to read them all. The tail is never cut: the
+// first message gives way to it.
+func (m *Model) errorStatus(err error) string {
+	all := failures(err)
+	first := all[0]
+	text := ProblemOf(first).String() + ": " + first.Error()
+	if len(all) == 1 {
+		return text
+	}
+	where := "rerun with --debug-log"
+	if m.cfg.Logger != nil {
+		where = "see --debug-log"
+	}
+	return wrapKeepingTail(text, fmt.Sprintf(" (+%d more failed: %s)", len(all)-1, where), m.width, statusLines)
+}
+
+// wrapKeepingTail wraps text followed by tail into at most lines lines of
+// width cells, cutting text (marked with an ellipsis) rather than tail.
+func wrapKeepingTail(text, tail string, width, lines int) string {
+	full := wrap(text+tail, width)
+	if lipgloss.Height(full) <= lines || lipgloss.Width(tail) >= width {
+		return full
+	}
+	wrapped := strings.Split(wrap(text, width), "\n")
+	rest := strings.Join(wrapped[lines-1:], " ")
+	last := truncate(rest, width-lipgloss.Width(tail)) + tail
+	return strings.Join(append(wrapped[:lines-1:lines-1], last), "\n")
 }
 
 // truncate cuts s to width cells, marking the cut with an ellipsis.

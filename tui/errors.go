@@ -79,7 +79,7 @@ func ProblemOf(err error) Problem {
 // first one's classification, so a source that fetched part of its data
 // can report every call that failed.
 func JoinErrors(errs ...error) error {
-	var failed []error
+	var failed callErrors
 	for _, err := range errs {
 		if err != nil {
 			failed = append(failed, err)
@@ -91,5 +91,24 @@ func JoinErrors(errs ...error) error {
 	case 1:
 		return failed[0]
 	}
-	return Errorf(ProblemOf(failed[0]), errors.Join(failed...), "%d calls failed", len(failed))
+	return Errorf(ProblemOf(failed[0]), failed, "%d calls failed", len(failed))
+}
+
+// callErrors are the failures JoinErrors joined, one per call, in the
+// order the source made the calls.
+type callErrors []error
+
+func (e callErrors) Error() string   { return errors.Join(e...).Error() }
+func (e callErrors) Unwrap() []error { return e }
+
+// failures lists the failures behind err: each call JoinErrors joined, or
+// err alone.
+func failures(err error) []error {
+	var se *SourceError
+	if errors.As(err, &se) {
+		if joined, ok := se.Err.(callErrors); ok {
+			return joined
+		}
+	}
+	return []error{err}
 }

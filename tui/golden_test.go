@@ -109,9 +109,13 @@ func TestGoldenFleetAWSDetail(t *testing.T) {
 func TestGoldenFleetAWSPartialError(t *testing.T) {
 	cfg := goldenConfig("aws")
 	g := sampleGroup()
-	g.Refresh, g.Failed = nil, []string{PartInstanceRefresh}
-	cfg.Fleet = &fakeFleet{value: Fleet{Group: g}, err: Errorf(ProblemThrottled, nil,
-		"autoscaling:DescribeInstanceRefreshes throttled by AWS (Throttling); the next refresh retries, or raise --interval")}
+	g.Refresh, g.Failed = nil, []string{PartInstanceRefresh, PartTargetHealth}
+	for i := range g.Instances {
+		g.Instances[i].Target = Target{}
+	}
+	cfg.Fleet = &fakeFleet{value: Fleet{Group: g}, err: JoinErrors(
+		Errorf(ProblemThrottled, nil, "autoscaling:DescribeInstanceRefreshes throttled by AWS (Throttling); the next refresh retries, or raise --interval"),
+		Errorf(ProblemUnauthorized, nil, "elasticloadbalancing:DescribeTargetHealth refused (AccessDenied): AWS credentials expired or lack permission; refresh them (aws sso login / new keys) or pick --profile"))}
 	runGolden(t, cfg, "Fleet", "its call failed", "2")
 }
 
