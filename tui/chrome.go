@@ -68,15 +68,22 @@ func credentials(c Config) string {
 }
 
 // clockView says how fresh the active view is, in the longest form that
-// fits width: the time of the last successful refresh and its age, STALE
-// (in words, not only colour) after a failed refresh, the view's interval,
-// and a spinner while anything loads.
+// fits width: the time of the last successful refresh and its age, PARTIAL
+// and the calls that failed when the rest of a refresh answered, STALE (in
+// words, not only colour) after a refresh where nothing came back, the
+// view's interval, and a spinner while anything loads.
 func (m *Model) clockView(width int) string {
 	t := m.tabs[m.active]
 	v := t.view
 	now := m.cfg.Now()
-	var state, short string
+	// state is the full form, short and shortest what gives way to width.
+	var state, short, shortest string
 	switch last := v.LastRefresh(); {
+	case v.Partial():
+		calls := failedCalls(v.Err())
+		state = fmt.Sprintf("PARTIAL: %s failed, rest updated %s (%s ago)", calls, clock(last, m.cfg.Location), age(now.Sub(last)))
+		short = "PARTIAL: " + calls + " failed"
+		shortest = "PARTIAL: " + countCalls(len(failures(v.Err()))) + " failed"
 	case last.IsZero() && v.Err() != nil:
 		state, short = "STALE: refresh failed, none complete yet", "STALE: none complete"
 	case last.IsZero():
@@ -87,6 +94,9 @@ func (m *Model) clockView(width int) string {
 	default:
 		state = fmt.Sprintf("updated %s (%s ago)", clock(last, m.cfg.Location), age(now.Sub(last)))
 		short = fmt.Sprintf("updated %s ago", age(now.Sub(last)))
+	}
+	if shortest == "" {
+		shortest = short
 	}
 	every := " · auto-refresh off"
 	if t.interval > 0 {
@@ -100,12 +110,12 @@ func (m *Model) clockView(width int) string {
 	if m.loading() {
 		spin = " " + m.spinner.View() + " loading"
 	}
-	for _, s := range []string{state + every + spin, state + spin, short + spin, short} {
+	for _, s := range []string{state + every + spin, state + spin, short + spin, shortest + spin, shortest} {
 		if lipgloss.Width(s) <= width {
 			return style.Render(s)
 		}
 	}
-	return style.Render(truncate(short, width))
+	return style.Render(truncate(shortest, width))
 }
 
 func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04:05") }

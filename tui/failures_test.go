@@ -84,10 +84,10 @@ func TestSeveralFailedCallsAreCountedInTheStatusLine(t *testing.T) {
 	partial := sampleGroup()
 	partial.Failed = []string{PartInstanceRefresh, PartTargetHealth, PartLaunchTimes}
 	err := JoinErrors(
-		Errorf(ProblemUnauthorized, errors.New("api error AccessDenied: not authorized"),
+		CallErrorf("autoscaling:DescribeInstanceRefreshes", ProblemUnauthorized, errors.New("api error AccessDenied: not authorized"),
 			"autoscaling:DescribeInstanceRefreshes refused (AccessDenied): AWS credentials expired or lack permission; refresh them (aws sso login / new keys) or pick --profile"),
-		Errorf(ProblemThrottled, nil, "elasticloadbalancing:DescribeTargetHealth throttled by AWS (Throttling); the next refresh retries, or raise --interval"),
-		Errorf(ProblemUnauthorized, nil, "ec2:DescribeInstances refused (UnauthorizedOperation): AWS credentials expired or lack permission"))
+		CallErrorf("elasticloadbalancing:DescribeTargetHealth", ProblemThrottled, nil, "elasticloadbalancing:DescribeTargetHealth throttled by AWS (Throttling); the next refresh retries, or raise --interval"),
+		CallErrorf("ec2:DescribeInstances", ProblemUnauthorized, nil, "ec2:DescribeInstances refused (UnauthorizedOperation): AWS credentials expired or lack permission"))
 	for _, tc := range []struct {
 		name  string
 		log   *bytes.Buffer
@@ -104,7 +104,7 @@ func TestSeveralFailedCallsAreCountedInTheStatusLine(t *testing.T) {
 			press(t, m, "2")
 			screen := m.View()
 			mustContain(t, screen, "unauthorized: autoscaling:DescribeInstanceRefreshes refused (AccessDenied)", tc.where, "? help", "q quit")
-			mustNotContain(t, screen, "3 calls failed")
+			mustNotContain(t, screen, "unauthorized: 3 calls failed")
 			mustFit(t, screen, 80)
 			if tc.log != nil {
 				mustContain(t, tc.log.String(), "DescribeInstanceRefreshes refused", "DescribeTargetHealth throttled", "ec2:DescribeInstances refused")
