@@ -212,7 +212,7 @@ func buildApp(stack cdktf.TerraformStack, cfg topology.Config, binaryPath, sum s
 	ud, err := userdata.Render(userdata.Params{
 		Region: cfg.Region, Table: cfg.TableName(), APIKeyParameter: cfg.APIKeyParameter,
 		ArtifactBucket: *artifacts.Bucket.Bucket(), ArtifactKey: *artifacts.Object.Key(),
-		ArtifactVersion: *artifacts.Object.VersionId(), BinarySHA256: sum,
+		ArtifactVersion: *artifacts.Object.VersionId(), BinarySHA256: sum, ListingShards: cfg.Table.ListingShards,
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", cfg.StackName(), err)

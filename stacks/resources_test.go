@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -189,6 +190,7 @@ func TestLaunchTemplate(t *testing.T) {
 			ArtifactKey:     ref("aws_s3_object", "server_binary", "key"),
 			ArtifactVersion: ref("aws_s3_object", "server_binary", "version_id"),
 			BinarySHA256:    fixture.binaries[cfg.Arch()],
+			ListingShards:   cfg.Table.ListingShards,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -199,6 +201,7 @@ func TestLaunchTemplate(t *testing.T) {
 		for _, line := range []string{
 			"Environment=DOCMETA_TABLE=" + cfg.TableName(),
 			"Environment=AWS_REGION=" + cfg.Region,
+			"Environment=DOCMETA_LISTING_SHARDS=" + strconv.Itoa(cfg.Table.ListingShards),
 			"Environment=DOCMETA_API_KEYS_SSM_PARAMETER=" + cfg.APIKeyParameter,
 			"readonly want_sha256='" + fixture.binaries[cfg.Arch()] + "'",
 		} {

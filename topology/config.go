@@ -153,6 +153,10 @@ type TableSettings struct {
 	// way the metadata can be deleted; it lifts the protection as a logged
 	// step.
 	DeletionProtection bool
+	// ListingShards is how many index partitions each day's documents
+	// spread over (1..MaxListingShards): the instances run the server with
+	// it, and the cost model prices a listing page's reads by it.
+	ListingShards int
 }
 
 // ExportBucket is the bucket that table exports are written to before a

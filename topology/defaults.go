@@ -27,7 +27,7 @@ func Defaults(p Profile) (Config, error) {
 			HealthCheckGraceSeconds:    90,
 			DeregistrationDelaySeconds: 30,
 		},
-		Table: TableSettings{PITR: true, OnDemand: true, DeletionProtection: true},
+		Table: TableSettings{PITR: true, OnDemand: true, DeletionProtection: true, ListingShards: DefaultListingShards},
 		Export: ExportBucket{
 			TransitionToIADays:        30,
 			NoncurrentExpirationDays:  30,

@@ -68,6 +68,16 @@ func (c Config) WAFRules() int {
 	return 2
 }
 
+// The range AWS WAF accepts for a rate-based rule's limit. The floor is 10
+// since August 2024 (it was 100): "The lowest limit setting allowed is 10",
+// https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
+// The stack sends the rules as rule_json, which the provider passes to the
+// API unchecked, so the API's range is the one that applies.
+const (
+	MinWAFRateLimit = 10
+	MaxWAFRateLimit = 2_000_000_000
+)
+
 func (c Config) validateEdge(bad func(key, format string, args ...any)) {
 	switch c.Edge {
 	case EdgeCloudFront, EdgeALB:
@@ -78,8 +88,8 @@ func (c Config) validateEdge(bad func(key, format string, args ...any)) {
 	if c.WAF && c.Edge != EdgeCloudFront {
 		bad(KeyWAF, "the web ACL is attached to the CloudFront distribution; set %s=cloudfront or %s=false", c.envName(KeyEdge), c.envName(KeyWAF))
 	}
-	if c.WAFRateLimit < 100 || c.WAFRateLimit > 2_000_000_000 {
-		bad(KeyWAFRateLimit, "%d is outside 100..2000000000 requests per 5 minutes per IP (AWS WAF's range)", c.WAFRateLimit)
+	if c.WAFRateLimit < MinWAFRateLimit || c.WAFRateLimit > MaxWAFRateLimit {
+		bad(KeyWAFRateLimit, "%d is outside %d..%d requests per 5 minutes per IP (AWS WAF's range)", c.WAFRateLimit, MinWAFRateLimit, MaxWAFRateLimit)
 	}
 	if len(c.DomainNames) > 0 && c.Edge != EdgeCloudFront {
 		bad(KeyDomainNames, "domain names are aliases of the CloudFront distribution; with the alb edge point DNS at the load balancer instead")

@@ -43,6 +43,9 @@ const (
 	KeyAlertEmail            = "ALERT_EMAIL"
 	KeyBudgetMonthlyUSD      = "BUDGET_MONTHLY_USD"
 	KeyBudgetMarginPercent   = "BUDGET_MARGIN_PERCENT"
+	// KeyListingShards is also the server's own variable
+	// (DOCMETA_LISTING_SHARDS): the stacks pass the value to the service.
+	KeyListingShards = "LISTING_SHARDS"
 )
 
 // keyRefusedDeletionProtection is refused, not ignored: set to "false" it
@@ -62,7 +65,7 @@ var Keys = []string{
 	KeyStateLockTable, KeyALBDeletionProtection, KeyRootVolumeGiB, KeyRootVolumeType,
 	KeyScaleInProtection, KeyTargetRequests, KeyHealthCheckGrace, KeyDeregistrationDelay,
 	KeyExportIADays, KeyExportNoncurrentDays, KeyEdge, KeyDomainNames, KeyWAF, KeyWAFRateLimit,
-	KeyAlertEmail, KeyBudgetMonthlyUSD, KeyBudgetMarginPercent,
+	KeyAlertEmail, KeyBudgetMonthlyUSD, KeyBudgetMarginPercent, KeyListingShards,
 }
 
 // EnvName is the profile-specific variable of a setting, e.g.
@@ -185,6 +188,7 @@ func Load(p Profile, lookup func(string) string) (Config, error) {
 	str(KeyAlertEmail, &c.AlertEmail)
 	num(KeyBudgetMonthlyUSD, &c.BudgetMonthlyUSD)
 	num(KeyBudgetMarginPercent, &c.BudgetMarginPercent)
+	num(KeyListingShards, &c.Table.ListingShards)
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("invalid %s configuration:\n  %w", c.StackName(), joinIndented(errs))
 	}

@@ -84,6 +84,14 @@ func TestEdgeDefaultsAndSettings(t *testing.T) {
 		c.AlertEmail != "ops@example.com" || c.BudgetMonthlyUSD != 80 {
 		t.Errorf("settings not loaded: %+v", c)
 	}
+	// AWS WAF's floor (10 requests per window) and the default (2,000).
+	for env, want := range map[string]int{"10": 10, "": 2000} {
+		c, err := Load(Prod, testenv.Getenv(map[string]string{"DOCMETA_WAF_RATE_LIMIT": env, "DOCMETA_CERTIFICATE_ARN": testCert,
+			"DOCMETA_DOMAIN_NAMES": "api.example.com"}))
+		if err != nil || c.WAFRateLimit != want {
+			t.Errorf("DOCMETA_WAF_RATE_LIMIT=%q: limit %d, err %v; want %d", env, c.WAFRateLimit, err, want)
+		}
+	}
 	// NAT gateways live in public subnets whatever the edge.
 	c, err = Load(Dev, testenv.Getenv(map[string]string{"DOCMETA_NAT_MODE": "single"}))
 	if err != nil || !c.PublicSubnets() || c.InternetFacingLB() {
@@ -165,7 +173,8 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"DOCMETA_EDGE": "nlb"}, "not one of cloudfront, alb"},
 		{map[string]string{"DOCMETA_EDGE": "alb", "DOCMETA_WAF": "true"}, "set DOCMETA_DEV_EDGE or DOCMETA_EDGE=cloudfront"},
 		{map[string]string{"DOCMETA_EDGE": "alb", "DOCMETA_DOMAIN_NAMES": "api.example.com"}, "aliases of the CloudFront distribution"},
-		{map[string]string{"DOCMETA_WAF_RATE_LIMIT": "10"}, "outside 100..2000000000"},
+		{map[string]string{"DOCMETA_WAF_RATE_LIMIT": "9"}, "9 is outside 10..2000000000"},
+		{map[string]string{"DOCMETA_WAF_RATE_LIMIT": "2000000001"}, "outside 10..2000000000"},
 		{map[string]string{"DOCMETA_ALERT_EMAIL": "ops at example"}, "not a plain e-mail address"},
 		{map[string]string{"DOCMETA_BUDGET_MONTHLY_USD": "-5"}, "must not be negative"},
 		{map[string]string{"DOCMETA_BUDGET_MARGIN_PERCENT": "5000"}, "outside 0..1000"},

@@ -118,6 +118,9 @@ func (c Config) Validate() error {
 	if !c.Table.PITR || !c.Table.OnDemand || !c.Table.DeletionProtection {
 		errs = append(errs, errors.New("table: point-in-time recovery, on-demand billing and deletion protection are required (teardown exports from PITR and is the only way to delete the metadata; idle cost must be zero)"))
 	}
+	if c.Table.ListingShards < 1 || c.Table.ListingShards > MaxListingShards {
+		bad(KeyListingShards, "%d is outside 1..%d index partitions per day (%d is the default)", c.Table.ListingShards, MaxListingShards, DefaultListingShards)
+	}
 	e := c.Export
 	if e.TransitionToIADays != 0 && e.TransitionToIADays < 30 {
 		bad(KeyExportIADays, "%d: STANDARD_IA needs objects at least 30 days old (0 disables the transition)", e.TransitionToIADays)

@@ -87,6 +87,8 @@ type view interface {
 	Refresh() tea.Cmd
 	Loading() bool
 	Err() error
+	// Partial: the last refresh failed in part; what came back is shown.
+	Partial() bool
 	LastRefresh() time.Time
 	Answered() time.Time
 	due(now time.Time, interval time.Duration) bool

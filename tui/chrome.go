@@ -68,15 +68,22 @@ func credentials(c Config) string {
 }
 
 // clockView says how fresh the active view is, in the longest form that
-// fits width: the time of the last successful refresh and its age, STALE
-// (in words, not only colour) after a failed refresh, the view's interval,
-// and a spinner while anything loads.
+// fits width: the time of the last successful refresh and its age, PARTIAL
+// and the calls that failed when the rest of a refresh answered, STALE (in
+// words, not only colour) after a refresh where nothing came back, the
+// view's interval, and a spinner while anything loads.
 func (m *Model) clockView(width int) string {
 	t := m.tabs[m.active]
 	v := t.view
 	now := m.cfg.Now()
-	var state, short string
+	// state is the full form, short and shortest what gives way to width.
+	var state, short, shortest string
 	switch last := v.LastRefresh(); {
+	case v.Partial():
+		calls := failedCalls(v.Err())
+		state = fmt.Sprintf("PARTIAL: %s failed, rest updated %s (%s ago)", calls, clock(last, m.cfg.Location), age(now.Sub(last)))
+		short = "PARTIAL: " + calls + " failed"
+		shortest = "PARTIAL: " + countCalls(len(failures(v.Err()))) + " failed"
 	case last.IsZero() && v.Err() != nil:
 		state, short = "STALE: refresh failed, none complete yet", "STALE: none complete"
 	case last.IsZero():
@@ -87,6 +94,9 @@ func (m *Model) clockView(width int) string {
 	default:
 		state = fmt.Sprintf("updated %s (%s ago)", clock(last, m.cfg.Location), age(now.Sub(last)))
 		short = fmt.Sprintf("updated %s ago", age(now.Sub(last)))
+	}
+	if shortest == "" {
+		shortest = short
 	}
 	every := " · auto-refresh off"
 	if t.interval > 0 {
@@ -100,12 +110,12 @@ func (m *Model) clockView(width int) string {
 	if m.loading() {
 		spin = " " + m.spinner.View() + " loading"
 	}
-	for _, s := range []string{state + every + spin, state + spin, short + spin, short} {
+	for _, s := range []string{state + every + spin, state + spin, short + spin, shortest + spin, shortest} {
 		if lipgloss.Width(s) <= width {
 			return style.Render(s)
 		}
 	}
-	return style.Render(truncate(short, width))
+	return style.Render(truncate(shortest, width))
 }
 
 func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04:05") }
@@ -142,14 +152,49 @@ func (m *Model) footerView() string {
 	v := m.current()
 	status := okStyle.Render("ok")
 	if err := v.Err(); err != nil {
-		status = errorStyle.Render(ProblemOf(err).String() + ": " + err.Error())
+		status = errorStyle.Render(m.errorStatus(err))
 	}
 	if n := m.notice; n != "" {
 		status = n
 	}
 	// Errors wrap to two lines so the fix they name stays readable.
-	status = lipgloss.NewStyle().Width(max(m.width, 1)).MaxHeight(2).Render(status)
+	status = lipgloss.NewStyle().Width(max(m.width, 1)).MaxHeight(statusLines).Render(status)
 	return lipgloss.JoinVertical(lipgloss.Left, status, m.helpView())
+}
+
+// statusLines is the height of the status line: enough for an error and
+// the fix it names at 80 columns.
+const statusLines = 2
+
+// errorStatus is the status line for err: its classification and message,
+// or, when several calls failed, the first one with a tail saying how many
+// more failed and where to read them all. The tail is never cut: the
+// first message gives way to it.
+func (m *Model) errorStatus(err error) string {
+	all := failures(err)
+	first := all[0]
+	text := ProblemOf(first).String() + ": " + first.Error()
+	if len(all) == 1 {
+		return text
+	}
+	where := "rerun with --debug-log"
+	if m.cfg.Logger != nil {
+		where = "see --debug-log"
+	}
+	return wrapKeepingTail(text, fmt.Sprintf(" (+%d more failed: %s)", len(all)-1, where), m.width, statusLines)
+}
+
+// wrapKeepingTail wraps text followed by tail into at most lines lines of
+// width cells, cutting text (marked with an ellipsis) rather than tail.
+func wrapKeepingTail(text, tail string, width, lines int) string {
+	full := wrap(text+tail, width)
+	if lipgloss.Height(full) <= lines || lipgloss.Width(tail) >= width {
+		return full
+	}
+	wrapped := strings.Split(wrap(text, width), "\n")
+	rest := strings.Join(wrapped[lines-1:], " ")
+	last := truncate(rest, width-lipgloss.Width(tail)) + tail
+	return strings.Join(append(wrapped[:lines-1:lines-1], last), "\n")
 }
 
 // truncate cuts s to width cells, marking the cut with an ellipsis.

@@ -26,6 +26,7 @@ func newCostsView(cfg Config) *costsView {
 	// A failed CloudWatch call still returns the model; keep whatever came
 	// back, and the previous report when nothing did.
 	v.keep = func(r CostReport, _ error) bool { return len(r.Profile.Lines) > 0 }
+	v.partial = func(r CostReport) bool { return len(r.Profile.Lines) > 0 }
 	v.content = v.render
 	return v
 }

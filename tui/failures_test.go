@@ -76,3 +76,47 @@ func TestPanicStackGoesToTheDebugLog(t *testing.T) {
 	run(t, m, m.Init())
 	mustContain(t, log.String(), `"msg":"fetch"`, `"view":"Documents"`, `"error":"the data source crashed`, `"stack":"goroutine `, "panickingDocs.ListDocuments")
 }
+
+// When several calls of one refresh fail, the status line names the first
+// with its fix and says, at 80 columns, how many more failed and where to
+// read them: the debug log, which holds every one.
+func TestSeveralFailedCallsAreCountedInTheStatusLine(t *testing.T) {
+	partial := sampleGroup()
+	partial.Failed = []string{PartInstanceRefresh, PartTargetHealth, PartLaunchTimes}
+	err := JoinErrors(
+		CallErrorf("autoscaling:DescribeInstanceRefreshes", ProblemUnauthorized, errors.New("api error AccessDenied: not authorized"),
+			"autoscaling:DescribeInstanceRefreshes refused (AccessDenied): AWS credentials expired or lack permission; refresh them (aws sso login / new keys) or pick --profile"),
+		CallErrorf("elasticloadbalancing:DescribeTargetHealth", ProblemThrottled, nil, "elasticloadbalancing:DescribeTargetHealth throttled by AWS (Throttling); the next refresh retries, or raise --interval"),
+		CallErrorf("ec2:DescribeInstances", ProblemUnauthorized, nil, "ec2:DescribeInstances refused (UnauthorizedOperation): AWS credentials expired or lack permission"))
+	for _, tc := range []struct {
+		name  string
+		log   *bytes.Buffer
+		where string
+	}{{"without debug log", nil, "(+2 more failed: rerun with --debug-log)"}, {"with debug log", &bytes.Buffer{}, "(+2 more failed: see --debug-log)"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Mode: "aws", Fleet: &fakeFleet{value: Fleet{Group: partial}, err: err}}
+			if tc.log != nil {
+				cfg.Logger = slog.New(slog.NewJSONHandler(tc.log, nil))
+			}
+			m := newTestModel(t, cfg)
+			m.Update(teaSize(80, 24))
+			run(t, m, m.Init())
+			press(t, m, "2")
+			screen := m.View()
+			mustContain(t, screen, "unauthorized: autoscaling:DescribeInstanceRefreshes refused (AccessDenied)", tc.where, "? help", "q quit")
+			mustNotContain(t, screen, "unauthorized: 3 calls failed")
+			mustFit(t, screen, 80)
+			if tc.log != nil {
+				mustContain(t, tc.log.String(), "DescribeInstanceRefreshes refused", "DescribeTargetHealth throttled", "ec2:DescribeInstances refused")
+			}
+		})
+	}
+}
+
+// A single failure keeps its whole message: no count, no tail.
+func TestOneFailedCallHasNoCount(t *testing.T) {
+	m := newTestModel(t, Config{Documents: &fakeDocs{err: JoinErrors(nil, errors.New("connection refused"), nil)}})
+	run(t, m, m.Init())
+	mustContain(t, m.View(), "error: connection refused")
+	mustNotContain(t, m.View(), "more failed")
+}

@@ -49,6 +49,7 @@ func newFleetView(cfg Config) *fleetView {
 	// (reachable: no); a group read before another call failed is current
 	// as far as it goes; any other failure keeps the last good picture.
 	v.keep = func(f Fleet, err error) bool { return err == nil || f.Server != nil || f.Group != nil }
+	v.partial = func(f Fleet) bool { return f.Group != nil }
 	v.content = v.render
 	v.setColumns()
 	return v
@@ -336,7 +337,7 @@ func arnResource(arn string) string {
 // healthLine counts the instances the target group reports healthy.
 func (v *fleetView) healthLine(g Group) string {
 	if g.Missing(PartTargetHealth) {
-		return warnStyle.Render("Target health unknown: its call failed (see the status line); ASG data above is current.")
+		return warnStyle.Render("Target health unknown: its call failed (see the status line).")
 	}
 	healthy := 0
 	for _, in := range g.Instances {

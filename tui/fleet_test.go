@@ -97,12 +97,15 @@ func TestFleetDetailPaneShowsEveryField(t *testing.T) {
 	mustNotContain(t, m.View(), "reason code")
 }
 
-// When a call fails after the group was read, the instances stay on screen,
-// the missing part says so, and the view is stale with the error named.
+// When calls fail after the group was read, the instances stay on screen,
+// the missing parts say so, and the header says PARTIAL with the failed
+// calls (not STALE: most of the data is fresh); a refresh where nothing
+// came back is STALE, with the time of the partial data on screen.
 func TestFleetPartialFailureKeepsTheGroup(t *testing.T) {
 	g := sampleGroup()
 	fleet := &fakeFleet{value: Fleet{Group: g}}
-	m := newTestModel(t, Config{Mode: "aws", Fleet: fleet})
+	clock := newTestClock()
+	m := newTestModel(t, Config{Mode: "aws", Fleet: fleet, Now: clock.Now})
 	run(t, m, m.Init())
 	press(t, m, "2")
 
@@ -112,14 +115,40 @@ func TestFleetPartialFailureKeepsTheGroup(t *testing.T) {
 	for i := range partial.Instances {
 		partial.Instances[i].Target = Target{}
 	}
-	fleet.set(Fleet{Group: partial}, Errorf(ProblemThrottled, nil, "autoscaling:DescribeInstanceRefreshes throttled by AWS (Throttling)"))
+	clock.advance(time.Minute)
+	fleet.set(Fleet{Group: partial}, JoinErrors(
+		CallErrorf("autoscaling:DescribeInstanceRefreshes", ProblemThrottled, nil, "autoscaling:DescribeInstanceRefreshes throttled by AWS (Throttling)"),
+		CallErrorf("elasticloadbalancing:DescribeTargetHealth", ProblemThrottled, nil, "elasticloadbalancing:DescribeTargetHealth throttled by AWS (Throttling)"),
+		CallErrorf("ec2:DescribeInstances", ProblemThrottled, nil, "ec2:DescribeInstances throttled by AWS (Throttling)")))
 	press(t, m, "r")
-	mustContain(t, m.View(), "STALE", "i-0aaa1111bbbb2222c", "i-0ddd3333eeee4444f",
+	m.Update(teaSize(200, 30))
+	mustContain(t, m.View(), "PARTIAL: DescribeInstanceRefreshes, DescribeTargetHealth, DescribeInstances failed, rest updated 10:31:00 (0s ago)",
+		"i-0aaa1111bbbb2222c", "i-0ddd3333eeee4444f",
 		"instance refresh unknown: its call failed", "unknown", "Target health unknown: its call failed",
 		"throttled: autoscaling:DescribeInstanceRefreshes throttled")
-	mustNotContain(t, m.View(), "unregistered", "InProgress 50%")
+	mustNotContain(t, m.View(), "STALE", "unregistered", "InProgress 50%")
 	press(t, m, "enter")
 	mustContain(t, m.View(), "launched       unknown: ec2:DescribeInstances failed")
+	press(t, m, "esc")
+
+	// At 80 columns the call names give way to their count.
+	m.Update(teaSize(80, 24))
+	mustContain(t, m.View(), "[2 Fleet] 3 Costs  PARTIAL: 3 calls failed", "? help", "q quit")
+
+	// Nothing came back: STALE, and the data on screen is the partial answer's.
+	clock.advance(2 * time.Minute)
+	fleet.set(Fleet{}, Errorf(ProblemUnreachable, nil, "autoscaling: AWS endpoint not reachable"))
+	press(t, m, "r")
+	mustContain(t, m.View(), "STALE 2m ago", "i-0aaa1111bbbb2222c", "unreachable: autoscaling")
+	mustNotContain(t, m.View(), "PARTIAL")
+	m.Update(teaSize(120, 30))
+	mustContain(t, m.View(), "STALE: refresh failed, data from 10:31:00 (2m ago)")
+
+	// A whole answer clears both.
+	fleet.set(Fleet{Group: sampleGroup()}, nil)
+	press(t, m, "r")
+	mustContain(t, m.View(), "updated 10:33:00 (0s ago)", "InProgress 50%")
+	mustNotContain(t, m.View(), "PARTIAL", "STALE")
 }
 
 // y copies the selected instance's ID with OSC 52 and says so.

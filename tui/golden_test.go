@@ -109,9 +109,13 @@ func TestGoldenFleetAWSDetail(t *testing.T) {
 func TestGoldenFleetAWSPartialError(t *testing.T) {
 	cfg := goldenConfig("aws")
 	g := sampleGroup()
-	g.Refresh, g.Failed = nil, []string{PartInstanceRefresh}
-	cfg.Fleet = &fakeFleet{value: Fleet{Group: g}, err: Errorf(ProblemThrottled, nil,
-		"autoscaling:DescribeInstanceRefreshes throttled by AWS (Throttling); the next refresh retries, or raise --interval")}
+	g.Refresh, g.Failed = nil, []string{PartInstanceRefresh, PartTargetHealth}
+	for i := range g.Instances {
+		g.Instances[i].Target = Target{}
+	}
+	cfg.Fleet = &fakeFleet{value: Fleet{Group: g}, err: JoinErrors(
+		CallErrorf("autoscaling:DescribeInstanceRefreshes", ProblemThrottled, nil, "autoscaling:DescribeInstanceRefreshes throttled by AWS (Throttling); the next refresh retries, or raise --interval"),
+		CallErrorf("elasticloadbalancing:DescribeTargetHealth", ProblemUnauthorized, nil, "elasticloadbalancing:DescribeTargetHealth refused (AccessDenied): AWS credentials expired or lack permission; refresh them (aws sso login / new keys) or pick --profile"))}
 	runGolden(t, cfg, "Fleet", "its call failed", "2")
 }
 
@@ -132,7 +136,7 @@ func TestGoldenHealthPartialError(t *testing.T) {
 	cfg := goldenConfig("aws")
 	h := sampleHealth()
 	h.Activities, h.Failed = nil, []string{"scaling activities"}
-	cfg.Health = &fakeHealth{value: h, err: Errorf(ProblemUnauthorized, errors.New("api error ExpiredToken"),
+	cfg.Health = &fakeHealth{value: h, err: CallErrorf("autoscaling:DescribeScalingActivities", ProblemUnauthorized, errors.New("api error ExpiredToken"),
 		"autoscaling:DescribeScalingActivities refused (ExpiredToken): AWS credentials expired or lack permission; refresh them (aws sso login / new keys) or pick --profile")}
 	runGolden(t, cfg, "Health", "Not fetched", "4")
 }

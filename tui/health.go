@@ -24,7 +24,8 @@ func newHealthView(cfg Config) *healthView {
 	}
 	v.missing = Errorf(ProblemOther, nil, "no service health source: start with --outputs (AWS mode)")
 	// A part that failed still leaves the others worth drawing.
-	v.keep = func(h ServiceHealth, err error) bool { return err == nil || len(h.Series) > 0 || len(h.Activities) > 0 }
+	v.partial = func(h ServiceHealth) bool { return len(h.Series) > 0 || len(h.Activities) > 0 }
+	v.keep = func(h ServiceHealth, err error) bool { return err == nil || v.partial(h) }
 	v.content = v.render
 	return v
 }

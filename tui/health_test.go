@@ -34,15 +34,16 @@ func TestHealthViewPartialAndStale(t *testing.T) {
 	clock.advance(2 * time.Minute)
 	h := sampleHealth()
 	h.Series, h.Failed = nil, []string{"metrics"}
-	src.set(h, Errorf(ProblemThrottled, nil, "cloudwatch:GetMetricData throttled by AWS (Throttling)"))
+	src.set(h, CallErrorf("cloudwatch:GetMetricData", ProblemThrottled, nil, "cloudwatch:GetMetricData throttled by AWS (Throttling)"))
 	press(t, m, "r")
-	mustContain(t, m.View(), "STALE", "Not fetched: metrics", "throttled: cloudwatch:GetMetricData", "Launching a new EC2 instance")
+	mustContain(t, m.View(), "PARTIAL: GetMetricData failed, rest updated 10:32:00 (0s ago)", "Not fetched: metrics", "throttled: cloudwatch:GetMetricData", "Launching a new EC2 instance")
 	mustNotContain(t, m.View(), "ALB requests")
 
 	// Nothing came back at all: the last good picture stays.
 	src.set(ServiceHealth{}, Errorf(ProblemUnreachable, nil, "cloudwatch: AWS endpoint not reachable"))
 	press(t, m, "r")
-	mustContain(t, m.View(), "STALE", "Launching a new EC2 instance", "unreachable")
+	mustContain(t, m.View(), "STALE: refresh failed, data from 10:32:00", "Launching a new EC2 instance", "unreachable")
+	mustNotContain(t, m.View(), "PARTIAL")
 }
 
 // Outputs without the ALB suffixes leave its metrics out with no failed

@@ -26,9 +26,13 @@ type loader[T any] struct {
 	cancel  context.CancelFunc
 	loading bool
 	err     error
-	// last is the last successful answer, answered the last answer of any
-	// outcome: the header shows the first, auto-refresh counts from the
-	// second so a failing source is retried once per interval, not per tick.
+	// partial: the current answer failed, yet carried part of the data,
+	// which the view shows as current.
+	partial bool
+	// last is the last answer whose data is on screen (a success or a
+	// partial one), answered the last answer of any outcome: the header
+	// shows the first, auto-refresh counts from the second so a failing
+	// source is retried once per interval, not per tick.
 	last     time.Time
 	answered time.Time
 }
@@ -53,8 +57,20 @@ func (l *loader[T]) Loading() bool { return l.loading }
 // Err is the current fetch's error (nil after a success).
 func (l *loader[T]) Err() error { return l.err }
 
-// LastRefresh is when a fetch last succeeded (zero: never).
+// LastRefresh is when the data on screen was fetched: the last fetch that
+// succeeded, wholly or in part (zero: never).
 func (l *loader[T]) LastRefresh() time.Time { return l.last }
+
+// Partial is true when the current fetch failed but part of its data came
+// back and is on screen (some of a view's calls answered).
+func (l *loader[T]) Partial() bool { return l.partial }
+
+// keepPartial marks the answer just accepted, although failed, as the data
+// on screen: part of it came back.
+func (l *loader[T]) keepPartial() {
+	l.partial = true
+	l.last = l.answered
+}
 
 // Answered is when a fetch last answered, successfully or not (zero: never).
 func (l *loader[T]) Answered() time.Time { return l.answered }
@@ -96,6 +112,7 @@ func (l *loader[T]) accept(msg tea.Msg) (loadedMsg[T], bool) {
 		return m, false
 	}
 	l.loading = false
+	l.partial = false
 	l.answered = m.at
 	if m.err == nil {
 		l.last = m.at

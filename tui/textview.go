@@ -24,6 +24,10 @@ type textView[T any] struct {
 	// keep says whether an answer (possibly failed) replaces the value on
 	// screen, or the last good one stays.
 	keep func(val T, err error) bool
+	// partial, when set, says whether a failed answer carries part of the
+	// data (some of the view's calls answered): it is then kept and shown
+	// as current, and the header says PARTIAL instead of STALE.
+	partial func(val T) bool
 	// content draws value (loaded is false until keep accepted one).
 	content func() string
 
@@ -59,7 +63,11 @@ func (v *textView[T]) Refresh() tea.Cmd {
 
 func (v *textView[T]) Update(msg tea.Msg) tea.Cmd {
 	if m, ok := v.accept(msg); ok {
-		if v.keep(m.val, m.err) {
+		partial := m.err != nil && v.partial != nil && v.partial(m.val)
+		if partial {
+			v.keepPartial()
+		}
+		if partial || v.keep(m.val, m.err) {
 			v.value, v.loaded = m.val, true
 		}
 		v.setContent(v.content())

@@ -104,8 +104,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 // CreateTable creates the docmeta table with its listing index, on-demand
 // billing, and waits until it is active. It is idempotent: an existing table
 // is accepted if it has the index. Meant for local emulators and tests; in
-// AWS the cdktf stack owns the table (with PITR, SSE and deletion
-// protection, which this helper does not set).
+// AWS the cdktf stack owns the table (with PITR, SSE, deletion protection
+// and TTL on TTLAttribute, which this helper does not set: dynalite, the
+// emulator the tests and docs use, answers UpdateTimeToLive with
+// UnknownOperationException; Claim checks expiry itself, so an expired
+// idempotency record there only stays until its key is claimed again).
 func CreateTable(ctx context.Context, cfg Config) error {
 	client, err := newClient(ctx, cfg)
 	if err != nil {

@@ -55,6 +55,7 @@ func TestDynamo(t *testing.T) {
 	t.Run("ShardCountChangesAcrossRestarts", func(t *testing.T) { testShardCountChanges(t, srv) })
 	t.Run("DaysFromBeforeShardsStillList", func(t *testing.T) { testLegacyDays(t, srv) })
 	t.Run("ListCostPerShardCount", func(t *testing.T) { testListCost(t, srv) })
+	t.Run("LocalTableHasNoTTL", func(t *testing.T) { testLocalTableHasNoTTL(t, srv) })
 	t.Run("CreateTableIsIdempotent", func(t *testing.T) {
 		cfg := srv.NewTable(t)
 		if err := dynamo.CreateTable(context.Background(), cfg); err != nil {

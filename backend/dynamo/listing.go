@@ -3,7 +3,6 @@ package dynamo
 import (
 	"context"
 	"errors"
-	"math"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/docmeta/docmeta/backend"
+	"github.com/docmeta/docmeta/topology"
 )
 
 // maxListQueries bounds the DynamoDB queries of one List call: register
@@ -166,18 +166,10 @@ func (l *listing) mergeDay(ctx context.Context, d registeredDay) error {
 }
 
 // perPartLimit is the Query limit for one of n partitions when remaining
-// documents are still wanted. Random shard choice gives each partition a
-// binomial share of them: mean remaining/n; asking for the mean plus three
-// standard deviations (and 2) rarely needs a second query for any
-// partition, and reads far fewer items than remaining per partition,
-// which is what the read units of a page pay for.
+// documents are still wanted (topology.ListingPartLimit: the cost model
+// prices a page's reads with the same limit).
 func perPartLimit(remaining, n int) int32 {
-	if n <= 1 {
-		return int32(remaining)
-	}
-	mean := float64(remaining) / float64(n)
-	sd := math.Sqrt(mean * (1 - 1/float64(n)))
-	return int32(min(remaining, int(math.Ceil(mean+3*sd))+2))
+	return int32(topology.ListingPartLimit(remaining, n))
 }
 
 // partReader reads one index partition of a day backwards, in pages.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strconv"
+
+	"github.com/docmeta/docmeta/topology"
 )
 
 // Listing shards. Every document of a UTC day used to share one by-day
@@ -13,21 +15,18 @@ import (
 // documents spread over the partitions "DOCS#yyyy-mm-dd#k", k = hash(ID)
 // mod N, which raises that ceiling to about N × 1,000 uploads/s. N = 1
 // keeps the unsuffixed "DOCS#yyyy-mm-dd", the layout of tables written
-// before sharding, so their days still list.
+// before sharding, so their days still list. The price is on the read
+// side: a listing page queries each partition a busy day used (in
+// parallel), while a quiet day touches fewer shards and costs fewer
+// queries (see recordPartition). The bounds live in topology, which the
+// cost model that prices those reads also reads.
 const (
-	// DefaultListingShards is the shard count when none is configured:
-	// about 8,000 uploads/s fleet-wide. The largest fleet the stacks allow
-	// (prod: 4 × t4g.small, "up to 5 Gbit/s" each) receives at most about
-	// 2,400 uploads/s of the cost model's 1 MiB average, so 8 leaves room
-	// for smaller files; fleets of tiny uploads can go to 16. The price is
-	// on the read side: a listing page queries each partition a busy day
-	// used (in parallel), while a quiet day touches fewer shards and costs
-	// fewer queries (see recordPartition).
-	DefaultListingShards = 8
-	// MaxListingShards bounds N so that one day's partitions, even a day
-	// written under several shard counts, always fit the query budget of
-	// one List call (maxListQueries).
-	MaxListingShards = 16
+	// DefaultListingShards is the shard count when none is configured
+	// (topology.DefaultListingShards: about 8,000 uploads/s fleet-wide).
+	DefaultListingShards = topology.DefaultListingShards
+	// MaxListingShards bounds N so that one day's partitions always fit
+	// the query budget of one List call (maxListQueries).
+	MaxListingShards = topology.MaxListingShards
 )
 
 // CheckListingShards validates a configured shard count; the error names

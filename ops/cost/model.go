@@ -148,14 +148,17 @@ func tableItems(fp topology.Footprint, w Workload, p *pricer) []LineItem {
 	}
 	wr, rd := p.get(PriceDynamoWriteMillion), p.get(PriceDynamoReadMillion)
 	writes := float64(w.UploadsPerMonth) * w.WriteUnitsPerUpload
-	reads := float64(w.ReadsPerMonth) * w.ReadUnitsPerRead
+	shards := fp.Table.ListingShards
+	pageUnits := w.ListingReadUnits(shards)
+	reads := float64(w.ReadsPerMonth) * pageUnits
 	gb := w.TableGB()
 	st, pitr := p.get(PriceDynamoStorageGBMonth), p.get(PriceDynamoPITRGBMonth)
 	items := []LineItem{
 		{Key: ItemTableWrites, Name: "DynamoDB writes (on-demand)", Count: 1, CountUnit: "table", IdleBasis: "no requests",
 			WorkloadBasis: fmt.Sprintf("%s WRU × %s/M", num(writes), usd(wr.USD)), WorkloadUSD: writes / 1e6 * wr.USD, PriceKeys: []string{PriceDynamoWriteMillion}},
 		{Key: ItemTableReads, Name: "DynamoDB reads (on-demand)", Count: 1, CountUnit: "table", IdleBasis: "no requests",
-			WorkloadBasis: fmt.Sprintf("%s RRU × %s/M", num(reads), usd(rd.USD)), WorkloadUSD: reads / 1e6 * rd.USD, PriceKeys: []string{PriceDynamoReadMillion}},
+			WorkloadBasis: fmt.Sprintf("%s RRU × %s/M (%s RRU per page of %d over %d listing shards)", num(reads), usd(rd.USD), num(pageUnits), w.ListingPageSize, shards),
+			WorkloadUSD:   reads / 1e6 * rd.USD, PriceKeys: []string{PriceDynamoReadMillion}},
 		{Key: ItemTableStorage, Name: "DynamoDB storage", Count: 1, CountUnit: "table", IdleBasis: "empty table",
 			WorkloadBasis: fmt.Sprintf("%s GB × %s/GB-mo", num(gb), usd(st.USD)), WorkloadUSD: gb * st.USD, PriceKeys: []string{PriceDynamoStorageGBMonth}},
 	}

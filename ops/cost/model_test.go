@@ -308,6 +308,11 @@ func TestWorkloadValidation(t *testing.T) {
 	if err := w.Validate(); err == nil {
 		t.Error("negative uploads accepted")
 	}
+	w = DefaultWorkload()
+	w.ListingPageSize = 1001
+	if err := w.Validate(); err == nil {
+		t.Error("a listing page over the API's 1,000 accepted")
+	}
 }
 
 // TestEdgeAndMonitoringLines: the CloudFront, WAF, alarm, topic and budget
@@ -355,5 +360,52 @@ func TestEdgeAndMonitoringLines(t *testing.T) {
 		if wt.distributions == 1 && pub.Count != 0 {
 			t.Errorf("%s behind CloudFront has %d public IPv4 addresses, want 0 (internal ALB, no NAT)", e.Profile, pub.Count)
 		}
+	}
+}
+
+// The listing read units follow the shard count the way the store spends
+// them: the model reproduces every cost measured on the store against
+// dynalite (TestDynamo/ListCostPerShardCount; README, "Listing shards").
+func TestListingReadUnitsMatchTheStoreMeasurement(t *testing.T) {
+	measured := []struct {
+		shards, page int
+		units        float64
+	}{{1, 50, 3.0}, {4, 50, 6.5}, {8, 50, 8.5}, {1, 1000, 45.0}, {4, 1000, 54.5}, {8, 1000, 60.5}}
+	for _, m := range measured {
+		w := DefaultWorkload()
+		w.ListingPageSize = m.page
+		if got := w.ListingReadUnits(m.shards); got != m.units {
+			t.Errorf("N=%d, page of %d: %.1f read units, measured %.1f", m.shards, m.page, got, m.units)
+		}
+	}
+}
+
+// A profile's reads line prices DOCMETA_LISTING_SHARDS: the default (8)
+// unless set, and the basis says how many shards and units per page.
+func TestReadsLineFollowsTheListingShards(t *testing.T) {
+	for _, tc := range []struct {
+		env    map[string]string
+		shards int
+		units  float64
+	}{{nil, topology.DefaultListingShards, 8.5}, {map[string]string{"DOCMETA_DEV_LISTING_SHARDS": "1"}, 1, 3.0}, {map[string]string{"DOCMETA_LISTING_SHARDS": "4"}, 4, 6.5}} {
+		c, err := ProfileConfig(topology.Dev, testenv.Getenv(tc.env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := EstimateFootprint(c.Footprint(), c.StackName(), shipped(t), DefaultWorkload())
+		if err != nil {
+			t.Fatal(err)
+		}
+		reads, _ := e.Item(ItemTableReads)
+		if want := 200_000 * tc.units / 1e6 * 0.125; !near(reads.WorkloadUSD, want) {
+			t.Errorf("%v: reads $%.4f, want $%.4f (200,000 pages × %.1f RRU)", tc.env, reads.WorkloadUSD, want, tc.units)
+		}
+		if want := fmt.Sprintf("(%s RRU per page of 50 over %d listing shards)", num(tc.units), tc.shards); !strings.Contains(reads.WorkloadBasis, want) {
+			t.Errorf("%v: basis %q lacks %q", tc.env, reads.WorkloadBasis, want)
+		}
+	}
+	if _, err := ProfileConfig(topology.Dev, testenv.Getenv(map[string]string{"DOCMETA_LISTING_SHARDS": "17"})); err == nil ||
+		!strings.Contains(err.Error(), "outside 1..16") {
+		t.Errorf("17 shards: %v, want the range named", err)
 	}
 }

@@ -25,8 +25,8 @@ func (r Report) WriteText(out io.Writer) error {
 	w.printf("docmeta monthly cost estimate, region %s, USD, 1 month = %s hours\n", r.Region, num(r.HoursPerMonth))
 	w.printf("prices: %s table recorded %s; every price's source and date is listed below the profiles\n", r.Prices.Region, r.Prices.Recorded)
 	w.printf("idle     = deployed, no client traffic, empty table\n")
-	w.printf("workload = %s uploads/month × %s MiB, %s reads/month (%s RRU each), %s WRU per upload, %s GB/month through NAT (where a NAT exists), %s GB/month through interface endpoints, %d table export(s)/month\n",
-		num(float64(wl.UploadsPerMonth)), num(wl.AvgUploadMiB), num(float64(wl.ReadsPerMonth)), num(wl.ReadUnitsPerRead),
+	w.printf("workload = %s uploads/month × %s MiB, %s reads/month (each a listing page of %d; its read units follow the profile's DOCMETA_LISTING_SHARDS, see the reads line), %s WRU per upload, %s GB/month through NAT (where a NAT exists), %s GB/month through interface endpoints, %d table export(s)/month\n",
+		num(float64(wl.UploadsPerMonth)), num(wl.AvgUploadMiB), num(float64(wl.ReadsPerMonth)), wl.ListingPageSize,
 		num(wl.WriteUnitsPerUpload), num(wl.NATGBPerMonth), num(wl.EndpointGBPerMonth), wl.ExportsPerMonth)
 	for _, e := range r.Estimates {
 		w.printf("\n== %s (stack %s) ==\n", e.Profile, e.Stack)

@@ -3,6 +3,9 @@ package cost
 import (
 	"errors"
 	"fmt"
+	"math"
+
+	"github.com/docmeta/docmeta/topology"
 )
 
 // Workload is the stated monthly traffic the "workload" column prices. The
@@ -15,11 +18,17 @@ type Workload struct {
 	// (LCU processed bytes) but are not stored.
 	AvgUploadMiB float64 `json:"avg_upload_mib"`
 	// ReadsPerMonth is the number of GET /documents and /documents/{id}
-	// requests in a month.
+	// requests in a month. Each is priced as a listing page, the costlier
+	// of the two (a GET by id is one consistent GetItem: 1 read unit).
 	ReadsPerMonth int64 `json:"reads_per_month"`
-	// ReadUnitsPerRead is the DynamoDB read request units one GET consumes
-	// (a 50-item listing page of ~20 KB, eventually consistent, is ~2.5).
-	ReadUnitsPerRead float64 `json:"read_units_per_read"`
+	// ListingPageSize is the documents per listing page (the API's
+	// default limit is 50).
+	ListingPageSize int `json:"listing_page_size"`
+	// ListingItemBytes is the size DynamoDB bills for one listing-index
+	// item. 363 fits all six costs measured on the store
+	// (TestDynamo/ListCostPerShardCount, README "Listing shards"), which
+	// bound it to 362–364 bytes.
+	ListingItemBytes float64 `json:"listing_item_bytes"`
 	// WriteUnitsPerUpload is the write request units one upload consumes:
 	// the item (< 1 KB) plus its copy in the listing index.
 	WriteUnitsPerUpload float64 `json:"write_units_per_upload"`
@@ -50,7 +59,8 @@ func DefaultWorkload() Workload {
 		UploadsPerMonth:      100_000,
 		AvgUploadMiB:         1,
 		ReadsPerMonth:        200_000,
-		ReadUnitsPerRead:     2,
+		ListingPageSize:      50,
+		ListingItemBytes:     363,
 		WriteUnitsPerUpload:  2,
 		StoredBytesPerUpload: 1000,
 		NATGBPerMonth:        20,
@@ -69,7 +79,7 @@ func (w Workload) Validate() error {
 			w.UploadsPerMonth, w.ReadsPerMonth, w.ExportsPerMonth))
 	}
 	for name, v := range map[string]float64{
-		"avg upload MiB": w.AvgUploadMiB, "read units per read": w.ReadUnitsPerRead,
+		"avg upload MiB": w.AvgUploadMiB, "listing item bytes": w.ListingItemBytes,
 		"write units per upload": w.WriteUnitsPerUpload, "stored bytes per upload": w.StoredBytesPerUpload,
 		"NAT GB per month": w.NATGBPerMonth, "endpoint GB per month": w.EndpointGBPerMonth, "artifact MiB": w.ArtifactMiB, "response KiB": w.ResponseKiB,
 	} {
@@ -77,7 +87,32 @@ func (w Workload) Validate() error {
 			errs = append(errs, fmt.Errorf("workload: %s = %v must be a non-negative number", name, v))
 		}
 	}
+	if w.ListingPageSize < 1 || w.ListingPageSize > maxListingPage {
+		errs = append(errs, fmt.Errorf("workload: listing page size %d is outside 1..%d (the API's limit)", w.ListingPageSize, maxListingPage))
+	}
 	return errors.Join(errs...)
+}
+
+// maxListingPage is the largest page GET /documents serves.
+const maxListingPage = 1000
+
+// ListingReadUnits is the read request units one listing page costs on a
+// busy day whose documents are spread over shards index partitions: one
+// register query, then one query per partition for its likely share of
+// the page and the look-ahead document (topology.ListingPartLimit, the
+// limit the store asks for), each billed as an eventually consistent
+// index read.
+func (w Workload) ListingReadUnits(shards int) float64 {
+	const register = 0.5 // a day's few partition items: under 4 KB
+	perPart := topology.ListingPartLimit(w.ListingPageSize+1, shards)
+	return register + float64(shards)*eventuallyConsistentReadUnits(float64(perPart)*w.ListingItemBytes)
+}
+
+// eventuallyConsistentReadUnits is what DynamoDB bills for one eventually
+// consistent query returning bytes: half a unit per 4 KB, rounded up, at
+// least half a unit.
+func eventuallyConsistentReadUnits(bytes float64) float64 {
+	return 0.5 * math.Max(1, math.Ceil(bytes/4096))
 }
 
 // TableGB is the table size after one month of uploads, in GB (10^9 bytes).

@@ -15,6 +15,7 @@ func SampleParams() Params {
 		ArtifactKey:     "docmeta-server/linux-arm64/docmeta-server",
 		ArtifactVersion: "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY_MTRCxf3vjVBH40Nr8X8gdRQBpU",
 		BinarySHA256:    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		ListingShards:   8,
 	}
 }
 

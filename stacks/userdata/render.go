@@ -45,6 +45,10 @@ type Params struct {
 	// launch-template version downloads exactly its own.
 	ArtifactVersion string
 	BinarySHA256    string
+	// ListingShards is the server's DOCMETA_LISTING_SHARDS (topology's
+	// Table.ListingShards, validated there; Render refuses only a count
+	// below 1).
+	ListingShards int
 }
 
 // Rendered is the bootstrap script and, for linting, the two files it writes.
@@ -79,10 +83,14 @@ func Render(p Params) (Rendered, error) {
 			return Rendered{}, fmt.Errorf("userdata: %s %q is empty or contains characters unsafe in a unit file or shell script", name, v)
 		}
 	}
+	if p.ListingShards < 1 {
+		return Rendered{}, fmt.Errorf("userdata: listing shards %d must be at least 1 (topology's LISTING_SHARDS)", p.ListingShards)
+	}
 	data := map[string]any{
 		"Region": p.Region, "Table": p.Table, "APIKeyParameter": p.APIKeyParameter,
 		"ArtifactBucket": p.ArtifactBucket, "ArtifactKey": p.ArtifactKey, "ArtifactVersion": p.ArtifactVersion, "BinarySHA256": p.BinarySHA256,
-		"User": User, "LogDir": LogDir, "LogFile": LogFile, "BinaryPath": BinaryPath,
+		"ListingShards": p.ListingShards,
+		"User":          User, "LogDir": LogDir, "LogFile": LogFile, "BinaryPath": BinaryPath,
 		"ChecksumFile": ChecksumFile, "ListenAddr": ListenAddr, "LogMaxSize": LogMaxSize,
 	}
 	var r Rendered

@@ -12,6 +12,7 @@ func TestUnitRunsTheServerHardened(t *testing.T) {
 		"Environment=DOCMETA_ADDR=0.0.0.0:8080",
 		"Environment=DOCMETA_STORE=dynamodb",
 		"Environment=DOCMETA_TABLE=docmeta-dev-documents",
+		"Environment=DOCMETA_LISTING_SHARDS=8",
 		"Environment=AWS_REGION=us-east-1",
 		"Environment=DOCMETA_API_KEYS_SSM_PARAMETER=/docmeta/dev/api-keys",
 		"Environment=DOCMETA_LOG_FILE=/var/log/app/docmeta.log",
@@ -99,6 +100,7 @@ func TestRenderRejectsUnsafeValues(t *testing.T) {
 		"newline in region":  func(p *Params) { p.Region = "us-east-1\nExecStart=/bin/sh" },
 		"empty bucket":       func(p *Params) { p.ArtifactBucket = "" },
 		"empty version":      func(p *Params) { p.ArtifactVersion = "" },
+		"no listing shards":  func(p *Params) { p.ListingShards = 0 },
 	} {
 		p := SampleParams()
 		mutate(&p)

@@ -37,6 +37,10 @@ func TestClassify(t *testing.T) {
 		if !errors.Is(got, tc.err) {
 			t.Errorf("%v: cause not kept", tc.err)
 		}
+		var se *tui.SourceError
+		if !errors.As(got, &se) || se.Op != "svc:Op" {
+			t.Errorf("%v: the failed call is not named in Op: %#v", tc.err, se)
+		}
 	}
 	if Classify(nil, "x") != nil {
 		t.Error("nil is not an error")

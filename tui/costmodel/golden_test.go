@@ -88,7 +88,7 @@ func TestGoldenCostsAWSWithNAT(t *testing.T) {
 // names the failure, the header marks the view stale.
 func TestGoldenCostsAWSError(t *testing.T) {
 	src := Source{Profile: "dev", Region: "us-east-1", Lookup: noEnv, Observe: true,
-		Metrics:       varyingNAT{err: tui.Errorf(tui.ProblemUnauthorized, nil, "cloudwatch:GetMetricData refused (ExpiredToken): AWS credentials expired or lack permission; refresh them (aws sso login / new keys) or pick --profile")},
+		Metrics:       varyingNAT{err: tui.CallErrorf("cloudwatch:GetMetricData", tui.ProblemUnauthorized, nil, "cloudwatch:GetMetricData refused (ExpiredToken): AWS credentials expired or lack permission; refresh them (aws sso login / new keys) or pick --profile")},
 		NATGatewayIDs: []string{"nat-0123456789abcdef0"}, Days: 14, Now: func() time.Time { return goldenNow }}
 	runCostsGolden(t, src, "docmeta-dev", "dev", "Cost model")
 }

@@ -34,7 +34,7 @@ func parseCostFlags(args []string, stderr io.Writer) (costConfig, bool, error) {
 	w := &c.workload
 	fs.Int64Var(&w.UploadsPerMonth, "uploads", w.UploadsPerMonth, "workload: uploads per month")
 	fs.Float64Var(&w.AvgUploadMiB, "upload-mib", w.AvgUploadMiB, "workload: average upload size in MiB")
-	fs.Int64Var(&w.ReadsPerMonth, "reads", w.ReadsPerMonth, "workload: GET /documents[/{id}] requests per month")
+	fs.Int64Var(&w.ReadsPerMonth, "reads", w.ReadsPerMonth, "workload: GET /documents[/{id}] requests per month (each priced as a listing page, the costlier read)")
 	fs.Float64Var(&w.NATGBPerMonth, "nat-gb", w.NATGBPerMonth, "workload: GB per month through the NAT gateways (where a NAT exists)")
 	fs.Float64Var(&w.EndpointGBPerMonth, "endpoint-gb", w.EndpointGBPerMonth, "workload: GB per month through interface endpoints")
 	fs.IntVar(&w.ExportsPerMonth, "exports", w.ExportsPerMonth, "workload: full table exports per month")

@@ -24,7 +24,9 @@ Keys:
   n / p        next / previous page (Documents)      /           filter the page (Documents)
 
 The header shows when the view last refreshed successfully and how old that
-is; "STALE" marks a view whose last refresh failed (the status line says why).
+is; "PARTIAL" names the calls that failed when the rest of a refresh answered,
+"STALE" marks a view whose last refresh brought nothing back (the status line
+says why).
 
 Examples:
   docmeta-console                                     # local server on 127.0.0.1:8080
