@@ -75,6 +75,12 @@ func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("bolt store: cannot create data directory %s (set DOCMETA_DATA_DIR to a writable directory): %w", dir, err)
 	}
+	// A log without its database belongs to a store that was deleted
+	// (someone removed docmeta.db to start afresh): replaying it would
+	// bring the deleted documents back, so it is removed once this
+	// process holds the new file's lock.
+	_, statErr := os.Stat(path)
+	newDB := errors.Is(statErr, fs.ErrNotExist)
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
 		Timeout: lockTimeout,
 		// The hashmap freelist keeps allocation O(1) as the file grows;
@@ -109,20 +115,33 @@ func Open(path string) (*Store, error) {
 	}
 	s := &Store{db: db, ids: map[string]struct{}{}, backlog: maxBacklog}
 	s.applier = newApplier(db, applied, s.release)
-	var found []logRecord
-	if s.log, found, err = openLog(path); err == nil {
-		err = s.replay(found)
-	}
-	if err != nil {
-		if s.log != nil {
-			s.log.close()
-		}
+	if err := s.recover(path, newDB); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("bolt store: cannot recover %s from its write-ahead log (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
 	}
 	s.log.start(s.applier.applied.Load)
 	s.logged = newLogCommit(s.log, s.applier.enqueue, s.release)
 	return s, nil
+}
+
+// recover opens the write-ahead log, removing it first when the database
+// is new, and replays it.
+func (s *Store) recover(path string, newDB bool) error {
+	if newDB {
+		if err := removeLog(path); err != nil {
+			return err
+		}
+	}
+	log, found, err := openLog(path)
+	if err != nil {
+		return err
+	}
+	if err := s.replay(found); err != nil {
+		log.close()
+		return err
+	}
+	s.log = log
+	return nil
 }
 
 // replay applies the logged documents that bbolt does not hold yet: those

@@ -224,3 +224,37 @@ func putConcurrently(t *testing.T, s *Store, gen *backend.IDGenerator, n int) []
 	}
 	return ids
 }
+
+// TestDeletedDatabaseStaysDeleted: removing docmeta.db (to start afresh)
+// leaves its log behind; the new store must not replay it, now or after a
+// later crash.
+func TestDeletedDatabaseStaysDeleted(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	gen := &backend.IDGenerator{}
+	for i := 0; i < 3; i++ {
+		putNew(t, s, gen)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "docmeta.db")); err != nil {
+		t.Fatal(err)
+	}
+	s = openAt(t, dir)
+	t.Cleanup(func() { s.Close() })
+	if s.Recovered() != 0 {
+		t.Fatalf("the new database replayed %d documents of the deleted one", s.Recovered())
+	}
+	id := putNew(t, s, gen)
+	stopApplier(t, s)
+	r := openAt(t, copyStoreFiles(t, dir))
+	defer r.Close()
+	page, err := r.List(context.Background(), backend.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Documents) != 1 || page.Documents[0].ID != id {
+		t.Fatalf("after a crash the new store lists %d documents, want only its own %s", len(page.Documents), id)
+	}
+}
