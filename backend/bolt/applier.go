@@ -163,7 +163,12 @@ func (a *applier) run() {
 		batch := a.queue
 		if len(batch) == 0 || (!first && !a.urgentLocked()) || (a.closed && a.failure != nil) {
 			// Closing with a failing disk: the documents left stay in
-			// the log and are applied when the store opens next.
+			// the log and are applied when the store opens next; the
+			// other writes have no log and nothing will run them, so
+			// they fail now rather than leave their callers waiting.
+			if a.closed && a.failure != nil {
+				a.queue = a.failQueuedFnsLocked(a.failure)
+			}
 			a.running = false
 			a.idle.Broadcast()
 			if !a.closed {
@@ -183,6 +188,21 @@ func (a *applier) run() {
 			a.mu.Unlock()
 		}
 	}
+}
+
+// failQueuedFnsLocked answers every queued other write with an error
+// naming the cause and returns the queue without them.
+func (a *applier) failQueuedFnsLocked(cause error) []*applyItem {
+	kept := a.queue[:0]
+	for _, it := range a.queue {
+		if it.fn == nil {
+			kept = append(kept, it)
+			continue
+		}
+		it.done <- fmt.Errorf("%w before this write was committed (the database file cannot be written: %v; check free space and permissions in DOCMETA_DATA_DIR)", errStoreClosed, cause)
+	}
+	a.fns = 0
+	return kept
 }
 
 // commit writes batch in one transaction. If that fails, the documents are

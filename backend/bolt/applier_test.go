@@ -210,6 +210,56 @@ func TestCloseDuringPutsKeepsEveryAcknowledgedWrite(t *testing.T) {
 	t.Logf("%d writes acknowledged before and during Close, all present after reopening", len(acked))
 }
 
+// TestClaimQueuedWhileClosingAFailingStoreReturns: a claim that waits in
+// the applier's queue when Close gives up on a failing database file must
+// get an answer, not wait for ever (with the request's goroutine).
+func TestClaimQueuedWhileClosingAFailingStoreReturns(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	inTx := make(chan struct{}, 16)
+	unblock := make(chan struct{})
+	s.applier.inject = func() error {
+		inTx <- struct{}{}
+		<-unblock
+		return errors.New("no space left on device")
+	}
+	gen := &backend.IDGenerator{}
+	putNew(t, s, gen)
+	<-inTx // the document's commit is under way (and will fail)
+	claimed := make(chan error, 1)
+	go func() {
+		_, at := gen.Next()
+		rec := backend.IdempotencyRecord{Key: "k#1", DocumentID: "d", UploadedAt: at, SHA256: "00", Filename: "c.txt", ExpiresAt: at.Add(time.Hour)}
+		_, _, err := s.Claim(ctx, rec, at)
+		claimed <- err
+	}()
+	waitFor(t, "the claim to queue", func() bool {
+		s.applier.mu.Lock()
+		defer s.applier.mu.Unlock()
+		return s.applier.fns == 1
+	})
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	waitFor(t, "Close to start", func() bool {
+		s.applier.mu.Lock()
+		defer s.applier.mu.Unlock()
+		return s.applier.closed
+	})
+	close(unblock)
+	select {
+	case err := <-claimed:
+		if err == nil {
+			t.Fatal("the claim succeeded although no commit could be written")
+		}
+		t.Log(err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("Claim still waiting 30 s after Close gave up on the failing database")
+	}
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+}
+
 // stopApplier holds a bbolt write transaction open, so the applier cannot
 // commit, until the returned function (also run at cleanup) rolls it back.
 func stopApplier(t *testing.T, s *Store) (release func()) {
