@@ -18,9 +18,9 @@ import (
 // db.Batch instead waits up to MaxBatchDelay for company, which at low
 // concurrency is pure latency.)
 //
-// A write's done channel is signalled only after the fdatasync that covers
-// it, and after its record was handed to the applier, so a read that
-// starts after the acknowledgement can wait for it to reach bbolt.
+// A write is settled only after the fdatasync that covers it, and after
+// its record was handed to the applier, so a read that starts after the
+// acknowledgement can wait for it to reach bbolt.
 type logCommit struct {
 	log *writeLog
 	// synced receives each synced batch, in order; failed each batch
@@ -40,9 +40,22 @@ type logCommit struct {
 // logWrite is one document waiting for its log batch.
 type logWrite struct {
 	rec logRecord
-	// done receives the outcome once; buffered so the committer never
-	// blocks on a Put that stopped waiting (its context ended).
-	done chan error
+	// settled is closed once err holds the outcome. A channel that is
+	// closed, not sent on, so the committer never blocks on a Put that
+	// stopped waiting (its context ended), and a Put of the same ID can
+	// wait for the outcome too (Store.reserve).
+	settled chan struct{}
+	err     error
+}
+
+func newLogWrite(rec logRecord) *logWrite {
+	return &logWrite{rec: rec, settled: make(chan struct{})}
+}
+
+// settle records the outcome and wakes whoever waits for it.
+func (w *logWrite) settle(err error) {
+	w.err = err
+	close(w.settled)
 }
 
 func newLogCommit(log *writeLog, synced, failed func([]*logRecord)) *logCommit {
@@ -52,13 +65,13 @@ func newLogCommit(log *writeLog, synced, failed func([]*logRecord)) *logCommit {
 	return c
 }
 
-// submit queues w and starts a committer if none runs. The outcome arrives
-// on w.done.
+// submit queues w and starts a committer if none runs. w is settled
+// with the outcome.
 func (c *logCommit) submit(w *logWrite) {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		w.done <- errStoreClosed
+		w.settle(errStoreClosed)
 		return
 	}
 	c.pending = append(c.pending, w)
@@ -101,7 +114,7 @@ func (c *logCommit) run() {
 			c.failed(recs)
 		}
 		for _, w := range batch {
-			w.done <- err
+			w.settle(err)
 		}
 		clear(batch) // drop references to delivered writes
 		spare = batch

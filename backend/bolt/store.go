@@ -50,10 +50,11 @@ type Store struct {
 	logged  *logCommit
 	applier *applier
 
-	// ids holds the IDs of documents logged (or being logged) but not yet
-	// in bbolt, so a duplicate is refused before it is acknowledged.
+	// ids holds the writes of documents logged (or being logged) but not
+	// yet in bbolt, by ID, so a duplicate is refused before it is
+	// acknowledged.
 	idsMu sync.Mutex
-	ids   map[string]struct{}
+	ids   map[string]*logWrite
 
 	backlog   int // maxBacklog; tests lower it
 	recovered int // documents replayed from the log by Open
@@ -113,7 +114,7 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("bolt store: cannot initialise %s (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
 	}
-	s := &Store{db: db, ids: map[string]struct{}{}, backlog: maxBacklog}
+	s := &Store{db: db, ids: map[string]*logWrite{}, backlog: maxBacklog}
 	s.applier = newApplier(db, applied, s.release)
 	if err := s.recover(path, newDB); err != nil {
 		db.Close()
@@ -181,7 +182,8 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Put stores doc durably, or returns ECONFLICT if its ID exists. It
+// Put stores doc durably, or returns ECONFLICT if its ID exists (after
+// waiting for a Put of the same ID still on its way to the log). It
 // returns once the document's record is synced in the write-ahead log;
 // bbolt receives it shortly after, and reads wait for that.
 //
@@ -217,19 +219,17 @@ func (s *Store) Put(ctx context.Context, doc backend.Document) error {
 	if err := s.admit(ctx); err != nil {
 		return err
 	}
-	switch fresh, err := s.reserve(id); {
-	case err != nil:
-		return fmt.Errorf("bolt store: put %s: %w", doc.ID, err)
-	case !fresh:
-		return backend.Errorf(backend.ECONFLICT, "document %s already exists", doc.ID)
+	w := newLogWrite(logRecord{id: id, timeKey: timeKey, value: value})
+	if err := s.reserve(ctx, w); err != nil {
+		return err
 	}
 
 	// Queued for the next log batch (logcommit.go); Put waits for its
 	// fdatasync or for ctx, whichever comes first.
-	w := &logWrite{rec: logRecord{id: id, timeKey: timeKey, value: value}, done: make(chan error, 1)}
 	s.logged.submit(w)
 	select {
-	case err = <-w.done:
+	case <-w.settled:
+		err = w.err
 	case <-ctx.Done():
 		return backend.WrapError(backend.EUNAVAILABLE,
 			"the store did not commit the document in time (disk stalled or overloaded); retry later", ctx.Err())
@@ -256,27 +256,55 @@ func (s *Store) admit(ctx context.Context) error {
 	return nil
 }
 
-// reserve claims id for a new document unless bbolt or a logged, not yet
-// applied document has it. The check and the claim happen under one lock
-// that the applier also takes (release) after its commit, so an ID is
-// always found in one of the two places.
-func (s *Store) reserve(id []byte) (bool, error) {
+// reserve claims w's ID for it unless bbolt or another logged, not yet
+// applied write has it (ECONFLICT). The check and the claim happen under
+// one lock that the applier also takes (release) after its commit, so an
+// ID is always found in one of the two places.
+//
+// A write of the same ID still on its way to the log is waited for: it
+// may fail, and ECONFLICT says the document exists, so a read that starts
+// after it must find the document.
+func (s *Store) reserve(ctx context.Context, w *logWrite) error {
+	id := w.rec.id
+	for {
+		other, stored, err := s.reserveOnce(w)
+		switch {
+		case err != nil:
+			return fmt.Errorf("bolt store: put %s: %w", id, err)
+		case stored:
+			return backend.Errorf(backend.ECONFLICT, "document %s already exists", id)
+		case other == nil:
+			return nil
+		}
+		select {
+		case <-other.settled:
+		case <-ctx.Done():
+			return backend.WrapError(backend.EUNAVAILABLE,
+				"another upload of this document ID is still being stored (disk stalled or overloaded); retry later", ctx.Err())
+		}
+		if other.err == nil {
+			return backend.Errorf(backend.ECONFLICT, "document %s already exists", id)
+		}
+		// The other write failed and gave the ID back: try again.
+	}
+}
+
+// reserveOnce claims w's ID unless a write of the same ID holds it (that
+// write is returned) or bbolt has it (stored).
+func (s *Store) reserveOnce(w *logWrite) (other *logWrite, stored bool, err error) {
 	s.idsMu.Lock()
 	defer s.idsMu.Unlock()
-	if _, ok := s.ids[string(id)]; ok {
-		return false, nil
+	if other, ok := s.ids[string(w.rec.id)]; ok {
+		return other, false, nil
 	}
-	var exists bool
-	if err := s.db.View(func(tx *bbolt.Tx) error {
-		exists = tx.Bucket(docsBucket).Get(id) != nil
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		stored = tx.Bucket(docsBucket).Get(w.rec.id) != nil
 		return nil
-	}); err != nil {
-		return false, err
+	})
+	if err == nil && !stored {
+		s.ids[string(w.rec.id)] = w
 	}
-	if !exists {
-		s.ids[string(id)] = struct{}{}
-	}
-	return !exists, nil
+	return nil, stored, err
 }
 
 // release forgets the reservations of records that bbolt now holds, or
