@@ -292,7 +292,9 @@ func putRecord(docs, byTime *bbolt.Bucket, r *logRecord) error {
 }
 
 // finish records the outcome of a commit of items (nil items with err: a
-// failed commit) and wakes whoever waits on progress.
+// failed commit) and wakes whoever waits on progress. The records are
+// released before the wake-up, so a Put waiting for room in the backlog
+// (Store.admit) sees it.
 func (a *applier) finish(items []*applyItem, err error) {
 	var recs []*logRecord
 	for _, it := range items {
@@ -301,6 +303,9 @@ func (a *applier) finish(items []*applyItem, err error) {
 		} else {
 			recs = append(recs, it.rec)
 		}
+	}
+	if len(recs) > 0 {
+		a.released(recs)
 	}
 	a.mu.Lock()
 	a.failure = err
@@ -311,9 +316,6 @@ func (a *applier) finish(items []*applyItem, err error) {
 	close(a.progress)
 	a.progress = make(chan struct{})
 	a.mu.Unlock()
-	if len(recs) > 0 {
-		a.released(recs)
-	}
 }
 
 // wait returns nil once ready() holds (checked under the applier's lock

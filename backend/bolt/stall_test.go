@@ -140,3 +140,31 @@ func waitBlocked(t *testing.T, fn func()) {
 	}
 	t.Fatal("the read never blocked: the remap did not start")
 }
+
+// TestBacklogCountsWritesTheLogHasNotSynced: with the disk stalled in the
+// log's fdatasync, Puts that give up (their context ends) leave their
+// writes queued; the backlog bound must count those too, or every retry
+// of a timed-out upload queues one more record, in memory and then in the
+// log, without limit.
+func TestBacklogCountsWritesTheLogHasNotSynced(t *testing.T) {
+	s := openTemp(t)
+	t.Cleanup(func() { s.Close() }) // after stallLog's release
+	s.backlog = 4
+	stallLog(t, s)
+	gen := &backend.IDGenerator{}
+	for i := 0; i < 12; i++ {
+		id, at := gen.Next()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		err := s.Put(ctx, backend.Document{ID: id, Filename: "stalled.txt", UploadedAt: at})
+		cancel()
+		if backend.ErrorCode(err) != backend.EUNAVAILABLE {
+			t.Fatalf("Put %d with the log stalled: %v, want EUNAVAILABLE", i, err)
+		}
+	}
+	s.logged.mu.Lock()
+	queued := len(s.logged.pending) + 1 // and the batch in its stalled sync
+	s.logged.mu.Unlock()
+	if queued > s.backlog {
+		t.Fatalf("%d writes queued behind a stalled log, want at most the backlog of %d", queued, s.backlog)
+	}
+}

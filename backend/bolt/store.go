@@ -60,9 +60,11 @@ type Store struct {
 	recovered int // documents replayed from the log by Open
 }
 
-// maxBacklog bounds the documents acknowledged but not yet in bbolt. When
-// bbolt falls that far behind (a stalled disk), Put waits, so memory and
-// the log stay bounded: about 5 MB of documents.
+// maxBacklog bounds the documents accepted but not yet in bbolt: those
+// acknowledged from the log and those still waiting for their log sync
+// (including the writes of Puts whose context ended). When bbolt or the
+// log falls that far behind (a stalled disk), Put waits, so memory and the
+// log stay bounded: about 5 MB of documents.
 const maxBacklog = 16384
 
 var _ backend.Store = (*Store)(nil)
@@ -248,7 +250,7 @@ func (s *Store) admit(ctx context.Context) error {
 		return backend.WrapError(backend.EUNAVAILABLE,
 			"the store cannot write its database file (check free space and permissions in DOCMETA_DATA_DIR); retry later", err)
 	}
-	err := s.applier.wait(ctx, func() bool { return s.applier.records < s.backlog })
+	err := s.applier.wait(ctx, func() bool { return s.pending() < s.backlog })
 	if err != nil {
 		return backend.WrapError(backend.EUNAVAILABLE,
 			"the store is too far behind its write-ahead log (disk stalled or overloaded); retry later", err)
@@ -305,6 +307,13 @@ func (s *Store) reserveOnce(w *logWrite) (other *logWrite, stored bool, err erro
 		s.ids[string(w.rec.id)] = w
 	}
 	return nil, stored, err
+}
+
+// pending is the number of documents accepted but not yet in bbolt.
+func (s *Store) pending() int {
+	s.idsMu.Lock()
+	defer s.idsMu.Unlock()
+	return len(s.ids)
 }
 
 // release forgets the reservations of records that bbolt now holds, or
