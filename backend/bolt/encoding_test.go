@@ -53,3 +53,16 @@ func TestStoredValueIsTheDocumentJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordBodyLenIsTheEncodedSize: the size Put checks against
+// maxRecordBody is the size the log writes.
+func TestRecordBodyLenIsTheEncodedSize(t *testing.T) {
+	for _, r := range []logRecord{
+		{seq: 1, id: []byte("a"), timeKey: []byte("t#a"), value: []byte("{}")},
+		{seq: 1 << 40, id: bytes.Repeat([]byte("i"), 200), timeKey: bytes.Repeat([]byte("k"), 300), value: bytes.Repeat([]byte("v"), 70000)},
+	} {
+		if got, want := r.bodyLen(), len(appendRecord(nil, &r))-8; got != want {
+			t.Errorf("bodyLen() = %d, encoded body is %d bytes", got, want)
+		}
+	}
+}

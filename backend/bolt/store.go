@@ -218,10 +218,14 @@ func (s *Store) Put(ctx context.Context, doc backend.Document) error {
 	if len(timeKey) > bbolt.MaxKeySize {
 		return backend.Errorf(backend.EINVALID, "document ID of %d bytes is over the store's key limit of %d", len(id), bbolt.MaxKeySize-len(timeKey)+len(id))
 	}
+	rec := logRecord{id: id, timeKey: timeKey, value: value}
+	if n := rec.bodyLen(); n > maxRecordBody {
+		return backend.Errorf(backend.EINVALID, "document %s is %d bytes encoded, over the store's limit of %d; shorten its filename or content type", doc.ID, n, maxRecordBody)
+	}
 	if err := s.admit(ctx); err != nil {
 		return err
 	}
-	w := newLogWrite(logRecord{id: id, timeKey: timeKey, value: value})
+	w := newLogWrite(rec)
 	if err := s.reserve(ctx, w); err != nil {
 		return err
 	}

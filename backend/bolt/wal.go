@@ -45,8 +45,9 @@ import (
 const segmentBytes = 1 << 20
 
 // maxRecordBody bounds a record's body when reading the log back, so a
-// damaged length cannot ask for an absurd allocation. Documents are a few
-// hundred bytes.
+// damaged length cannot ask for an absurd allocation, and so Put refuses
+// a larger document: the reader would stop at its record, and a crash
+// would lose it and every later one. Documents are a few hundred bytes.
 const maxRecordBody = 1 << 20
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -217,6 +218,15 @@ func (w *writeLog) close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// bodyLen is the size of r's encoded body.
+func (r *logRecord) bodyLen() int {
+	return 8 + uvarintLen(len(r.id)) + len(r.id) + uvarintLen(len(r.timeKey)) + len(r.timeKey) + len(r.value)
+}
+
+func uvarintLen(n int) int {
+	return len(binary.AppendUvarint(nil, uint64(n)))
 }
 
 // appendRecord appends r's encoding to buf.

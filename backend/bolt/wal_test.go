@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -256,5 +257,34 @@ func TestDeletedDatabaseStaysDeleted(t *testing.T) {
 	}
 	if len(page.Documents) != 1 || page.Documents[0].ID != id {
 		t.Fatalf("after a crash the new store lists %d documents, want only its own %s", len(page.Documents), id)
+	}
+}
+
+// TestRecordTooLargeToReplayIsRefused: the log reader stops at a record
+// over maxRecordBody, so such a document must be refused, not
+// acknowledged: a crash would lose it and every document logged after it
+// in its segment.
+func TestRecordTooLargeToReplayIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	t.Cleanup(func() { s.Close() }) // after stopApplier's release
+	ctx := context.Background()
+	gen := &backend.IDGenerator{}
+	stopApplier(t, s)
+	id, at := gen.Next()
+	big := backend.Document{ID: id, Filename: "big.txt", UploadedAt: at, DeclaredContentType: strings.Repeat("x", maxRecordBody)}
+	err := s.Put(ctx, big)
+	acked := []string{putNew(t, s, gen)}
+	if err == nil {
+		acked = append(acked, id)
+	} else if backend.ErrorCode(err) != backend.EINVALID {
+		t.Fatalf("Put of a %d-byte document: %v, want success or EINVALID", maxRecordBody, err)
+	}
+	r := openAt(t, copyStoreFiles(t, dir))
+	defer r.Close()
+	for _, id := range acked {
+		if _, err := r.Get(ctx, id); err != nil {
+			t.Fatalf("acknowledged %s lost in a crash: %v", id, err)
+		}
 	}
 }
