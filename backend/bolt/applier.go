@@ -171,7 +171,11 @@ func (a *applier) run() {
 			}
 			a.running = false
 			a.idle.Broadcast()
-			if !a.closed {
+			if a.closed {
+				// Waiters re-check and find the applier stopped.
+				close(a.progress)
+				a.progress = make(chan struct{})
+			} else {
 				a.scheduleLocked()
 			}
 			a.mu.Unlock()
@@ -320,14 +324,19 @@ func (a *applier) finish(items []*applyItem, err error) {
 
 // wait returns nil once ready() holds (checked under the applier's lock
 // after each commit), or the error of ctx and the last commit failure, if
-// any, when ctx ends first.
+// any, when ctx ends first, or errStoreClosed when the applier is closed
+// and stopped: no commit will come to make ready() hold.
 func (a *applier) wait(ctx context.Context, ready func() bool) error {
 	for {
 		a.mu.Lock()
 		ok, ch, failure := ready(), a.progress, a.failure
+		stopped := a.closed && !a.running
 		a.mu.Unlock()
 		if ok {
 			return nil
+		}
+		if stopped {
+			return errStoreClosed
 		}
 		select {
 		case <-ch:

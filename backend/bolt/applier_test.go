@@ -260,6 +260,30 @@ func TestClaimQueuedWhileClosingAFailingStoreReturns(t *testing.T) {
 	}
 }
 
+// TestReadAfterClosingAFailingStoreReturns: when Close leaves documents
+// in the log because bbolt refuses commits, a later read cannot be
+// served; it must fail, not wait for a commit that nothing will make.
+func TestReadAfterClosingAFailingStoreReturns(t *testing.T) {
+	s := openTemp(t)
+	s.applier.inject = func() error { return errors.New("no space left on device") }
+	id := putNew(t, s, &backend.IDGenerator{})
+	waitFor(t, "the applier to report the failure", func() bool { return s.applier.failing() != nil })
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	read := make(chan error, 1)
+	go func() { _, err := s.Get(context.Background(), id); read <- err }()
+	select {
+	case err := <-read:
+		if err == nil {
+			t.Fatal("Get after Close found a document bbolt never received")
+		}
+		t.Log(err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("Get still waiting 30 s after Close")
+	}
+}
+
 // stopApplier holds a bbolt write transaction open, so the applier cannot
 // commit, until the returned function (also run at cleanup) rolls it back.
 func stopApplier(t *testing.T, s *Store) (release func()) {

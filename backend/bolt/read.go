@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"errors"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -20,7 +21,9 @@ func (s *Store) view(ctx context.Context, fn func(*bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return backend.WrapError(backend.EUNAVAILABLE, "request cancelled before the store was read", err)
 	}
-	if err := s.applier.waitApplied(ctx, s.logged.durable.Load()); err != nil {
+	if err := s.applier.waitApplied(ctx, s.logged.durable.Load()); errors.Is(err, errStoreClosed) {
+		return backend.WrapError(backend.EUNAVAILABLE, "the store is closed (the server is shutting down); retry against a running server", err)
+	} else if err != nil {
 		return backend.WrapError(backend.EUNAVAILABLE, "the store did not catch up with its write-ahead log in time (disk stalled or overloaded); retry later", err)
 	}
 	done := make(chan error, 1)
