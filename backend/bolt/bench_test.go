@@ -7,7 +7,7 @@ import (
 )
 
 // BenchmarkPutParallel measures Put throughput with 64 concurrent writers,
-// each Put fsynced through group commit:
+// each Put synced in a shared write-ahead log batch:
 // go test -run '^$' -bench PutParallel ./backend/bolt/
 func BenchmarkPutParallel(b *testing.B) {
 	s, err := Open(b.TempDir() + "/docmeta.db")
@@ -19,8 +19,8 @@ func BenchmarkPutParallel(b *testing.B) {
 }
 
 // BenchmarkPutSerial measures one writer's Put latency (one client
-// uploading files one at a time): each Put is a commit of its own, so this
-// is about one fsync:
+// uploading files one at a time): each Put is a log batch of its own, so
+// this is about one write and fdatasync:
 // go test -run '^$' -bench PutSerial ./backend/bolt/
 func BenchmarkPutSerial(b *testing.B) {
 	s, err := Open(b.TempDir() + "/docmeta.db")

@@ -150,7 +150,7 @@ func (b *bench) noteOther(us []usage) {
 
 // probeFsync times n 4 KiB writes, each followed by fdatasync, in dir and
 // returns the median in milliseconds: the disk's commit latency, which
-// bounds bolt's group commits.
+// bounds the embedded store's log batches.
 func probeFsync(dir string, n int) (float64, error) {
 	f, err := os.CreateTemp(dir, "fsync-probe-")
 	if err != nil {
