@@ -237,3 +237,103 @@ func TestConflictIsOnlyReportedForAStoredDocument(t *testing.T) {
 		t.Fatalf("Get after the second Put succeeded: %v", err)
 	}
 }
+
+// TestFailedBatchIsNotReplayedBehindALaterOne: records of a batch whose
+// sync failed stay in the segment after the place the next batch reuses.
+// When that batch is shorter, the failed records behind it continue its
+// chain (their sequence numbers follow on), so the next Open stored
+// documents whose Put had failed and whose IDs had been given back.
+func TestFailedBatchIsNotReplayedBehindALaterOne(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	gen := &backend.IDGenerator{}
+	failed := failBatchOfThree(t, s, gen)
+	putNew(t, s, gen) // one record where the failed three begin
+	requireNotReplayed(t, s, dir, failed)
+}
+
+// TestFailedBatchIsNotReplayedAfterASegmentSwitch: when the batch after a
+// failed one does not fit in the segment and goes to the other, the failed
+// records stay complete at the end of the first segment's chain, and the
+// next Open stored them.
+func TestFailedBatchIsNotReplayedAfterASegmentSwitch(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	gen := &backend.IDGenerator{}
+	failed := failBatchOfThree(t, s, gen)
+	seg := s.log.segs[s.log.active]
+	seg.size = seg.off // the segment is full where the failed batch began
+	putNew(t, s, gen)
+	if s.log.active != 1 {
+		t.Fatal("the write after the failed batch did not go to the other segment")
+	}
+	requireNotReplayed(t, s, dir, failed)
+}
+
+// failBatchOfThree makes the log's second sync fail for a batch of three
+// Puts, and returns their IDs. Their records are the size putNew's are.
+func failBatchOfThree(t *testing.T, s *Store, gen *backend.IDGenerator) (failed []string) {
+	t.Helper()
+	ctx := context.Background()
+	gate := make(chan struct{})
+	var once sync.Once
+	open := func() { once.Do(func() { close(gate) }) }
+	defer open()
+	disk := s.log.sync
+	calls := 0
+	s.log.sync = func(f *os.File) error {
+		calls++
+		switch calls {
+		case 1:
+			<-gate // the first batch waits while three Puts queue behind it
+		case 2:
+			return os.ErrDeadlineExceeded // the disk refuses the three
+		}
+		return disk(f)
+	}
+	put := func(id string, at time.Time) error {
+		return s.Put(ctx, backend.Document{ID: id, Filename: "w.txt", SHA256: "00", UploadedAt: at}) // as putNew
+	}
+	id, at := gen.Next()
+	first := make(chan error, 1)
+	go func() { first <- put(id, at) }()
+	waitFor(t, "the first Put to start its sync", func() bool { return s.logged.syncs.Load() == 1 })
+	failed = make([]string, 3)
+	errs := make(chan error, len(failed))
+	for i := range failed {
+		id, at := gen.Next()
+		failed[i] = id
+		go func() { errs <- put(id, at) }()
+	}
+	waitFor(t, "three Puts to queue", func() bool {
+		s.logged.mu.Lock()
+		defer s.logged.mu.Unlock()
+		return len(s.logged.pending) == len(failed)
+	})
+	open()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	for range failed {
+		if err := <-errs; err == nil {
+			t.Fatal("a Put succeeded although its log sync failed")
+		}
+	}
+	return failed
+}
+
+// requireNotReplayed closes s, opens the store at dir again and fails if
+// any of the failed IDs is stored.
+func requireNotReplayed(t *testing.T, s *Store, dir string, failed []string) {
+	t.Helper()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := openAt(t, dir)
+	defer r.Close()
+	for _, id := range failed {
+		if _, err := r.Get(context.Background(), id); err == nil {
+			t.Fatalf("document %s, whose Put failed, is stored after reopening (%d replayed)", id, r.Recovered())
+		}
+	}
+}

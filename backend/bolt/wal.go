@@ -37,7 +37,11 @@ import (
 // stores the highest applied one. A segment's valid records are the chain
 // from offset 0 while each CRC holds and each seq is the previous plus one:
 // a torn write fails its CRC, and stale records behind new ones (a reused
-// segment) have lower sequence numbers, so both end the chain.
+// segment) have lower sequence numbers, so both end the chain. Each batch
+// is written with an empty header after it (the next batch overwrites
+// it): records of a batch whose sync failed do follow on in sequence from
+// the batch that reuses their place, and must not be read as its
+// continuation.
 
 // segmentBytes is how much of each segment is zero-filled ahead of use,
 // and the step by which a segment grows when the other still holds
@@ -162,6 +166,8 @@ func (w *writeLog) append(recs []*logRecord) error {
 		r.seq = w.next + uint64(i)
 		w.buf = appendRecord(w.buf, r)
 	}
+	written := int64(len(w.buf))
+	w.buf = append(w.buf, endOfChain[:]...)
 	s := w.segs[w.active]
 	if s.off+int64(len(w.buf)) > s.size {
 		if other := w.segs[1-w.active]; other.lastSeq <= w.applied() {
@@ -176,15 +182,30 @@ func (w *writeLog) append(recs []*logRecord) error {
 		}
 	}
 	if _, err := s.f.WriteAt(w.buf, s.off); err != nil {
+		w.forget(s)
 		return fmt.Errorf("write-ahead log write: %w", err)
 	}
 	if err := w.sync(s.f); err != nil {
+		w.forget(s)
 		return fmt.Errorf("write-ahead log sync: %w", err)
 	}
-	s.off += int64(len(w.buf))
+	s.off += written
 	s.lastSeq = recs[len(recs)-1].seq
 	w.next += uint64(len(recs))
 	return nil
+}
+
+// endOfChain is an empty record header: a length of 0 ends the chain.
+var endOfChain [8]byte
+
+// forget hides a batch whose write or sync failed, by writing an empty
+// header where it begins: the next batch may go to the other segment
+// and leave it there, complete, its sequence numbers following the
+// records before it. Its Puts failed, so it must not be replayed. Not
+// synced (the disk just failed a sync, and the batch itself may be on the
+// disk anyway); best effort for a restart without a crash.
+func (w *writeLog) forget(s *segment) {
+	_, _ = s.f.WriteAt(endOfChain[:], s.off)
 }
 
 // fill zero-fills s up to size bytes (if it is shorter) and syncs, so later
