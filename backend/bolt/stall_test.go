@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -121,6 +122,75 @@ func TestReadsGiveUpWhenTheirContextEnds(t *testing.T) {
 	if _, err := s.Get(context.Background(), doc.ID); err != nil {
 		t.Fatalf("Get after the stall: %v", err)
 	}
+}
+
+// TestPutGivesUpWhenTheRemapStalls: Put's duplicate check reads bbolt,
+// and that read queues behind a remap (a commit that grows the file waits
+// for an open read). Put must return EUNAVAILABLE when its context ends,
+// not hold the request until the remap is done.
+func TestPutGivesUpWhenTheRemapStalls(t *testing.T) {
+	s := openTemp(t)
+	defer s.Close()
+	release := stallRemap(t, s)
+	var ids backend.IDGenerator
+	doc := backend.Document{Filename: "a.txt", SHA256: "00", ContentType: "text/plain"}
+	doc.ID, doc.UploadedAt = ids.Next()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- s.Put(ctx, doc) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(10 * time.Second):
+		release()
+		t.Fatal("Put still waiting 10 s after its context ended")
+	}
+	if backend.ErrorCode(err) != backend.EUNAVAILABLE {
+		t.Fatalf("Put during a stalled remap returned %v, want EUNAVAILABLE", err)
+	}
+	release()
+	// The abandoned Put gave its ID back: storing it again works.
+	if err := s.Put(context.Background(), doc); err != nil {
+		t.Fatalf("Put after the stall: %v", err)
+	}
+	if _, err := s.Get(context.Background(), doc.ID); err != nil {
+		t.Fatalf("Get after the stall: %v", err)
+	}
+}
+
+// stallRemap holds a read open while a commit that grows the file waits
+// to remap it, so new reads queue, until the returned function (also run
+// at cleanup) lets both finish.
+func stallRemap(t *testing.T, s *Store) (release func()) {
+	t.Helper()
+	held, err := s.db.Begin(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grown := make(chan error, 1)
+	go func() {
+		// 64 MiB in one commit is past the file's mapping: remap.
+		grown <- s.db.Update(func(tx *bbolt.Tx) error {
+			b, err := tx.CreateBucketIfNotExists([]byte("scratch"))
+			if err != nil {
+				return err
+			}
+			return b.Put([]byte("big"), make([]byte, 64<<20))
+		})
+	}()
+	waitBlocked(t, func() { _ = s.db.View(func(*bbolt.Tx) error { return nil }) })
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			_ = held.Rollback()
+			if err := <-grown; err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	t.Cleanup(release)
+	return release
 }
 
 // waitBlocked waits until fn, run in a goroutine, has not returned for

@@ -189,9 +189,10 @@ func (s *Store) Close() error {
 // returns once the document's record is synced in the write-ahead log;
 // bbolt receives it shortly after, and reads wait for that.
 //
-// If ctx ends while the write waits for its log batch (a stalled or very
-// slow disk), Put returns EUNAVAILABLE at once instead of holding the
-// request. The write is not withdrawn: it stays queued (a write under way
+// If ctx ends while the write waits for its log batch or for its
+// duplicate check in bbolt (a stalled or very slow disk), Put returns
+// EUNAVAILABLE at once instead of holding the request. A write that was
+// queued is not withdrawn: it stays queued (a write under way
 // cannot be cancelled either), so it may still be stored later. An upload
 // that was not acknowledged may therefore exist in the store; that is
 // allowed (the rule is never a 201 without a stored item, not the
@@ -260,74 +261,6 @@ func (s *Store) admit(ctx context.Context) error {
 			"the store is too far behind its write-ahead log (disk stalled or overloaded); retry later", err)
 	}
 	return nil
-}
-
-// reserve claims w's ID for it unless bbolt or another logged, not yet
-// applied write has it (ECONFLICT). The check and the claim happen under
-// one lock that the applier also takes (release) after its commit, so an
-// ID is always found in one of the two places.
-//
-// A write of the same ID still on its way to the log is waited for: it
-// may fail, and ECONFLICT says the document exists, so a read that starts
-// after it must find the document.
-func (s *Store) reserve(ctx context.Context, w *logWrite) error {
-	id := w.rec.id
-	for {
-		other, stored, err := s.reserveOnce(w)
-		switch {
-		case err != nil:
-			return fmt.Errorf("bolt store: put %s: %w", id, err)
-		case stored:
-			return backend.Errorf(backend.ECONFLICT, "document %s already exists", id)
-		case other == nil:
-			return nil
-		}
-		select {
-		case <-other.settled:
-		case <-ctx.Done():
-			return backend.WrapError(backend.EUNAVAILABLE,
-				"another upload of this document ID is still being stored (disk stalled or overloaded); retry later", ctx.Err())
-		}
-		if other.err == nil {
-			return backend.Errorf(backend.ECONFLICT, "document %s already exists", id)
-		}
-		// The other write failed and gave the ID back: try again.
-	}
-}
-
-// reserveOnce claims w's ID unless a write of the same ID holds it (that
-// write is returned) or bbolt has it (stored).
-func (s *Store) reserveOnce(w *logWrite) (other *logWrite, stored bool, err error) {
-	s.idsMu.Lock()
-	defer s.idsMu.Unlock()
-	if other, ok := s.ids[string(w.rec.id)]; ok {
-		return other, false, nil
-	}
-	err = s.db.View(func(tx *bbolt.Tx) error {
-		stored = tx.Bucket(docsBucket).Get(w.rec.id) != nil
-		return nil
-	})
-	if err == nil && !stored {
-		s.ids[string(w.rec.id)] = w
-	}
-	return nil, stored, err
-}
-
-// pending is the number of documents accepted but not yet in bbolt.
-func (s *Store) pending() int {
-	s.idsMu.Lock()
-	defer s.idsMu.Unlock()
-	return len(s.ids)
-}
-
-// release forgets the reservations of records that bbolt now holds, or
-// whose log write failed.
-func (s *Store) release(recs []*logRecord) {
-	s.idsMu.Lock()
-	for _, r := range recs {
-		delete(s.ids, string(r.id))
-	}
-	s.idsMu.Unlock()
 }
 
 // Get returns the document with the given ID, or ENOTFOUND; EUNAVAILABLE
