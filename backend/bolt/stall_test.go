@@ -64,37 +64,14 @@ func TestPutGivesUpWhenItsContextEnds(t *testing.T) {
 // hanging the request.
 func TestReadsGiveUpWhenTheirContextEnds(t *testing.T) {
 	s := openTemp(t)
+	t.Cleanup(func() { s.Close() }) // after stallRemap's release
 	var ids backend.IDGenerator
 	doc := backend.Document{Filename: "a.txt", SHA256: "00", ContentType: "text/plain"}
 	doc.ID, doc.UploadedAt = ids.Next()
 	if err := s.Put(context.Background(), doc); err != nil {
 		t.Fatal(err)
 	}
-	held, err := s.db.Begin(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	released := false
-	release := func() {
-		if !released {
-			released = true
-			_ = held.Rollback()
-		}
-	}
-	defer release()
-	grown := make(chan error, 1)
-	go func() {
-		// 64 MiB in one commit is past the file's mapping: remap.
-		grown <- s.db.Update(func(tx *bbolt.Tx) error {
-			b, err := tx.CreateBucketIfNotExists([]byte("scratch"))
-			if err != nil {
-				return err
-			}
-			return b.Put([]byte("big"), make([]byte, 64<<20))
-		})
-	}()
-	// Wait until the remap is queued: a fresh read then blocks.
-	waitBlocked(t, func() { _ = s.db.View(func(*bbolt.Tx) error { return nil }) })
+	release := stallRemap(t, s)
 
 	for name, read := range map[string]func(context.Context) error{
 		"Get":  func(ctx context.Context) error { _, err := s.Get(ctx, doc.ID); return err },
@@ -103,6 +80,7 @@ func TestReadsGiveUpWhenTheirContextEnds(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		done := make(chan error, 1)
 		go func() { done <- read(ctx) }()
+		var err error
 		select {
 		case err = <-done:
 		case <-time.After(10 * time.Second):
@@ -116,9 +94,6 @@ func TestReadsGiveUpWhenTheirContextEnds(t *testing.T) {
 		}
 	}
 	release()
-	if err := <-grown; err != nil {
-		t.Fatal(err)
-	}
 	if _, err := s.Get(context.Background(), doc.ID); err != nil {
 		t.Fatalf("Get after the stall: %v", err)
 	}
@@ -130,7 +105,7 @@ func TestReadsGiveUpWhenTheirContextEnds(t *testing.T) {
 // not hold the request until the remap is done.
 func TestPutGivesUpWhenTheRemapStalls(t *testing.T) {
 	s := openTemp(t)
-	defer s.Close()
+	t.Cleanup(func() { s.Close() }) // after stallRemap's release
 	release := stallRemap(t, s)
 	var ids backend.IDGenerator
 	doc := backend.Document{Filename: "a.txt", SHA256: "00", ContentType: "text/plain"}
