@@ -51,6 +51,13 @@ func (s *Store) Claim(ctx context.Context, rec backend.IdempotencyRecord, now ti
 	if err != nil {
 		return backend.IdempotencyRecord{}, false, fmt.Errorf("bolt store: encode idempotency record: %w", err)
 	}
+	// Bounded like Put's backlog: the goroutine below outlives a caller
+	// whose context ended, so retries would otherwise queue claims
+	// without limit while bbolt is stalled.
+	if err := s.applier.wait(ctx, func() bool { return s.applier.fns < s.backlog }); err != nil {
+		return backend.IdempotencyRecord{}, false, backend.WrapError(backend.EUNAVAILABLE,
+			"the store is too far behind with its database writes (disk stalled or overloaded); retry later", err)
+	}
 	key := []byte(rec.Key)
 	type result struct {
 		existing backend.IdempotencyRecord

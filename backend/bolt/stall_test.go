@@ -213,3 +213,38 @@ func TestBacklogCountsWritesTheLogHasNotSynced(t *testing.T) {
 		t.Fatalf("%d writes queued behind a stalled log, want at most the backlog of %d", queued, s.backlog)
 	}
 }
+
+// TestClaimsWaitingForAStalledDatabaseAreBounded: a claim waits for its
+// bbolt commit in a goroutine that outlives a caller whose context ended.
+// With bbolt stuck, every retry of a timed-out idempotent upload would
+// queue one more claim (and goroutine) without limit; the backlog bounds
+// them as it bounds Puts.
+func TestClaimsWaitingForAStalledDatabaseAreBounded(t *testing.T) {
+	s := openTemp(t)
+	t.Cleanup(func() { s.Close() }) // after stopApplier's release
+	s.backlog = 4
+	release := stopApplier(t, s)
+	gen := &backend.IDGenerator{}
+	for i := 0; i < 12; i++ {
+		id, at := gen.Next()
+		rec := backend.IdempotencyRecord{Key: "k#" + id, DocumentID: id, UploadedAt: at, SHA256: "00", Filename: "s.txt", ExpiresAt: at.Add(time.Hour)}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		_, _, err := s.Claim(ctx, rec, at)
+		cancel()
+		if backend.ErrorCode(err) != backend.EUNAVAILABLE {
+			t.Fatalf("Claim %d with bbolt stuck: %v, want EUNAVAILABLE", i, err)
+		}
+	}
+	s.applier.mu.Lock()
+	queued := s.applier.fns
+	s.applier.mu.Unlock()
+	if queued > s.backlog {
+		t.Fatalf("%d claims queued behind a stuck database, want at most the backlog of %d", queued, s.backlog)
+	}
+	release()
+	id, at := gen.Next()
+	rec := backend.IdempotencyRecord{Key: "k#after", DocumentID: id, UploadedAt: at, SHA256: "00", Filename: "s.txt", ExpiresAt: at.Add(time.Hour)}
+	if _, ok, err := s.Claim(context.Background(), rec, at); err != nil || !ok {
+		t.Fatalf("Claim once bbolt moved: claimed %v, %v", ok, err)
+	}
+}
