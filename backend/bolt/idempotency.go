@@ -37,9 +37,11 @@ type idemRecord struct {
 }
 
 // Claim stores rec unless an unexpired record with its key exists (see
-// backend.IdempotencyStore). Like Put it waits for the commit, or returns
-// EUNAVAILABLE when ctx ends first (the claim may still commit; a retry
-// then finds it and stores the document under the claimed ID).
+// backend.IdempotencyStore). Unlike Put, which is acknowledged from the
+// write-ahead log, it waits for its bbolt commit (it must read the
+// records there), or returns EUNAVAILABLE when ctx ends first (the claim
+// may still commit; a retry then finds it and stores the document under
+// the claimed ID).
 func (s *Store) Claim(ctx context.Context, rec backend.IdempotencyRecord, now time.Time) (backend.IdempotencyRecord, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return backend.IdempotencyRecord{}, false, backend.WrapError(backend.EUNAVAILABLE, "request cancelled before the idempotency key was recorded", err)
@@ -67,8 +69,9 @@ func (s *Store) Claim(ctx context.Context, rec backend.IdempotencyRecord, now ti
 	done := make(chan result, 1)
 	go func() {
 		var r result
-		// The claim shares the applier's commits (no batch timer);
-		// the function may run more than once, and each run sets r.
+		// The claim rides in the applier's next commit, which it
+		// starts at once, after the documents queued before it; the
+		// function may run more than once, and each run sets r.
 		r.err = s.applier.do(func(tx *bbolt.Tx) error {
 			r = result{}
 			recs, err := tx.CreateBucketIfNotExists(idemBucket)

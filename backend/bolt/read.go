@@ -11,10 +11,11 @@ import (
 
 // view runs fn in a read transaction and waits for it at most until ctx
 // ends, then returns EUNAVAILABLE. It first waits until bbolt holds every
-// document acknowledged so far (the applier is at most a commit behind
-// the log), so a read sees every upload answered before it started. A read can stall: a commit that grows
-// the file remaps it and waits for open reads, and new reads queue behind
-// that remap (or behind a stalled disk's page faults). fn keeps running in
+// document acknowledged so far (a waiting read makes the applier commit at
+// once), so a read sees every upload answered before it started. A read
+// can stall: a commit that grows the file remaps it and waits for open
+// reads, and new reads queue behind that remap (or behind a stalled
+// disk's page faults). fn keeps running in
 // its goroutine after view gave up, so the caller must not use what fn
 // writes unless view returned nil.
 func (s *Store) view(ctx context.Context, fn func(*bbolt.Tx) error) error {

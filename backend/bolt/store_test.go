@@ -65,9 +65,8 @@ func TestDocumentsSurviveReopen(t *testing.T) {
 	}
 }
 
-// TestConflictInBatchSparesTheOthers sends 64 concurrent Puts that bbolt
-// groups into shared commits, a quarter of them duplicates of IDs in the
-// same wave: each ID must be stored exactly once, every duplicate must get
+// TestConflictInBatchSparesTheOthers sends 64 concurrent Puts that share
+// log batches, a quarter of them duplicates of IDs in the same wave: each ID must be stored exactly once, every duplicate must get
 // ECONFLICT, and no other Put of the batch may fail.
 func TestConflictInBatchSparesTheOthers(t *testing.T) {
 	ctx := context.Background()
