@@ -152,15 +152,19 @@ func TestFailingDatabaseRefusesPutsAndRecovers(t *testing.T) {
 	}
 }
 
-// TestPutAfterCloseFails: Close waits for queued writes, later ones fail.
+// TestPutAfterCloseFails: Close waits for queued writes, later ones fail,
+// as 503s (EUNAVAILABLE): a server shutting down, not a server error.
 func TestPutAfterCloseFails(t *testing.T) {
 	s := openTemp(t)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
 	id, at := (&backend.IDGenerator{}).Next()
-	if err := s.Put(context.Background(), backend.Document{ID: id, UploadedAt: at}); err == nil {
-		t.Fatal("Put after Close succeeded")
+	if err := s.Put(context.Background(), backend.Document{ID: id, UploadedAt: at}); backend.ErrorCode(err) != backend.EUNAVAILABLE {
+		t.Fatalf("Put after Close: %v, want EUNAVAILABLE (a server shutting down)", err)
+	}
+	if _, err := s.Get(context.Background(), id); backend.ErrorCode(err) != backend.EUNAVAILABLE {
+		t.Fatalf("Get after Close: %v, want EUNAVAILABLE (a server shutting down)", err)
 	}
 }
 

@@ -122,8 +122,9 @@ func TestFailedLogSyncAcknowledgesNothingAndLeavesNoGap(t *testing.T) {
 	}
 	id, at := gen.Next()
 	doc := backend.Document{ID: id, Filename: "failed.txt", UploadedAt: at}
-	if err := s.Put(ctx, doc); err == nil {
-		t.Fatal("Put succeeded although its log sync failed")
+	err := s.Put(ctx, doc)
+	if backend.ErrorCode(err) != backend.EUNAVAILABLE || !strings.Contains(backend.ErrorMessage(err), "DOCMETA_DATA_DIR") {
+		t.Fatalf("Put whose log sync failed: %v, want EUNAVAILABLE naming DOCMETA_DATA_DIR", err)
 	}
 	if err := s.Put(ctx, doc); err != nil {
 		t.Fatalf("retrying the same document after a failed sync: %v", err)

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"errors"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -22,8 +21,8 @@ func (s *Store) view(ctx context.Context, fn func(*bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return backend.WrapError(backend.EUNAVAILABLE, "request cancelled before the store was read", err)
 	}
-	if err := s.applier.waitApplied(ctx, s.logged.durable.Load()); errors.Is(err, errStoreClosed) {
-		return backend.WrapError(backend.EUNAVAILABLE, "the store is closed (the server is shutting down); retry against a running server", err)
+	if err := s.applier.waitApplied(ctx, s.logged.durable.Load()); isClosed(err) {
+		return closedError(err)
 	} else if err != nil {
 		return backend.WrapError(backend.EUNAVAILABLE, "the store did not catch up with its write-ahead log in time (disk stalled or overloaded); retry later", err)
 	}
@@ -31,6 +30,9 @@ func (s *Store) view(ctx context.Context, fn func(*bbolt.Tx) error) error {
 	go func() { done <- s.db.View(fn) }()
 	select {
 	case err := <-done:
+		if isClosed(err) {
+			return closedError(err)
+		}
 		return err
 	case <-ctx.Done():
 		return backend.WrapError(backend.EUNAVAILABLE, "the store did not answer in time (disk stalled or overloaded); retry later", ctx.Err())

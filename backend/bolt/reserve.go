@@ -84,6 +84,9 @@ func (s *Store) requireNotStored(ctx context.Context, w *logWrite) error {
 	select {
 	case l := <-done:
 		switch {
+		case isClosed(l.err):
+			s.giveBack(w)
+			return closedError(l.err)
 		case l.err != nil:
 			s.giveBack(w)
 			return fmt.Errorf("bolt store: put %s: %w", w.rec.id, l.err)

@@ -242,10 +242,28 @@ func (s *Store) Put(ctx context.Context, doc backend.Document) error {
 		return backend.WrapError(backend.EUNAVAILABLE,
 			"the store did not commit the document in time (disk stalled or overloaded); retry later", ctx.Err())
 	}
-	if err != nil {
-		return fmt.Errorf("bolt store: put %s: %w", doc.ID, err)
+	switch {
+	case err == nil:
+		return nil
+	case isClosed(err):
+		return closedError(err)
 	}
-	return nil
+	// The log could not be written or synced: a disk problem, so the
+	// client may retry (the ID was given back).
+	return backend.WrapError(backend.EUNAVAILABLE,
+		"the store cannot write its write-ahead log (check free space and permissions in DOCMETA_DATA_DIR); retry later",
+		fmt.Errorf("bolt store: put %s: %w", doc.ID, err))
+}
+
+// isClosed reports whether err says the store was closed: by the store
+// itself, or by bbolt for a read that came after Close.
+func isClosed(err error) bool {
+	return errors.Is(err, errStoreClosed) || errors.Is(err, bolterrors.ErrDatabaseNotOpen)
+}
+
+// closedError is what a call that came after Close returns.
+func closedError(err error) error {
+	return backend.WrapError(backend.EUNAVAILABLE, "the store is closed (the server is shutting down); retry against a running server", err)
 }
 
 // admit refuses a Put while bbolt cannot be written (the document could
