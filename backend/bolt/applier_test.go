@@ -166,6 +166,10 @@ func TestPutAfterCloseFails(t *testing.T) {
 	if _, err := s.Get(context.Background(), id); backend.ErrorCode(err) != backend.EUNAVAILABLE {
 		t.Fatalf("Get after Close: %v, want EUNAVAILABLE (a server shutting down)", err)
 	}
+	rec := backend.IdempotencyRecord{Key: "k#1", DocumentID: id, UploadedAt: at, SHA256: "00", Filename: "c.txt", ExpiresAt: at.Add(time.Hour)}
+	if _, _, err := s.Claim(context.Background(), rec, at); backend.ErrorCode(err) != backend.EUNAVAILABLE {
+		t.Fatalf("Claim after Close: %v, want EUNAVAILABLE (a server shutting down)", err)
+	}
 }
 
 // TestCloseDuringPutsKeepsEveryAcknowledgedWrite: Puts racing with Close

@@ -108,7 +108,10 @@ func (s *Store) Claim(ctx context.Context, rec backend.IdempotencyRecord, now ti
 	}()
 	select {
 	case r := <-done:
-		if r.err != nil {
+		switch {
+		case isClosed(r.err):
+			return backend.IdempotencyRecord{}, false, closedError(r.err)
+		case r.err != nil:
 			return backend.IdempotencyRecord{}, false, fmt.Errorf("bolt store: claim idempotency key: %w", r.err)
 		}
 		return r.existing, r.claimed, nil
