@@ -292,6 +292,95 @@ func TestReadAfterClosingAFailingStoreReturns(t *testing.T) {
 	}
 }
 
+// TestCloseDuringPutsReadsAndClaimsReturnsEveryCall: Puts, reads and
+// claims racing with Close each return (none waits for ever) and every
+// acknowledged document is in the file afterwards.
+func TestCloseDuringPutsReadsAndClaimsReturnsEveryCall(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "docmeta.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	gen := &backend.IDGenerator{}
+	var mu sync.Mutex
+	var acked []string
+	var wg sync.WaitGroup
+	for w := 0; w < 24; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				id, at := gen.Next()
+				var err error
+				switch w % 3 {
+				case 0:
+					if err = s.Put(ctx, backend.Document{ID: id, Filename: "c.txt", UploadedAt: at}); err == nil {
+						mu.Lock()
+						acked = append(acked, id)
+						mu.Unlock()
+					}
+				case 1:
+					_, err = s.List(ctx, backend.ListOptions{Limit: 5})
+				case 2:
+					rec := backend.IdempotencyRecord{Key: "k#" + id, DocumentID: id, UploadedAt: at, SHA256: "00", Filename: "c.txt", ExpiresAt: at.Add(time.Hour)}
+					_, _, err = s.Claim(ctx, rec, at)
+				}
+				if err != nil {
+					if backend.ErrorCode(err) != backend.EUNAVAILABLE {
+						t.Errorf("call racing with Close: %v, want EUNAVAILABLE", err)
+					}
+					return
+				}
+			}
+		}()
+	}
+	waitFor(t, "some writes to be acknowledged", func() bool { mu.Lock(); defer mu.Unlock(); return len(acked) >= 32 })
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(30 * time.Second):
+		t.Fatal("calls still running 30 s after Close")
+	}
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, id := range acked {
+		if _, err := r.Get(ctx, id); err != nil {
+			t.Fatalf("acknowledged %s is not in the file after Close: %v", id, err)
+		}
+	}
+}
+
+// TestCloseWithAFailingDatabaseKeepsDocumentsInTheLog: documents
+// acknowledged while bbolt refuses commits are still in the log when
+// Close gives up on them, and the next Open stores them.
+func TestCloseWithAFailingDatabaseKeepsDocumentsInTheLog(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	s.applier.inject = func() error { return errors.New("no space left on device") }
+	gen := &backend.IDGenerator{}
+	id := putNew(t, s, gen)
+	waitFor(t, "the applier to report the failure", func() bool { return s.applier.failing() != nil })
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := openAt(t, dir)
+	defer r.Close()
+	if r.Recovered() != 1 {
+		t.Errorf("Recovered() = %d, want the 1 document bbolt refused", r.Recovered())
+	}
+	if _, err := r.Get(context.Background(), id); err != nil {
+		t.Fatalf("acknowledged %s lost when Close met a failing database: %v", id, err)
+	}
+}
+
 // stopApplier holds a bbolt write transaction open, so the applier cannot
 // commit, until the returned function (also run at cleanup) rolls it back.
 func stopApplier(t *testing.T, s *Store) (release func()) {
