@@ -111,15 +111,12 @@ func TestFailedLogSyncAcknowledgesNothingAndLeavesNoGap(t *testing.T) {
 	t.Cleanup(func() { s.Close() }) // after stopApplier's release
 	ctx := context.Background()
 	gen := &backend.IDGenerator{}
-	disk := s.log.sync
-	fail := true
-	s.log.sync = func(f *os.File) error {
-		if fail {
-			fail = false
-			return os.ErrDeadlineExceeded // any error: the disk refused
+	scriptLogSync(t, s, func(n int) (bool, error) {
+		if n == 1 {
+			return false, os.ErrDeadlineExceeded // any error: the disk refused
 		}
-		return disk(f)
-	}
+		return false, nil
+	})
 	id, at := gen.Next()
 	doc := backend.Document{ID: id, Filename: "failed.txt", UploadedAt: at}
 	err := s.Put(ctx, doc)
@@ -152,10 +149,27 @@ func TestFailedLogSyncAcknowledgesNothingAndLeavesNoGap(t *testing.T) {
 // is called (a stalled disk). Calling it again does nothing.
 func stallLog(t *testing.T, s *Store) (release func()) {
 	t.Helper()
+	return scriptLogSync(t, s, func(int) (bool, error) { return true, nil })
+}
+
+// scriptLogSync replaces the store's log sync (a disk that stalls or
+// fails on cue): sync number n (from 1) first waits until release is
+// called if step(n) says so, then returns step's error, or syncs when it
+// is nil. Calling release again does nothing.
+func scriptLogSync(t *testing.T, s *Store, step func(n int) (wait bool, err error)) (release func()) {
+	t.Helper()
 	gate := make(chan struct{})
 	disk := s.log.sync
+	n := 0 // only the committer syncs, one call at a time
 	s.log.sync = func(f *os.File) error {
-		<-gate
+		n++
+		wait, err := step(n)
+		if wait {
+			<-gate
+		}
+		if err != nil {
+			return err
+		}
 		return disk(f)
 	}
 	var once sync.Once
@@ -192,20 +206,12 @@ func TestConflictIsOnlyReportedForAStoredDocument(t *testing.T) {
 	s := openTemp(t)
 	defer s.Close()
 	ctx := context.Background()
-	gate := make(chan struct{})
-	var once sync.Once
-	open := func() { once.Do(func() { close(gate) }) }
-	defer open()
-	disk := s.log.sync
-	failNext := true
-	s.log.sync = func(f *os.File) error {
-		if failNext {
-			failNext = false
-			<-gate
-			return os.ErrDeadlineExceeded // the disk refused the first batch
+	open := scriptLogSync(t, s, func(n int) (bool, error) {
+		if n == 1 {
+			return true, os.ErrDeadlineExceeded // the disk refuses the first batch, late
 		}
-		return disk(f)
-	}
+		return false, nil
+	})
 	id, at := (&backend.IDGenerator{}).Next()
 	doc := backend.Document{ID: id, Filename: "twice.txt", UploadedAt: at}
 	first := make(chan error, 1)
@@ -276,22 +282,16 @@ func TestFailedBatchIsNotReplayedAfterASegmentSwitch(t *testing.T) {
 func failBatchOfThree(t *testing.T, s *Store, gen *backend.IDGenerator) (failed []string) {
 	t.Helper()
 	ctx := context.Background()
-	gate := make(chan struct{})
-	var once sync.Once
-	open := func() { once.Do(func() { close(gate) }) }
-	defer open()
-	disk := s.log.sync
-	calls := 0
-	s.log.sync = func(f *os.File) error {
-		calls++
-		switch calls {
+	open := scriptLogSync(t, s, func(n int) (bool, error) {
+		switch n {
 		case 1:
-			<-gate // the first batch waits while three Puts queue behind it
+			return true, nil // the first batch waits while three Puts queue behind it
 		case 2:
-			return os.ErrDeadlineExceeded // the disk refuses the three
+			return false, os.ErrDeadlineExceeded // the disk refuses the three
 		}
-		return disk(f)
-	}
+		return false, nil
+	})
+	defer open()
 	put := func(id string, at time.Time) error {
 		return s.Put(ctx, backend.Document{ID: id, Filename: "w.txt", SHA256: "00", UploadedAt: at}) // as putNew
 	}

@@ -23,17 +23,7 @@ func TestPutGivesUpWhenItsContextEnds(t *testing.T) {
 	doc := backend.Document{Filename: "stalled.txt", SHA256: "00", ContentType: "text/plain"}
 	doc.ID, doc.UploadedAt = ids.Next()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- s.Put(ctx, doc) }()
-	var err error
-	select {
-	case err = <-done:
-	case <-time.After(10 * time.Second):
-		release()
-		t.Fatal("Put still waiting 10 s after its context ended")
-	}
+	err := putWithShortDeadline(t, s, doc, release)
 	if backend.ErrorCode(err) != backend.EUNAVAILABLE {
 		t.Fatalf("Put with a stalled disk returned %v (code %s), want EUNAVAILABLE", err, backend.ErrorCode(err))
 	}
@@ -110,18 +100,7 @@ func TestPutGivesUpWhenTheRemapStalls(t *testing.T) {
 	var ids backend.IDGenerator
 	doc := backend.Document{Filename: "a.txt", SHA256: "00", ContentType: "text/plain"}
 	doc.ID, doc.UploadedAt = ids.Next()
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- s.Put(ctx, doc) }()
-	var err error
-	select {
-	case err = <-done:
-	case <-time.After(10 * time.Second):
-		release()
-		t.Fatal("Put still waiting 10 s after its context ended")
-	}
-	if backend.ErrorCode(err) != backend.EUNAVAILABLE {
+	if err := putWithShortDeadline(t, s, doc, release); backend.ErrorCode(err) != backend.EUNAVAILABLE {
 		t.Fatalf("Put during a stalled remap returned %v, want EUNAVAILABLE", err)
 	}
 	release()
@@ -131,6 +110,25 @@ func TestPutGivesUpWhenTheRemapStalls(t *testing.T) {
 	}
 	if _, err := s.Get(context.Background(), doc.ID); err != nil {
 		t.Fatalf("Get after the stall: %v", err)
+	}
+}
+
+// putWithShortDeadline returns the outcome of Put with a 50 ms deadline.
+// If Put is still waiting 10 s later, it calls release (to unblock the
+// store) and fails the test.
+func putWithShortDeadline(t *testing.T, s *Store, doc backend.Document, release func()) error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- s.Put(ctx, doc) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		release()
+		t.Fatal("Put still waiting 10 s after its context ended")
+		return nil
 	}
 }
 
