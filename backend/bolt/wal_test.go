@@ -1,7 +1,9 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -285,6 +287,48 @@ func TestRecordTooLargeToReplayIsRefused(t *testing.T) {
 	for _, id := range acked {
 		if _, err := r.Get(ctx, id); err != nil {
 			t.Fatalf("acknowledged %s lost in a crash: %v", id, err)
+		}
+	}
+}
+
+// TestDamagedLogYieldsAPrefix: a log cut short at any byte (the rest
+// zeros, as in a pre-filled segment) or with any byte altered reads back
+// as a prefix of what was written, never as a record that was not
+// written.
+func TestDamagedLogYieldsAPrefix(t *testing.T) {
+	var data []byte
+	var want []logRecord
+	for seq := uint64(7); seq < 27; seq++ {
+		r := logRecord{seq: seq, id: []byte(fmt.Sprintf("id-%d", seq)), timeKey: []byte(fmt.Sprintf("t#id-%d", seq)), value: []byte(fmt.Sprintf(`{"n":%d}`, seq))}
+		data = appendRecord(data, &r)
+		want = append(want, r)
+	}
+	data = append(data, endOfChain[:]...)
+	requirePrefix := func(what string, got []logRecord) {
+		t.Helper()
+		if len(got) > len(want) {
+			t.Fatalf("%s: %d records read, %d written", what, len(got), len(want))
+		}
+		for i, r := range got {
+			w := want[i]
+			if r.seq != w.seq || !bytes.Equal(r.id, w.id) || !bytes.Equal(r.timeKey, w.timeKey) || !bytes.Equal(r.value, w.value) {
+				t.Fatalf("%s: record %d read as %+v, written as %+v", what, i, r, w)
+			}
+		}
+	}
+	requirePrefix("intact", scanSegment(data))
+	if n := len(scanSegment(data)); n != len(want) {
+		t.Fatalf("intact log: %d records read, want %d", n, len(want))
+	}
+	for cut := range data {
+		damaged := append(bytes.Clone(data[:cut]), make([]byte, len(data)-cut)...)
+		requirePrefix(fmt.Sprintf("cut at %d", cut), scanSegment(damaged))
+	}
+	for at := range data {
+		for _, flip := range []byte{0x01, 0x80, 0xff} {
+			damaged := bytes.Clone(data)
+			damaged[at] ^= flip
+			requirePrefix(fmt.Sprintf("byte %d ^ %#x", at, flip), scanSegment(damaged))
 		}
 	}
 }
