@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -393,4 +394,38 @@ func stopApplier(t *testing.T, s *Store) (release func()) {
 	release = func() { once.Do(func() { _ = held.Rollback() }) }
 	t.Cleanup(release)
 	return release
+}
+
+// TestEveryReadSeesTheWritesAcknowledgedBeforeIt: under concurrent
+// writers, a Get that starts after a Put returned finds the document,
+// though bbolt receives it up to applyDelay later.
+func TestEveryReadSeesTheWritesAcknowledgedBeforeIt(t *testing.T) {
+	s := openTemp(t)
+	defer s.Close()
+	ctx := context.Background()
+	gen := &backend.IDGenerator{}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				id, at := gen.Next()
+				if err := s.Put(ctx, backend.Document{ID: id, Filename: "r.txt", UploadedAt: at}); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.Get(ctx, id); err != nil {
+					errs <- fmt.Errorf("Get right after its Put returned: %w", err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
 }
