@@ -79,12 +79,6 @@ func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("bolt store: cannot create data directory %s (set DOCMETA_DATA_DIR to a writable directory): %w", dir, err)
 	}
-	// A log without its database belongs to a store that was deleted
-	// (someone removed docmeta.db to start afresh): replaying it would
-	// bring the deleted documents back, so it is removed once this
-	// process holds the new file's lock.
-	_, statErr := os.Stat(path)
-	newDB := errors.Is(statErr, fs.ErrNotExist)
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
 		Timeout: lockTimeout,
 		// The hashmap freelist keeps allocation O(1) as the file grows;
@@ -101,12 +95,28 @@ func Open(path string) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("bolt store: cannot open %s (check DOCMETA_DATA_DIR; the file may be damaged or not a docmeta store): %w", path, err)
 	}
+	log, found, err := openLog(path)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("bolt store: cannot open the write-ahead log of %s (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
+	}
 	var applied uint64
 	err = db.Update(func(tx *bbolt.Tx) error {
+		// A database without the log bucket is new: a log beside it
+		// belongs to one that was deleted (someone removed docmeta.db
+		// to start afresh), and replaying it would bring the deleted
+		// documents back. Its records count as applied from the
+		// commit that creates the bucket, so none is replayed, even
+		// after a crash, whatever the directory kept.
+		fresh := tx.Bucket(logBucket) == nil
 		for _, name := range [][]byte{docsBucket, byTimeBucket, logBucket} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
+		}
+		if fresh && len(found) > 0 {
+			applied = found[len(found)-1].seq
+			return tx.Bucket(logBucket).Put(appliedKey, binary.BigEndian.AppendUint64(nil, applied))
 		}
 		if v := tx.Bucket(logBucket).Get(appliedKey); len(v) == 8 {
 			applied = binary.BigEndian.Uint64(v)
@@ -114,38 +124,21 @@ func Open(path string) (*Store, error) {
 		return nil
 	})
 	if err != nil {
+		log.close()
 		db.Close()
 		return nil, fmt.Errorf("bolt store: cannot initialise %s (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
 	}
 	s := &Store{db: db, ids: map[string]*logWrite{}, backlog: maxBacklog}
 	s.applier = newApplier(db, applied, s.release)
-	if err := s.recover(path, newDB); err != nil {
+	if err := s.replay(found); err != nil {
+		log.close()
 		db.Close()
 		return nil, fmt.Errorf("bolt store: cannot recover %s from its write-ahead log (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
 	}
+	s.log = log
 	s.log.start(s.applier.applied.Load)
 	s.logged = newLogCommit(s.log, s.applier.enqueue, s.release)
 	return s, nil
-}
-
-// recover opens the write-ahead log, removing it first when the database
-// is new, and replays it.
-func (s *Store) recover(path string, newDB bool) error {
-	if newDB {
-		if err := removeLog(path); err != nil {
-			return err
-		}
-	}
-	log, found, err := openLog(path)
-	if err != nil {
-		return err
-	}
-	if err := s.replay(found); err != nil {
-		log.close()
-		return err
-	}
-	s.log = log
-	return nil
 }
 
 // replay applies the logged documents that bbolt does not hold yet: those

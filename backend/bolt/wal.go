@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -132,17 +131,6 @@ func openLog(dbPath string) (*writeLog, []logRecord, error) {
 		return 0
 	})
 	return w, found, nil
-}
-
-// removeLog deletes the log segments of the store at dbPath, if any.
-func removeLog(dbPath string) error {
-	for i := range 2 {
-		path := fmt.Sprintf("%s.wal.%d", dbPath, i)
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove the write-ahead log %s of a deleted database: %w", path, err)
-		}
-	}
-	return nil
 }
 
 // start makes the log writable once every record in it is in bbolt:

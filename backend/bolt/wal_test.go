@@ -332,3 +332,47 @@ func TestDamagedLogYieldsAPrefix(t *testing.T) {
 		}
 	}
 }
+
+// TestDeletedDatabaseStaysDeletedAfterACrash: a crash can leave the new,
+// empty database beside the deleted one's log, whatever was done to that
+// log (a file's removal reaches the disk only with the directory's next
+// sync, which may come after the new file's name did). Its documents must
+// not come back.
+func TestDeletedDatabaseStaysDeletedAfterACrash(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	gen := &backend.IDGenerator{}
+	for i := 0; i < 3; i++ {
+		putNew(t, s, gen)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	oldLog := copyStoreFiles(t, dir)
+	if err := os.Remove(filepath.Join(dir, "docmeta.db")); err != nil {
+		t.Fatal(err)
+	}
+	s = openAt(t, dir) // the new database
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The crash kept the new database but the deleted one's log.
+	for _, name := range []string{"docmeta.db.wal.0", "docmeta.db.wal.1"} {
+		data, err := os.ReadFile(filepath.Join(oldLog, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := openAt(t, dir)
+	defer r.Close()
+	page, err := r.List(context.Background(), backend.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Documents) != 0 || r.Recovered() != 0 {
+		t.Fatalf("the new database lists %d documents of the deleted one (%d replayed)", len(page.Documents), r.Recovered())
+	}
+}
