@@ -100,7 +100,28 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("bolt store: cannot open the write-ahead log of %s (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
 	}
-	var applied uint64
+	applied, err := initDatabase(db, found)
+	if err != nil {
+		log.close()
+		db.Close()
+		return nil, fmt.Errorf("bolt store: cannot initialise %s (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
+	}
+	s := &Store{db: db, ids: map[string]*logWrite{}, backlog: maxBacklog}
+	s.applier = newApplier(db, applied, s.release)
+	if err := s.replay(found); err != nil {
+		log.close()
+		db.Close()
+		return nil, fmt.Errorf("bolt store: cannot recover %s from its write-ahead log (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
+	}
+	s.log = log
+	s.log.start(s.applier.applied.Load)
+	s.logged = newLogCommit(s.log, s.applier.enqueue, s.release)
+	return s, nil
+}
+
+// initDatabase creates the buckets if needed and returns the highest log
+// sequence number bbolt holds. found is the log as Open read it.
+func initDatabase(db *bbolt.DB, found []logRecord) (applied uint64, err error) {
 	err = db.Update(func(tx *bbolt.Tx) error {
 		// A database without the log bucket is new: a log beside it
 		// belongs to one that was deleted (someone removed docmeta.db
@@ -123,22 +144,7 @@ func Open(path string) (*Store, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		log.close()
-		db.Close()
-		return nil, fmt.Errorf("bolt store: cannot initialise %s (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
-	}
-	s := &Store{db: db, ids: map[string]*logWrite{}, backlog: maxBacklog}
-	s.applier = newApplier(db, applied, s.release)
-	if err := s.replay(found); err != nil {
-		log.close()
-		db.Close()
-		return nil, fmt.Errorf("bolt store: cannot recover %s from its write-ahead log (is the disk full or read-only? check DOCMETA_DATA_DIR): %w", path, err)
-	}
-	s.log = log
-	s.log.start(s.applier.applied.Load)
-	s.logged = newLogCommit(s.log, s.applier.enqueue, s.release)
-	return s, nil
+	return applied, err
 }
 
 // replay applies the logged documents that bbolt does not hold yet: those
