@@ -232,19 +232,12 @@ func putConcurrently(t *testing.T, s *Store, gen *backend.IDGenerator, n int) []
 // leaves its log behind; the new store must not replay it, now or after a
 // later crash.
 func TestDeletedDatabaseStaysDeleted(t *testing.T) {
-	dir := t.TempDir()
-	s := openAt(t, dir)
-	gen := &backend.IDGenerator{}
-	for i := 0; i < 3; i++ {
-		putNew(t, s, gen)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+	dir, gen := t.TempDir(), &backend.IDGenerator{}
+	storeAndClose(t, dir, gen, 3)
 	if err := os.Remove(filepath.Join(dir, "docmeta.db")); err != nil {
 		t.Fatal(err)
 	}
-	s = openAt(t, dir)
+	s := openAt(t, dir)
 	t.Cleanup(func() { s.Close() })
 	if s.Recovered() != 0 {
 		t.Fatalf("the new database replayed %d documents of the deleted one", s.Recovered())
@@ -339,20 +332,13 @@ func TestDamagedLogYieldsAPrefix(t *testing.T) {
 // sync, which may come after the new file's name did). Its documents must
 // not come back.
 func TestDeletedDatabaseStaysDeletedAfterACrash(t *testing.T) {
-	dir := t.TempDir()
-	s := openAt(t, dir)
-	gen := &backend.IDGenerator{}
-	for i := 0; i < 3; i++ {
-		putNew(t, s, gen)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+	dir, gen := t.TempDir(), &backend.IDGenerator{}
+	storeAndClose(t, dir, gen, 3)
 	oldLog := copyStoreFiles(t, dir)
 	if err := os.Remove(filepath.Join(dir, "docmeta.db")); err != nil {
 		t.Fatal(err)
 	}
-	s = openAt(t, dir) // the new database
+	s := openAt(t, dir) // the new database
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -374,5 +360,17 @@ func TestDeletedDatabaseStaysDeletedAfterACrash(t *testing.T) {
 	}
 	if len(page.Documents) != 0 || r.Recovered() != 0 {
 		t.Fatalf("the new database lists %d documents of the deleted one (%d replayed)", len(page.Documents), r.Recovered())
+	}
+}
+
+// storeAndClose stores n documents in the store at dir and closes it.
+func storeAndClose(t *testing.T, dir string, gen *backend.IDGenerator, n int) {
+	t.Helper()
+	s := openAt(t, dir)
+	for i := 0; i < n; i++ {
+		putNew(t, s, gen)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
