@@ -429,3 +429,22 @@ func TestEveryReadSeesTheWritesAcknowledgedBeforeIt(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestConcurrentClosesCloseOnce: Close called from several goroutines at
+// once returns for all of them, with one outcome, and closes the files once.
+func TestConcurrentClosesCloseOnce(t *testing.T) {
+	s := openTemp(t)
+	putNew(t, s, &backend.IDGenerator{})
+	errs := make([]error, 8)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = s.Close() }()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("Close %d: %v", i, err)
+		}
+	}
+}

@@ -56,6 +56,9 @@ type Store struct {
 	idsMu sync.Mutex
 	ids   map[string]*logWrite
 
+	closeOnce sync.Once
+	closeErr  error
+
 	backlog   int // maxBacklog; tests lower it
 	recovered int // documents replayed from the log by Open
 }
@@ -173,15 +176,20 @@ func (s *Store) replay(found []logRecord) error {
 // stopped uncleanly, now stored.
 func (s *Store) Recovered() int { return s.recovered }
 
-// Close closes the file. Puts already queued for a commit complete first;
-// later ones fail.
+// Close closes the store. Puts already queued for the log are written and
+// every logged document is applied to bbolt first (unless bbolt keeps
+// failing: those stay in the log for the next Open); later calls fail.
 func (s *Store) Close() error {
-	s.logged.close()
-	s.applier.close()
-	if err := errors.Join(s.log.close(), s.db.Close()); err != nil {
-		return fmt.Errorf("bolt store: close: %w", err)
-	}
-	return nil
+	// Once: a second Close, even a concurrent one, waits for the first
+	// and returns its outcome instead of closing the files again.
+	s.closeOnce.Do(func() {
+		s.logged.close()
+		s.applier.close()
+		if err := errors.Join(s.log.close(), s.db.Close()); err != nil {
+			s.closeErr = fmt.Errorf("bolt store: close: %w", err)
+		}
+	})
+	return s.closeErr
 }
 
 // Put stores doc durably, or returns ECONFLICT if its ID exists (after
