@@ -63,43 +63,26 @@ func (s *Store) claimID(w *logWrite) (other *logWrite) {
 // the document, or EUNAVAILABLE if ctx ends first (the lookup then gives
 // the ID back when it returns).
 func (s *Store) requireNotStored(ctx context.Context, w *logWrite) error {
-	type lookup struct {
-		stored bool
-		err    error
-	}
-	done := make(chan lookup) // unbuffered: a lookup nobody takes is abandoned
-	abandoned := make(chan struct{})
-	go func() {
-		var l lookup
-		l.err = s.db.View(func(tx *bbolt.Tx) error {
-			l.stored = tx.Bucket(docsBucket).Get(w.rec.id) != nil
-			return nil
-		})
-		select {
-		case done <- l:
-		case <-abandoned:
-			s.giveBack(w)
-		}
-	}()
-	select {
-	case l := <-done:
-		switch {
-		case isClosed(l.err):
-			s.giveBack(w)
-			return closedError(l.err)
-		case l.err != nil:
-			s.giveBack(w)
-			return fmt.Errorf("bolt store: put %s: %w", w.rec.id, l.err)
-		case l.stored:
-			s.giveBack(w)
-			return backend.Errorf(backend.ECONFLICT, "document %s already exists", w.rec.id)
-		}
+	var stored bool
+	err := s.viewWithin(ctx, func(tx *bbolt.Tx) error {
+		stored = tx.Bucket(docsBucket).Get(w.rec.id) != nil
 		return nil
-	case <-ctx.Done():
-		close(abandoned)
-		return backend.WrapError(backend.EUNAVAILABLE,
-			"the store did not answer in time (disk stalled or overloaded); retry later", ctx.Err())
+	}, func() { s.giveBack(w) })
+	switch {
+	case err == nil && !stored:
+		return nil
+	case errors.Is(err, ctx.Err()) && ctx.Err() != nil:
+		return err // abandoned: the lookup gives the ID back
 	}
+	s.giveBack(w)
+	var closed *backend.Error // viewWithin's only domain error here
+	switch {
+	case errors.As(err, &closed):
+		return err
+	case err != nil:
+		return fmt.Errorf("bolt store: put %s: %w", w.rec.id, err)
+	}
+	return backend.Errorf(backend.ECONFLICT, "document %s already exists", w.rec.id)
 }
 
 // giveBack releases w's claim on its ID and settles it, for a write that

@@ -67,7 +67,7 @@ type Store struct {
 // acknowledged from the log and those still waiting for their log sync
 // (including the writes of Puts whose context ended). When bbolt or the
 // log falls that far behind (a stalled disk), Put waits, so memory and the
-// log stay bounded: about 5 MB of documents. It bounds the claims queued
+// log stay bounded: about 10 MiB of documents, records and bookkeeping. It bounds the claims queued
 // for bbolt too.
 const maxBacklog = 16384
 
